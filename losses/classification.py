@@ -1,0 +1,346 @@
+r"""Classification losses (chapter 2): cross-entropy, binary cross-entropy and hinge.
+
+Cross-entropy and binary cross-entropy score predicted *probabilities* (or logits, with
+``from_logits=True``) against the labels; hinge scores raw *margins* and stops caring once a
+sample is on the right side by at least the margin.
+
+Probability inputs are clipped into :math:`[\epsilon, 1-\epsilon]` with
+:math:`\epsilon` = ``np.finfo(dtype).eps`` (scikit-learn's ``log_loss`` default), so a predicted 0
+for the true class gives a large but finite loss. Logit inputs go through log-sum-exp and
+log-sigmoid forms that stay finite for logits of size 1e4.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._numerics import log_sigmoid, log_softmax, sigmoid, softmax
+from ._validation import (
+    as_array,
+    check_finite,
+    check_labels,
+    check_ndim,
+    check_not_empty,
+    check_reduction,
+    check_same_shape,
+    check_scalar,
+    check_sums_to_one,
+    check_unit_interval,
+    float_dtype,
+    grad_scale,
+    prepare_pair,
+    quiet_underflow,
+    reduce,
+)
+
+__all__ = [
+    "cross_entropy",
+    "cross_entropy_grad",
+    "binary_cross_entropy",
+    "binary_cross_entropy_grad",
+    "hinge",
+    "hinge_grad",
+]
+
+
+def _clip_eps(p: np.ndarray) -> np.ndarray:
+    eps = np.finfo(p.dtype).eps
+    return np.clip(p, eps, 1 - eps)
+
+
+# ----------------------------------------------------------------------------- cross-entropy
+
+
+def _ce_inputs(y_true, y_pred, from_logits, label_smoothing):
+    """Validate cross-entropy inputs; return (targets (n, C) or labels (n,), y_pred, eps)."""
+    yp = as_array(y_pred, "y_pred")
+    check_ndim(yp, "y_pred", 2, "(n, C): one row of class scores per sample")
+    check_not_empty(yp, "y_pred")
+    check_finite(yp, "y_pred")
+    yp = yp.astype(float_dtype(yp), copy=False)
+    n, n_classes = yp.shape
+    eps = check_scalar(label_smoothing, "label_smoothing", low=0.0, high=1.0)
+
+    yt = as_array(y_true, "y_true")
+    check_finite(yt, "y_true")
+    if yt.ndim == 1:
+        if yt.shape[0] != n:
+            raise ValueError(
+                f"y_true has shape {yt.shape} but y_pred has shape {yp.shape}; class labels "
+                "need one entry per row of y_pred."
+            )
+        bad = (yt < 0) | (yt >= n_classes)
+        if np.issubdtype(yt.dtype, np.floating):
+            bad |= np.mod(yt, 1) != 0
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"y_true must hold integer class labels in [0, {n_classes}) for y_pred with "
+                f"{n_classes} columns, but index {i} holds {yt[i].item()!r}."
+            )
+        target = yt.astype(np.intp)
+    elif yt.ndim == 2:
+        check_same_shape(yt, yp, "y_true", "y_pred")
+        check_unit_interval(yt, "y_true", "target probabilities")
+        check_sums_to_one(yt, "y_true", logits_hint=False)
+        target = yt.astype(yp.dtype, copy=False)
+    else:
+        raise ValueError(
+            f"y_true must be class labels of shape (n,) or target probabilities of shape "
+            f"(n, C), got shape {yt.shape}."
+        )
+    if not from_logits:
+        check_unit_interval(yp, "y_pred")
+        check_sums_to_one(yp, "y_pred")
+    return target, yp, eps
+
+
+def _dense_targets(target, shape, dtype, eps):
+    """Targets as an (n, C) array with PyTorch's label smoothing (1-ε)·t + ε/C applied."""
+    n_classes = shape[1]
+    if target.ndim == 1:
+        t = np.full(shape, eps / n_classes, dtype=dtype)
+        t[np.arange(shape[0]), target] += 1.0 - eps
+        return t
+    return target * (1.0 - eps) + eps / n_classes if eps else target
+
+
+@quiet_underflow
+def cross_entropy(
+    y_true,
+    y_pred,
+    *,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    reduction: str = "mean",
+):
+    r"""Cross-entropy between target classes and predicted class probabilities.
+
+    .. math:: \ell_i = -\sum_{c=1}^{C} t_{ic} \log \hat p_{ic}
+
+    where :math:`t_i` is the one-hot vector of the label (or the given target distribution) and
+    :math:`\hat p_i` the predicted probabilities, or :math:`\operatorname{softmax}(z_i)` of the
+    logits when ``from_logits=True`` (computed as :math:`z_{ic} - \log\sum_k e^{z_{ik}}`, which
+    never overflows).
+
+    Args:
+        y_true: integer class labels ``(n,)`` in ``[0, C)`` (whole-valued floats accepted), or
+            target probabilities ``(n, C)`` whose rows sum to 1.
+        y_pred: ``(n, C)`` predicted probabilities (rows summing to 1) or logits.
+        from_logits: whether ``y_pred`` holds logits.
+        label_smoothing: ε in [0, 1]; targets become :math:`(1-\varepsilon)\,t + \varepsilon/C`,
+            as in PyTorch's ``CrossEntropyLoss``, for labels and probability targets alike.
+        reduction: ``"mean"`` (over samples), ``"sum"`` or ``"none"`` (shape ``(n,)``).
+
+    Note:
+        With probabilities, :math:`\hat p` is clipped into :math:`[\epsilon, 1-\epsilon]`
+        (``np.finfo(dtype).eps``) before the log, as scikit-learn's ``log_loss`` does.
+
+    Example:
+        >>> import numpy as np
+        >>> round(cross_entropy([0, 1], [[0.8, 0.2], [0.4, 0.6]]), 6)   # -(ln .8 + ln .6)/2
+        0.366985
+        >>> cross_entropy([0], [[1000.0, 0.0]], from_logits=True)     # softmax would overflow
+        0.0
+    """
+    check_reduction(reduction)
+    target, yp, eps = _ce_inputs(y_true, y_pred, from_logits, label_smoothing)
+    logp = log_softmax(yp) if from_logits else np.log(_clip_eps(yp))
+    if target.ndim == 1:
+        rows = np.arange(yp.shape[0])
+        per = -(1.0 - eps) * logp[rows, target]
+        if eps:
+            per -= eps / yp.shape[1] * logp.sum(axis=1)
+    else:
+        t = _dense_targets(target, yp.shape, yp.dtype, eps)
+        per = -np.einsum("ij,ij->i", t, logp)
+    return reduce(per.astype(yp.dtype, copy=False), reduction)
+
+
+@quiet_underflow
+def cross_entropy_grad(
+    y_true,
+    y_pred,
+    *,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    reduction: str = "mean",
+):
+    r"""Gradient of :func:`cross_entropy` with respect to ``y_pred``.
+
+    With logits it is the famous :math:`\operatorname{softmax}(z_i) - t_i` (÷ n for the mean):
+    from :math:`\ell = -\sum_c t_c z_c + (\sum_c t_c)\log\sum_k e^{z_k}` and
+    :math:`\partial/\partial z_c \log\sum_k e^{z_k} = \operatorname{softmax}(z)_c`.
+    With probabilities it is :math:`-t_{ic} / \hat p_{ic}`, evaluated at the clipped
+    :math:`\hat p` (treating each entry as a free variable).
+
+    Example:
+        >>> cross_entropy_grad([0], [[0.0, 0.0]], from_logits=True).tolist()
+        [[-0.5, 0.5]]
+    """
+    check_reduction(reduction)
+    target, yp, eps = _ce_inputs(y_true, y_pred, from_logits, label_smoothing)
+    scale = grad_scale(reduction, yp.shape[0])
+    t = _dense_targets(target, yp.shape, yp.dtype, eps)
+    if from_logits:
+        # softmax(z)·Σt - t; Σt = 1 up to the validated tolerance, kept for an exact gradient
+        g = softmax(yp) * t.sum(axis=1, keepdims=True) - t
+    else:
+        g = -t / _clip_eps(yp)
+    g *= scale
+    return g.astype(yp.dtype, copy=False)
+
+
+# ---------------------------------------------------------------------- binary cross-entropy
+
+
+def _bce_inputs(y_true, y_pred, from_logits, pos_weight):
+    yt, yp = prepare_pair(y_true, y_pred)
+    check_unit_interval(yt, "y_true", "targets")
+    if not from_logits:
+        check_unit_interval(yp, "y_pred")
+    w = None
+    if pos_weight is not None:
+        w = as_array(pos_weight, "pos_weight")
+        try:
+            ok = np.broadcast_shapes(w.shape, yp.shape) == yp.shape
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ValueError(
+                f"pos_weight has shape {w.shape}, which does not broadcast to y_pred's shape "
+                f"{yp.shape}; give a scalar or one weight per column (shape ({yp.shape[-1]},))."
+            )
+        check_finite(w, "pos_weight")
+        if w.size and w.min() < 0:
+            raise ValueError("pos_weight must be ≥ 0 (it multiplies the positive term).")
+        w = w.astype(yp.dtype, copy=False)
+    return yt, yp, w
+
+
+@quiet_underflow
+def binary_cross_entropy(
+    y_true, y_pred, *, from_logits: bool = False, pos_weight=None, reduction: str = "mean"
+):
+    r"""Binary cross-entropy, elementwise: one independent yes/no probability per entry.
+
+    .. math:: \ell_i = -\left[w\, y_i \log \hat p_i + (1 - y_i)\log(1 - \hat p_i)\right]
+
+    with :math:`\hat p = \sigma(z)` when ``from_logits=True``, computed as
+    :math:`w\,y\,\operatorname{softplus}(-z) + (1-y)\operatorname{softplus}(z)` through
+    :func:`~losses.log_sigmoid`, finite for any finite logit.
+
+    Args:
+        y_true: targets in [0, 1] (0/1 labels, or soft targets), any shape.
+        y_pred: probabilities in [0, 1], or logits, the same shape.
+        from_logits: whether ``y_pred`` holds logits.
+        pos_weight: :math:`w`, weight of the positive term: a scalar, or an array that
+            broadcasts to ``y_pred``'s shape (one per label column), as PyTorch's
+            ``BCEWithLogitsLoss(pos_weight=...)``. ``None`` means 1.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"`` (shape of ``y_pred``).
+
+    Use it for two-class problems and for multi-label problems, where each label is its own
+    yes/no question; for mutually exclusive classes use :func:`cross_entropy`.
+
+    Example:
+        >>> round(binary_cross_entropy([1, 0], [0.9, 0.2]), 6)   # -(ln .9 + ln .8) / 2
+        0.164252
+        >>> binary_cross_entropy([1.0], [-1e4], from_logits=True)   # finite, not inf
+        10000.0
+    """
+    check_reduction(reduction)
+    yt, yp, w = _bce_inputs(y_true, y_pred, from_logits, pos_weight)
+    if from_logits:
+        log_p, log_1mp = log_sigmoid(yp), log_sigmoid(-yp)
+    else:
+        p = _clip_eps(yp)
+        log_p, log_1mp = np.log(p), np.log1p(-p)
+    pos = yt * log_p
+    if w is not None:
+        pos *= w
+    per = -(pos + (1 - yt) * log_1mp)
+    return reduce(per.astype(yp.dtype, copy=False), reduction)
+
+
+@quiet_underflow
+def binary_cross_entropy_grad(
+    y_true, y_pred, *, from_logits: bool = False, pos_weight=None, reduction: str = "mean"
+):
+    r"""Gradient of :func:`binary_cross_entropy` with respect to ``y_pred``.
+
+    With logits and no weight it is :math:`\sigma(z) - y`; with a weight
+    :math:`\sigma(z)\,(w y + 1 - y) - w y`. With probabilities it is
+    :math:`-w y/\hat p + (1-y)/(1-\hat p)` at the clipped :math:`\hat p`. Divided by the number of
+    elements for the mean.
+
+    Example:
+        >>> binary_cross_entropy_grad([1.0, 0.0], [0.0, 0.0], from_logits=True,
+        ...                           reduction="sum").tolist()
+        [-0.5, 0.5]
+    """
+    check_reduction(reduction)
+    yt, yp, w = _bce_inputs(y_true, y_pred, from_logits, pos_weight)
+    wy = yt if w is None else w * yt
+    if from_logits:
+        g = sigmoid(yp) * (wy + 1 - yt) - wy
+    else:
+        p = _clip_eps(yp)
+        g = (1 - yt) / (1 - p) - wy / p
+    g *= grad_scale(reduction, yp.size)
+    return g.astype(yp.dtype, copy=False)
+
+
+# --------------------------------------------------------------------------------- hinge
+
+
+def _hinge_inputs(y_true, y_pred, margin):
+    margin = check_scalar(margin, "margin", low=0.0)
+    yt, yp = prepare_pair(y_true, y_pred)
+    hint = ""
+    if np.isin(yt, (0.0, 1.0)).all():
+        hint = " Your labels look like 0/1: convert them with 2*y - 1."
+    check_labels(yt, "y_true", (-1.0, 1.0), hint)
+    return yt, yp, margin
+
+
+def hinge(y_true, y_pred, *, margin: float = 1.0, reduction: str = "mean"):
+    r"""Hinge loss: :math:`\ell_i = \max(0,\; m - y_i \hat y_i)` with labels :math:`y_i \in \{-1, +1\}`.
+
+    Zero once a sample is on the correct side with a margin of at least :math:`m`; linear in
+    the shortfall otherwise. The loss of (soft-margin) support vector machines.
+
+    Args:
+        y_true: labels in {-1, +1} (0/1 labels are refused, with a hint to use ``2*y - 1``).
+        y_pred: raw scores :math:`f(x)`, the same shape (not probabilities).
+        margin: :math:`m` ≥ 0, 1 in the SVM formulation.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+
+    References:
+        Cortes, C. and Vapnik, V. (1995). Support-vector networks. *Machine Learning* 20(3).
+
+    Example:
+        >>> hinge([1, -1, 1], [2.0, -0.5, -1.0], reduction="none").tolist()
+        [0.0, 0.5, 2.0]
+    """
+    check_reduction(reduction)
+    yt, yp, margin = _hinge_inputs(y_true, y_pred, margin)
+    per = margin - yt * yp
+    np.maximum(per, 0, out=per)
+    return reduce(per, reduction)
+
+
+def hinge_grad(y_true, y_pred, *, margin: float = 1.0, reduction: str = "mean"):
+    r"""Subgradient of :func:`hinge`: :math:`-y_i` where :math:`y_i\hat y_i < m`, else 0.
+
+    At exactly :math:`y_i \hat y_i = m` (the kink) the subgradient 0 is used. Divided by the
+    number of elements for the mean.
+
+    Example:
+        >>> hinge_grad([1, -1, 1], [2.0, -0.5, 1.0], reduction="sum").tolist()
+        [0.0, 1.0, 0.0]
+    """
+    check_reduction(reduction)
+    yt, yp, margin = _hinge_inputs(y_true, y_pred, margin)
+    g = np.where(yt * yp < margin, -yt, 0.0).astype(yp.dtype, copy=False)
+    g *= grad_scale(reduction, g.size)
+    return g

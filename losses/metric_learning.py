@@ -1,0 +1,249 @@
+r"""Metric-learning losses (chapter 5): contrastive loss on pairs, triplet loss on triplets.
+
+Both score *embeddings* by their Euclidean distances: contrastive loss asks similar pairs to be
+close and dissimilar pairs to be at least a margin apart (absolute targets); triplet loss only
+asks an anchor to be closer to its positive than to its negative by a margin (a relative
+target).
+
+Distances have a kink at zero (:math:`\|x\|` is not differentiable at :math:`x = 0`); the
+gradients use the subgradient 0 for the distance term there, so they are always finite.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import (
+    as_array,
+    check_finite,
+    check_labels,
+    check_ndim,
+    check_not_empty,
+    check_reduction,
+    check_same_shape,
+    check_scalar,
+    float_dtype,
+    grad_scale,
+    reduce,
+)
+
+__all__ = ["contrastive", "contrastive_grad", "triplet", "triplet_grad"]
+
+
+def _embeddings(names_values):
+    """Validate same-shaped (n, d) embeddings; return them in the first one's float dtype."""
+    arrays = []
+    for name, value in names_values:
+        a = as_array(value, name)
+        check_ndim(a, name, 2, "embeddings (n, d): one row per sample")
+        check_not_empty(a, name)
+        check_finite(a, name)
+        arrays.append(a)
+    first_name, first = names_values[0][0], arrays[0]
+    for (name, _), a in zip(names_values[1:], arrays[1:], strict=True):
+        check_same_shape(first, a, first_name, name)
+    dtype = float_dtype(first)
+    return [a.astype(dtype, copy=False) for a in arrays]
+
+
+def _distance(diff: np.ndarray, squared: bool = False) -> np.ndarray:
+    d2 = np.einsum("ij,ij->i", diff, diff)  # row-wise ‖diff‖² without a (n, d) temporary
+    return d2 if squared else np.sqrt(d2)
+
+
+def _unit(diff: np.ndarray, dist: np.ndarray) -> np.ndarray:
+    """diff / ‖diff‖ row-wise, and 0 where the distance is 0 (the subgradient at the kink)."""
+    inv = np.divide(1.0, dist, out=np.zeros_like(dist), where=dist > 0)
+    return diff * inv[:, None]
+
+
+# --------------------------------------------------------------------------- contrastive
+
+
+def _contrastive_inputs(y_true, x1, x2, margin):
+    margin = check_scalar(margin, "margin", low=0.0)
+    x1, x2 = _embeddings([("x1", x1), ("x2", x2)])
+    y = as_array(y_true, "y_true")
+    if y.shape != (x1.shape[0],):
+        raise ValueError(
+            f"y_true has shape {y.shape} but x1 has shape {x1.shape}; y_true needs one 0/1 "
+            f"label per pair, shape ({x1.shape[0]},)."
+        )
+    check_finite(y, "y_true")
+    check_labels(y, "y_true", (0.0, 1.0), " (1 = similar pair, 0 = dissimilar pair)")
+    return y.astype(x1.dtype, copy=False), x1, x2, margin
+
+
+def contrastive(y_true, x1, x2, *, margin: float = 1.0, reduction: str = "mean"):
+    r"""Contrastive loss on pairs of embeddings (Hadsell, Chopra and LeCun, 2006).
+
+    .. math::
+
+        \ell_i = y_i\,D_i^2 + (1 - y_i)\,\max(0,\; m - D_i)^2,\qquad D_i = \|x_{1,i} - x_{2,i}\|_2
+
+    Similar pairs are pulled together (loss :math:`D^2`); dissimilar pairs are pushed apart until
+    they are at least :math:`m` apart, and then left alone.
+
+    Args:
+        y_true: ``(n,)`` labels with **1 = similar pair**, 0 = dissimilar pair.
+        x1, x2: ``(n, d)`` embeddings of the two members of each pair.
+        margin: :math:`m` ≥ 0.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"`` (shape ``(n,)``).
+
+    Note:
+        Hadsell et al. write the label the other way round (:math:`Y = 0` for similar pairs) and
+        put a factor ½ in front of both terms; this package uses the now common 1 = similar and
+        no ½ (so the gradients are twice theirs).
+
+    References:
+        Hadsell, R., Chopra, S. and LeCun, Y. (2006). Dimensionality reduction by learning an
+        invariant mapping. *CVPR*.
+
+    Example:
+        >>> x1 = [[0.0, 0.0], [0.0, 0.0]]
+        >>> x2 = [[3.0, 4.0], [0.3, 0.4]]            # distances 5 and 0.5
+        >>> contrastive([1, 0], x1, x2, margin=1.0, reduction="none").tolist()   # 5², (1-.5)²
+        [25.0, 0.25]
+    """
+    check_reduction(reduction)
+    y, x1, x2, margin = _contrastive_inputs(y_true, x1, x2, margin)
+    diff = x1 - x2
+    d2 = _distance(diff, squared=True)
+    hinge = np.maximum(margin - np.sqrt(d2), 0.0)
+    per = y * d2 + (1 - y) * hinge * hinge
+    return reduce(per.astype(x1.dtype, copy=False), reduction)
+
+
+def contrastive_grad(y_true, x1, x2, *, margin: float = 1.0, reduction: str = "mean"):
+    r"""Gradients of :func:`contrastive` with respect to ``x1`` and ``x2``.
+
+    With :math:`\delta = x_1 - x_2` and :math:`D = \|\delta\|`:
+
+    .. math::
+
+        \frac{\partial \ell}{\partial x_1} = 2y\,\delta \;-\; 2(1-y)\max(0, m - D)\,\frac{\delta}{D},
+        \qquad \frac{\partial \ell}{\partial x_2} = -\frac{\partial \ell}{\partial x_1}.
+
+    At :math:`D = 0` the direction :math:`\delta/D` is undefined: a dissimilar pair that sits on
+    top of itself gets the subgradient 0 (nothing says which way to push it apart; in practice
+    any tiny difference breaks the tie). The similar-pair term :math:`2y\delta` is 0 there anyway.
+
+    Returns:
+        ``(d_x1, d_x2)``, each shaped like ``x1``.
+
+    Example:
+        >>> g1, g2 = contrastive_grad([0], [[0.0, 0.0]], [[0.3, 0.4]], reduction="sum")
+        >>> g1.round(6).tolist(), g2.round(6).tolist()   # pushes the pair apart
+        ([[0.6, 0.8]], [[-0.6, -0.8]])
+    """
+    check_reduction(reduction)
+    y, x1, x2, margin = _contrastive_inputs(y_true, x1, x2, margin)
+    diff = x1 - x2
+    dist = _distance(diff)
+    hinge = np.maximum(margin - dist, 0.0)
+    coef = 2 * y
+    # 2y·δ - 2(1-y)(m-D)₊·δ/D  ==  δ·[2y - 2(1-y)(m-D)₊/D], with 0 in place of 1/D at D = 0
+    inv = np.divide(1.0, dist, out=np.zeros_like(dist), where=dist > 0)
+    coef = coef - 2 * (1 - y) * hinge * inv
+    g1 = diff * (coef * grad_scale(reduction, y.size))[:, None]
+    return g1.astype(x1.dtype, copy=False), (-g1).astype(x1.dtype, copy=False)
+
+
+# ------------------------------------------------------------------------------- triplet
+
+
+def _triplet_inputs(anchor, positive, negative, margin):
+    margin = check_scalar(margin, "margin", low=0.0)
+    a, p, n = _embeddings([("anchor", anchor), ("positive", positive), ("negative", negative)])
+    return a, p, n, margin
+
+
+def triplet(
+    anchor,
+    positive,
+    negative,
+    *,
+    margin: float = 1.0,
+    squared: bool = False,
+    reduction: str = "mean",
+):
+    r"""Triplet loss (Schroff, Kalenichenko and Philbin, 2015).
+
+    .. math:: \ell_i = \max\big(0,\; D(a_i, p_i) - D(a_i, n_i) + m\big)
+
+    The anchor should be closer to its positive (same identity) than to its negative (another
+    identity) by at least the margin :math:`m`. Only the *difference* of distances matters,
+    so the embedding is free to place each identity wherever it likes.
+
+    Args:
+        anchor, positive, negative: ``(n, d)`` embeddings.
+        margin: :math:`m` ≥ 0.
+        squared: use squared Euclidean distances :math:`\|a - p\|^2` (as FaceNet does) instead
+            of Euclidean ones. The same margin means different things in the two variants: a
+            margin tuned for one does not carry over to the other.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"`` (shape ``(n,)``).
+
+    A triplet is *easy* when :math:`D(a,n) > D(a,p) + m` (loss 0), *semi-hard* when
+    :math:`D(a,p) < D(a,n) \le D(a,p) + m`, *hard* when :math:`D(a,n) \le D(a,p)`.
+
+    References:
+        Schroff, F., Kalenichenko, D. and Philbin, J. (2015). FaceNet: a unified embedding for
+        face recognition and clustering. *CVPR*.
+
+    Example:
+        >>> a, p, n = [[0.0, 0.0]], [[3.0, 4.0]], [[0.0, 5.5]]   # D(a,p) = 5, D(a,n) = 5.5
+        >>> triplet(a, p, n, margin=1.0)                         # 5 - 5.5 + 1
+        0.5
+    """
+    check_reduction(reduction)
+    a, p, n, margin = _triplet_inputs(anchor, positive, negative, margin)
+    per = _distance(a - p, squared) - _distance(a - n, squared) + margin
+    np.maximum(per, 0.0, out=per)
+    return reduce(per.astype(a.dtype, copy=False), reduction)
+
+
+def triplet_grad(
+    anchor,
+    positive,
+    negative,
+    *,
+    margin: float = 1.0,
+    squared: bool = False,
+    reduction: str = "mean",
+):
+    r"""Gradients of :func:`triplet` with respect to the anchor, the positive and the negative.
+
+    Where the loss is active (:math:`D(a,p) - D(a,n) + m > 0`), with unit vectors
+    :math:`u_p = (a-p)/\|a-p\|` and :math:`u_n = (a-n)/\|a-n\|`:
+
+    .. math::
+
+        \frac{\partial\ell}{\partial a} = u_p - u_n,\quad
+        \frac{\partial\ell}{\partial p} = -u_p,\quad
+        \frac{\partial\ell}{\partial n} = u_n
+
+    and with ``squared=True``: :math:`2(n - p)`, :math:`-2(a-p)`, :math:`2(a-n)`. Elsewhere 0,
+    including exactly at the margin (the kink) and, for the distance term, at zero distance.
+
+    Returns:
+        ``(d_anchor, d_positive, d_negative)``, each shaped like ``anchor``.
+
+    Example:
+        >>> ga, gp, gn = triplet_grad([[0.0, 0.0]], [[3.0, 4.0]], [[0.0, 5.5]])
+        >>> gp.tolist(), gn.tolist()   # positive pulled in, negative pushed out
+        ([[0.6, 0.8]], [[0.0, -1.0]])
+    """
+    check_reduction(reduction)
+    a, p, n, margin = _triplet_inputs(anchor, positive, negative, margin)
+    dap, dan = a - p, a - n
+    if squared:
+        active = _distance(dap, True) - _distance(dan, True) + margin > 0
+        gp_dir, gn_dir = 2 * dap, 2 * dan
+    else:
+        active = _distance(dap) - _distance(dan) + margin > 0
+        gp_dir, gn_dir = _unit(dap, _distance(dap)), _unit(dan, _distance(dan))
+    w = (active * grad_scale(reduction, a.shape[0])).astype(a.dtype)[:, None]
+    d_pos = -gp_dir * w
+    d_neg = gn_dir * w
+    d_anchor = -(d_pos + d_neg)
+    return tuple(g.astype(a.dtype, copy=False) for g in (d_anchor, d_pos, d_neg))

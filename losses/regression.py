@@ -1,0 +1,155 @@
+r"""Regression losses (chapter 1): mean squared error, mean absolute error and Huber.
+
+Each compares real-valued predictions :math:`\hat y` with targets :math:`y` element by
+element through the residual :math:`r = \hat y - y`; they differ in how hard they punish a
+large residual, and therefore in how much one outlier can steer the fit.
+
+All functions take ``(y_true, y_pred, *, ..., reduction="mean")`` with two arrays of the same
+shape, and each has a ``*_grad`` twin returning :math:`\partial L / \partial \hat y`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import check_reduction, check_scalar, grad_scale, prepare_pair, reduce
+
+__all__ = ["mse", "mse_grad", "mae", "mae_grad", "huber", "huber_grad"]
+
+
+def mse(y_true, y_pred, *, reduction: str = "mean"):
+    r"""Mean squared error: :math:`\ell_i = (y_i - \hat y_i)^2`.
+
+    Args:
+        y_true: targets, any shape.
+        y_pred: predictions, the same shape as ``y_true``.
+        reduction: ``"mean"`` (a float), ``"sum"`` (a float) or ``"none"`` (an array shaped
+            like ``y_pred``).
+
+    Note:
+        Some textbooks (Bishop's *Pattern Recognition and Machine Learning*) put a factor ½ in
+        front so that the gradient is exactly the residual; this package, like scikit-learn
+        and PyTorch, does not, so the gradient is :math:`2(\hat y - y)`.
+
+    Example:
+        >>> mse([1.0, 2.0, 3.0], [1.0, 2.0, 5.0])   # (0 + 0 + 4) / 3
+        1.3333333333333333
+    """
+    check_reduction(reduction)
+    yt, yp = prepare_pair(y_true, y_pred)
+    r = yp - yt
+    return reduce(np.square(r, out=r), reduction)
+
+
+def mse_grad(y_true, y_pred, *, reduction: str = "mean"):
+    r"""Gradient of :func:`mse` with respect to ``y_pred``: :math:`2(\hat y_i - y_i)` (÷ n for the mean).
+
+    It grows without bound with the residual, which is why one outlier can dominate a fit.
+
+    Example:
+        >>> mse_grad([0.0, 0.0], [1.0, 100.0], reduction="sum").tolist()
+        [2.0, 200.0]
+    """
+    check_reduction(reduction)
+    yt, yp = prepare_pair(y_true, y_pred)
+    g = yp - yt
+    g *= 2.0 * grad_scale(reduction, g.size)
+    return g
+
+
+def mae(y_true, y_pred, *, reduction: str = "mean"):
+    r"""Mean absolute error: :math:`\ell_i = |y_i - \hat y_i|`.
+
+    Args:
+        y_true: targets, any shape.
+        y_pred: predictions, the same shape as ``y_true``.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+
+    Example:
+        >>> mae([1.0, 2.0, 3.0], [1.0, 2.0, 5.0])   # (0 + 0 + 2) / 3
+        0.6666666666666666
+    """
+    check_reduction(reduction)
+    yt, yp = prepare_pair(y_true, y_pred)
+    r = yp - yt
+    return reduce(np.abs(r, out=r), reduction)
+
+
+def mae_grad(y_true, y_pred, *, reduction: str = "mean"):
+    r"""Gradient of :func:`mae`: :math:`\operatorname{sign}(\hat y_i - y_i)` (÷ n for the mean).
+
+    Its size does not depend on how large the residual is. At zero residual :math:`|r|` has a
+    kink; the subgradient 0 is returned there (a prediction that is exactly right stays put).
+
+    Example:
+        >>> mae_grad([0.0, 0.0, 0.0], [-3.0, 0.0, 100.0], reduction="sum").tolist()
+        [-1.0, 0.0, 1.0]
+    """
+    check_reduction(reduction)
+    yt, yp = prepare_pair(y_true, y_pred)
+    g = np.sign(yp - yt)
+    g *= grad_scale(reduction, g.size)
+    return g
+
+
+def huber(y_true, y_pred, *, delta: float = 1.0, reduction: str = "mean"):
+    r"""Huber loss: quadratic for small residuals, linear for large ones.
+
+    .. math::
+
+        \ell_i = \begin{cases} \tfrac12 r_i^2 & |r_i| \le \delta \\
+                               \delta\,(|r_i| - \tfrac12\delta) & |r_i| > \delta \end{cases}
+        \qquad r_i = \hat y_i - y_i
+
+    The ½ and the :math:`-\tfrac12\delta` make the two pieces meet with the same value
+    (:math:`\tfrac12\delta^2`) and the same slope (:math:`\pm\delta`) at :math:`|r| = \delta`.
+
+    Args:
+        y_true: targets, any shape.
+        y_pred: predictions, the same shape as ``y_true``.
+        delta: where the quadratic piece hands over to the linear one (> 0).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+
+    Note:
+        This is Huber's (1964) definition, also scipy's ``scipy.special.huber(delta, r)`` and
+        PyTorch's ``HuberLoss(delta=...)``. PyTorch's ``SmoothL1Loss(beta)`` is the same curve
+        divided by ``beta`` (slope ±1 in the tails), so the two agree only for δ = β = 1.
+
+    References:
+        Huber, P. J. (1964). Robust estimation of a location parameter. *Annals of
+        Mathematical Statistics* 35(1), 73–101.
+
+    Example:
+        >>> huber([0.0, 0.0], [0.5, 3.0])   # (0.125 + (3 - 0.5)) / 2
+        1.3125
+        >>> huber([0.0], [3.0], delta=2.0, reduction="none").tolist()   # 2 * (3 - 1)
+        [4.0]
+    """
+    check_reduction(reduction)
+    delta = check_scalar(delta, "delta", low=0.0, low_inclusive=False)
+    yt, yp = prepare_pair(y_true, y_pred)
+    a = np.abs(yp - yt)
+    # piecewise: ½a² inside [-δ, δ], δ(a - δ/2) outside
+    per = np.where(a <= delta, 0.5 * a * a, delta * (a - 0.5 * delta)).astype(yp.dtype, copy=False)
+    return reduce(per, reduction)
+
+
+def huber_grad(y_true, y_pred, *, delta: float = 1.0, reduction: str = "mean"):
+    r"""Gradient of :func:`huber`: the residual clipped to :math:`[-\delta, \delta]` (÷ n for the mean).
+
+    .. math:: \frac{\partial \ell_i}{\partial \hat y_i} = \operatorname{clip}(r_i, -\delta, \delta)
+
+    Equal to half MSE's gradient for small residuals, and never larger than δ in size, however
+    far out an outlier lies. Differentiable everywhere, including at :math:`|r| = \delta`.
+
+    Example:
+        >>> huber_grad([0.0, 0.0, 0.0], [0.5, 3.0, -100.0], reduction="sum").tolist()
+        [0.5, 1.0, -1.0]
+    """
+    check_reduction(reduction)
+    delta = check_scalar(delta, "delta", low=0.0, low_inclusive=False)
+    yt, yp = prepare_pair(y_true, y_pred)
+    g = yp - yt
+    np.clip(g, -delta, delta, out=g)
+    g *= grad_scale(reduction, g.size)
+    return g
