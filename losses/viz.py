@@ -1,0 +1,571 @@
+"""Figures for the book: one style, alt text everywhere, interactive figures that work offline.
+
+matplotlib and ipywidgets are imported lazily, inside the functions, so that ``import losses``
+stays numpy-only. Install them with ``pip install -e ".[viz]"`` (``requirements.txt`` has them).
+
+Chapter authors: the three rules
+--------------------------------
+1. **Static figures** are made with :func:`subplots` and shown with :func:`show`, which needs
+   alt text and takes an optional caption. Do not call ``plt.show()``: a bare matplotlib image
+   has no alt text on the website (the site test rejects it)::
+
+       from losses import viz
+
+       fig, ax = viz.subplots()
+       ax.plot(r, r**2, label="MSE")
+       ax.set(xlabel="residual $y - \\hat y$", ylabel="loss")
+       ax.legend()
+       viz.show(fig, alt="MSE grows quadratically with the residual.",
+                caption="MSE punishes large residuals much harder than small ones.")
+
+   ``show`` displays the figure as an ``<img>`` with the alt text and a ``<figcaption>`` (in
+   JupyterLab and on the site alike) and closes it, so it is not drawn twice.
+
+2. **Interactive figures** are made with :func:`interactive` only. Write a function that draws
+   the figure for one value of each parameter, and give the values the slider offers::
+
+       def draw(ax, delta):
+           r = np.linspace(-4, 4, 401)
+           ax.plot(r, losses.huber(np.zeros_like(r), r, delta=delta, reduction="none"),
+                   label=f"Huber, δ = {delta:g}")
+           ax.set(xlabel="residual", ylabel="loss", ylim=(0, 8))
+           ax.legend(loc="upper center")
+
+       viz.interactive(draw, {"delta": [0.25, 0.5, 1, 2, 4]}, labels={"delta": "δ"},
+                       alt=lambda delta: f"Huber loss against the residual for δ = {delta:g}.")
+
+   End the cell with the call (it returns an object that displays itself). In a live kernel
+   the reader gets ipywidgets sliders that redraw the figure; on the static website (no
+   kernel) the same output carries every frame, pre-rendered as PNG, switched by an HTML range
+   input with a few lines of inline JavaScript. Two parameters give two sliders and a grid of
+   frames (``len(values_1) * len(values_2)`` of them): keep the total under ~30 so the page
+   stays light. ``draw`` receives the axes (or an array of axes when ``subplot_kw`` asks for
+   several) and the parameter values as keyword arguments. Fix axis limits inside ``draw``
+   so the frames are comparable while the reader moves the slider.
+
+3. Every axes has labels (checked: :func:`show` and :func:`interactive` raise ``ValueError``
+   on an axes without x or y label, unless its axis is switched off with ``ax.set_axis_off()``).
+   Colours come from the Okabe–Ito palette (:data:`PALETTE`, readable with any colour-vision
+   deficiency); the line cycle also changes the dash pattern, so curves stay apart in grey.
+   Use :func:`use_book_style` once at the top of a notebook if you also draw with pyplot.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+__all__ = [
+    "PALETTE",
+    "InteractiveFigure",
+    "StaticFigure",
+    "book_rc",
+    "interactive",
+    "show",
+    "subplots",
+    "use_book_style",
+]
+
+#: The Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008), in the order the book uses it:
+#: blue, vermillion, bluish green, orange, reddish purple, sky blue, black, yellow.
+PALETTE = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#E69F00",
+    "#CC79A7",
+    "#56B4E9",
+    "#000000",
+    "#F0E442",
+)
+
+_DASHES = (
+    "-",
+    "--",
+    "-.",
+    ":",
+    (0, (5, 1)),
+    (0, (3, 1, 1, 1, 1, 1)),
+    (0, (1, 1)),
+    (0, (8, 2, 1, 2)),
+)
+
+DEFAULT_DPI = 100
+DEFAULT_FIGSIZE = (6.4, 4.0)
+_PNG_COLOURS = 128
+
+
+def book_rc() -> dict[str, Any]:
+    """Return the book's matplotlib rcParams (a new dict each call).
+
+    >>> rc = book_rc()
+    >>> rc["axes.grid"], rc["figure.dpi"]
+    (True, 100)
+    """
+    from cycler import cycler  # a matplotlib dependency
+
+    return {
+        "axes.prop_cycle": cycler(color=list(PALETTE)) + cycler(linestyle=list(_DASHES)),
+        "axes.grid": True,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlesize": 12,
+        "axes.labelsize": 11,
+        "font.size": 11,
+        "grid.alpha": 0.35,
+        "grid.linewidth": 0.6,
+        "legend.frameon": False,
+        "legend.fontsize": 10,
+        "lines.linewidth": 2.0,
+        "image.cmap": "cividis",
+        "figure.figsize": DEFAULT_FIGSIZE,
+        "figure.dpi": DEFAULT_DPI,
+        "savefig.dpi": DEFAULT_DPI,
+        "figure.constrained_layout.use": True,
+        "svg.hashsalt": "loss-functions-course",
+    }
+
+
+def use_book_style() -> None:
+    """Apply the book style to matplotlib globally (idempotent).
+
+    >>> use_book_style()
+    >>> import matplotlib
+    >>> matplotlib.rcParams["axes.prop_cycle"].by_key()["color"][0]
+    '#0072B2'
+    """
+    import matplotlib
+
+    matplotlib.rcParams.update(book_rc())
+
+
+def subplots(nrows: int = 1, ncols: int = 1, *, figsize=None, **kwargs):
+    """Make a figure in the book style: ``fig, ax = viz.subplots()``.
+
+    The figure is not registered with pyplot, so Jupyter's inline backend never shows it by
+    itself: pass it to :func:`show`. Extra keyword arguments go to ``Figure.subplots``
+    (``sharex``, ``sharey``, ``squeeze``, ...).
+
+    >>> fig, axes = subplots(1, 2, figsize=(6, 3))
+    >>> axes.shape
+    (2,)
+    """
+    from matplotlib.figure import Figure
+
+    use_book_style()
+    if figsize is None:
+        figsize = DEFAULT_FIGSIZE if nrows == 1 else (DEFAULT_FIGSIZE[0], 3.0 * nrows)
+    fig = Figure(figsize=figsize, dpi=DEFAULT_DPI, layout="constrained")
+    return fig, fig.subplots(nrows, ncols, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering helpers
+
+
+def _check_labels(fig) -> None:
+    for i, ax in enumerate(fig.get_axes()):
+        if not ax.axison or not ax.get_visible():
+            continue
+        # A colorbar axes is labelled through its colorbar; only its long side needs a label.
+        if getattr(ax, "_colorbar", None) is not None:
+            continue
+        missing = [name for name in ("x", "y") if not getattr(ax, f"get_{name}label")()]
+        if missing:
+            title = f" (titled {ax.get_title()!r})" if ax.get_title() else ""
+            raise ValueError(
+                f"axes {i}{title} has no {' or '.join(missing)} label: every axis in the book is "
+                "labelled (ax.set(xlabel=..., ylabel=...)); switch an axis off with "
+                "ax.set_axis_off() if it really shows no quantity."
+            )
+
+
+def _png(fig, dpi: int) -> bytes:
+    """Render ``fig`` to PNG bytes, reproducibly (no timestamp or version in the file)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    from PIL import Image  # a matplotlib dependency
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    # A 128-colour palette makes line plots 3x smaller with no visible change: pages that
+    # embed a few dozen frames stay light.
+    with Image.open(io.BytesIO(buf.getvalue())) as im:
+        small = im.convert("RGB").quantize(
+            colors=_PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+        )
+    out = io.BytesIO()
+    small.save(out, format="png", optimize=True)
+    return out.getvalue()
+
+
+def _img_tag(png: bytes, alt: str, *, style: str = "", extra: str = "") -> str:
+    from PIL import Image  # a matplotlib dependency
+
+    with Image.open(io.BytesIO(png)) as im:
+        width, height = im.size
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
+        f'width="{width}" height="{height}" '
+        f'style="max-width:100%;height:auto;{style}"{extra}>'
+    )
+
+
+def _close(fig) -> None:
+    """Close ``fig`` in pyplot if pyplot manages it (so the inline backend does not redraw it)."""
+    import sys
+
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:  # closing a figure pyplot does not manage is a no-op
+        plt.close(fig)
+
+
+def _require_text(value: str, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(
+            f"{what} must be a non-empty string describing what the figure shows "
+            f"(for readers who cannot see it), got {value!r}"
+        )
+    return value.strip()
+
+
+def _display(obj) -> None:
+    """Display ``obj`` in IPython/Jupyter; do nothing in plain Python (a script, a doctest)."""
+    import sys
+
+    if "IPython" not in sys.modules:  # IPython not even loaded: not in a notebook
+        return
+    from IPython import get_ipython
+    from IPython.display import display
+
+    if get_ipython() is not None:
+        display(obj)
+
+
+# --------------------------------------------------------------------------------------------
+# Static figures
+
+
+class StaticFigure:
+    """A rendered figure with alt text and an optional caption (what :func:`show` displays)."""
+
+    def __init__(self, fig, *, alt: str, caption: str | None = None, dpi: int = DEFAULT_DPI):
+        self.alt = _require_text(alt, "alt")
+        self.caption = None if caption is None else _require_text(caption, "caption")
+        _check_labels(fig)
+        self.png = _png(fig, dpi)
+
+    def _repr_html_(self) -> str:
+        cap = (
+            f'<figcaption style="font-size:0.9em">{html.escape(self.caption)}</figcaption>'
+            if self.caption
+            else ""
+        )
+        return f'<figure class="lfc-figure" style="margin:0">{_img_tag(self.png, self.alt)}{cap}</figure>'
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {
+            "text/html": self._repr_html_(),
+            "image/png": self.png,
+            "text/plain": repr(self),
+        }
+
+    def __repr__(self) -> str:
+        return f"<Figure: {self.alt}>"
+
+
+def show(fig, *, alt: str, caption: str | None = None, dpi: int = DEFAULT_DPI) -> StaticFigure:
+    """Display ``fig`` with alt text (required) and a caption (optional), then close it.
+
+    Returns the :class:`StaticFigure` (already displayed in Jupyter; in a script it is just
+    returned).
+
+    >>> fig, ax = subplots()
+    >>> _ = ax.plot([0, 1], [0, 1]); _ = ax.set(xlabel="x", ylabel="y")
+    >>> shown = show(fig, alt="A straight line.")
+    >>> shown.png[:4] == b"\\x89PNG", 'alt="A straight line."' in shown._repr_html_()
+    (True, True)
+    """
+    shown = StaticFigure(fig, alt=alt, caption=caption, dpi=dpi)
+    _close(fig)
+    _display(shown)
+    return shown
+
+
+# --------------------------------------------------------------------------------------------
+# Interactive figures
+
+_SLIDE_JS = (
+    "<script>window.lfcSlide=window.lfcSlide||function(el){"
+    "var f=el.closest('.lfc-interactive'),k=0;"
+    "f.querySelectorAll('input[type=range]').forEach(function(s){"
+    "var v=JSON.parse(s.dataset.labels)[+s.value];k=k*(+s.max+1)+(+s.value);"
+    "s.setAttribute('aria-valuetext',v);s.parentNode.querySelector('output').textContent=v;});"
+    "f.querySelectorAll('.lfc-frames img').forEach(function(m,i){"
+    "m.style.display=(i===k)?'':'none';});};</script>"
+)
+
+
+def _in_kernel() -> bool:
+    """True inside a running IPython kernel (a notebook), where a widget can be displayed."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+class InteractiveFigure:
+    """A figure with one slider per parameter; see :func:`interactive`.
+
+    Attributes: ``params`` (name -> tuple of values), ``frames`` (index tuple -> PNG bytes,
+    one per combination of values), ``alts`` (index tuple -> alt text), ``current`` (the index
+    tuple shown first).
+    """
+
+    def __init__(
+        self,
+        draw: Callable[..., Any],
+        params: Mapping[str, Sequence[Any]],
+        *,
+        alt: str | Callable[..., str],
+        labels: Mapping[str, str] | None = None,
+        initial: Mapping[str, Any] | None = None,
+        caption: str | None = None,
+        figsize: tuple[float, float] = DEFAULT_FIGSIZE,
+        dpi: int = DEFAULT_DPI,
+        fmt: str = "{:g}",
+        subplot_kw: Mapping[str, Any] | None = None,
+        max_frames: int = 48,
+    ):
+        if not callable(draw):
+            raise TypeError(f"draw must be a function draw(ax, **values), got {draw!r}")
+        if not isinstance(params, Mapping) or not params:
+            raise ValueError(
+                "params must be a non-empty mapping from parameter name to its slider values, "
+                "e.g. {'gamma': [0, 0.5, 1, 2, 5]}"
+            )
+        self.params = {}
+        for name, values in params.items():
+            values = tuple(values)
+            if len(values) < 2:
+                raise ValueError(
+                    f"parameter {name!r} needs at least two values for a slider, got {values!r}"
+                )
+            self.params[str(name)] = values
+        n_frames = 1
+        for values in self.params.values():
+            n_frames *= len(values)
+        if n_frames > max_frames:
+            raise ValueError(
+                f"{n_frames} frames (the product of the numbers of slider values) is more than "
+                f"max_frames={max_frames}: every frame is embedded in the page; use fewer values"
+            )
+        unknown = set(labels or {}) - set(self.params)
+        unknown |= set(initial or {}) - set(self.params)
+        if unknown:
+            raise ValueError(f"labels/initial name unknown parameters: {sorted(unknown)}")
+        self.labels = {name: (labels or {}).get(name, name) for name in self.params}
+        self.caption = None if caption is None else _require_text(caption, "caption")
+        self.fmt = fmt
+        self.value_labels = {
+            name: [self._format(v) for v in values] for name, values in self.params.items()
+        }
+        start = []
+        for name, values in self.params.items():
+            if initial and name in initial:
+                if initial[name] not in values:
+                    raise ValueError(
+                        f"initial value {initial[name]!r} of {name!r} is not one of {values!r}"
+                    )
+                start.append(values.index(initial[name]))
+            else:
+                start.append(0)
+        self.current = tuple(start)
+
+        self._draw, self._figsize, self._dpi = draw, figsize, dpi
+        self._subplot_kw = dict(subplot_kw or {})
+        self.frames: dict[tuple[int, ...], bytes] = {}
+        self.alts: dict[tuple[int, ...], str] = {}
+        for index in itertools.product(*(range(len(v)) for v in self.params.values())):
+            values = self._values(index)
+            text = alt(**values) if callable(alt) else alt
+            self.alts[index] = _require_text(text, "alt")
+            self.frames[index] = self._render(values)
+        self._widget = None
+
+    # -- rendering --------------------------------------------------------------------------
+    def _format(self, value) -> str:
+        try:
+            return self.fmt.format(value)
+        except (ValueError, TypeError):
+            return str(value)
+
+    def _values(self, index: Sequence[int]) -> dict[str, Any]:
+        return {name: vals[i] for (name, vals), i in zip(self.params.items(), index, strict=True)}
+
+    def _render(self, values: Mapping[str, Any]) -> bytes:
+        import matplotlib
+        from matplotlib.figure import Figure
+
+        with matplotlib.rc_context(book_rc()):
+            fig = Figure(figsize=self._figsize, dpi=self._dpi, layout="constrained")
+            kw = {"nrows": 1, "ncols": 1, **self._subplot_kw}
+            axes = fig.subplots(**kw)
+            self._draw(axes, **values)
+            _check_labels(fig)
+            return _png(fig, self._dpi)
+
+    # -- static (kernel-free) view -----------------------------------------------------------
+    def to_html(self) -> str:
+        """The kernel-free view: every frame as an ``<img>``, one range input per parameter."""
+        imgs = []
+        for index, png in self.frames.items():
+            hidden = "" if index == self.current else "display:none"
+            imgs.append(_img_tag(png, self.alts[index], style=hidden))
+        sliders = []
+        for (name, values), i in zip(self.params.items(), self.current, strict=True):
+            labels = self.value_labels[name]
+            data = html.escape(_json_list(labels))
+            label = html.escape(self.labels[name])
+            sliders.append(
+                '<label style="display:flex;align-items:center;gap:0.6em;margin:0.2em 0">'
+                f'<span style="min-width:4em">{label}</span>'
+                f'<input type="range" min="0" max="{len(values) - 1}" step="1" value="{i}" '
+                f'aria-label="{label}" aria-valuetext="{html.escape(labels[i])}" '
+                f'data-param="{html.escape(name)}" data-labels="{data}" '
+                'oninput="lfcSlide(this)" style="flex:1;max-width:24em">'
+                f"<output>{html.escape(labels[i])}</output></label>"
+            )
+        cap = (
+            f'<figcaption style="font-size:0.9em">{html.escape(self.caption)}</figcaption>'
+            if self.caption
+            else ""
+        )
+        return (
+            '<figure class="lfc-interactive" style="margin:0">'
+            f'<div class="lfc-frames">{"".join(imgs)}</div>'
+            f'<div class="lfc-controls">{"".join(sliders)}</div>{cap}</figure>{_SLIDE_JS}'
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    # -- live (kernel) view -----------------------------------------------------------------
+    def widget(self):
+        """The live view: an ipywidgets box with one slider per parameter and the figure."""
+        if self._widget is not None:
+            return self._widget
+        import ipywidgets as widgets
+
+        image = widgets.Image(value=self.frames[self.current], format="png")
+        image.layout.max_width = "100%"
+        sliders = []
+        for (name, values), i in zip(self.params.items(), self.current, strict=True):
+            options = list(zip(self.value_labels[name], range(len(values)), strict=True))
+            slider = widgets.SelectionSlider(
+                options=options,
+                value=i,
+                description=self.labels[name],
+                continuous_update=True,
+                style={"description_width": "initial"},
+            )
+            sliders.append(slider)
+
+        def redraw(_change=None):
+            index = tuple(s.value for s in sliders)
+            if index not in self.frames:  # every frame is pre-rendered; this is a safeguard
+                self.frames[index] = self._render(self._values(index))
+            image.value = self.frames[index]
+
+        for slider in sliders:
+            slider.observe(redraw, names="value")
+        self._widget = widgets.VBox([*sliders, image])
+        self._widget.add_class("lfc-interactive-widget")
+        return self._widget
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/plain": repr(self), "text/html": self.to_html()}
+        if _in_kernel():
+            try:
+                view = self.widget()._repr_mimebundle_()
+            except ImportError:  # no ipywidgets: the HTML view still works in Jupyter
+                view = {}
+            key = "application/vnd.jupyter.widget-view+json"
+            if key in view:
+                bundle[key] = view[key]
+        return bundle
+
+    def __repr__(self) -> str:
+        sizes = " x ".join(f"{len(v)} {n}" for n, v in self.params.items())
+        return f"<Interactive figure: {self.alts[self.current]} ({sizes} frames)>"
+
+
+def _json_list(items: Sequence[str]) -> str:
+    import json
+
+    return json.dumps(list(items), ensure_ascii=False)
+
+
+def interactive(
+    draw: Callable[..., Any],
+    params: Mapping[str, Sequence[Any]],
+    *,
+    alt: str | Callable[..., str],
+    labels: Mapping[str, str] | None = None,
+    initial: Mapping[str, Any] | None = None,
+    caption: str | None = None,
+    figsize: tuple[float, float] = DEFAULT_FIGSIZE,
+    dpi: int = DEFAULT_DPI,
+    fmt: str = "{:g}",
+    subplot_kw: Mapping[str, Any] | None = None,
+) -> InteractiveFigure:
+    """An interactive figure: sliders in a live notebook, a pre-rendered flip-book on the site.
+
+    Args:
+        draw: ``draw(ax, **values)`` draws the figure for one value of each parameter on
+            ``ax`` (the array of axes when ``subplot_kw`` asks for a grid). Fix axis limits
+            in it so that frames are comparable.
+        params: ``{name: values}``, one slider per entry (in order); every combination is
+            rendered once (at most 48 frames in all).
+        alt: the alt text, or a function of the values (``lambda gamma: f"... γ = {gamma}"``),
+            so that each frame describes itself.
+        labels: a display label per parameter (``{"gamma": "γ"}``); default the name.
+        initial: the value each slider starts at; default the first value.
+        caption: a caption shown under the figure.
+        figsize, dpi: the size of each frame (inches, dots per inch).
+        fmt: how a value is printed beside its slider (``str.format``; ``str`` on failure).
+        subplot_kw: arguments for ``Figure.subplots`` (``{"ncols": 2}`` gives ``draw`` two axes).
+
+    Returns:
+        An :class:`InteractiveFigure`; end a notebook cell with it to display it.
+
+    >>> def draw(ax, slope):
+    ...     ax.plot([0, 1], [0, slope])
+    ...     ax.set(xlabel="x", ylabel="y", ylim=(0, 2))
+    >>> fig = interactive(draw, {"slope": [0.5, 1, 2]}, alt=lambda slope: f"slope {slope}")
+    >>> len(fig.frames), fig.frames[(0,)] != fig.frames[(1,)]
+    (3, True)
+    >>> 'type="range"' in fig.to_html()
+    True
+    """
+    return InteractiveFigure(
+        draw,
+        params,
+        alt=alt,
+        labels=labels,
+        initial=initial,
+        caption=caption,
+        figsize=figsize,
+        dpi=dpi,
+        fmt=fmt,
+        subplot_kw=subplot_kw,
+    )
