@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._numerics import log_sigmoid, log_softmax, sigmoid, softmax
+from ._numerics import log_softmax, logsumexp, sigmoid, softmax
 from ._validation import (
     as_array,
     check_finite,
@@ -145,13 +145,19 @@ def cross_entropy(
     """
     check_reduction(reduction)
     target, yp, eps = _ce_inputs(y_true, y_pred, from_logits, label_smoothing)
-    logp = log_softmax(yp) if from_logits else np.log(_clip_eps(yp))
-    if target.ndim == 1:
-        rows = np.arange(yp.shape[0])
-        per = -(1.0 - eps) * logp[rows, target]
+    n, n_classes = yp.shape
+    if target.ndim == 1 and from_logits:
+        # -log softmax(z)_y = logsumexp(z) - z_y: no (n, C) log-probabilities needed
+        lse = logsumexp(yp, axis=1)
+        per = lse - (1.0 - eps) * yp[np.arange(n), target]
         if eps:
-            per -= eps / yp.shape[1] * logp.sum(axis=1)
+            per -= eps / n_classes * yp.sum(axis=1)
+    elif target.ndim == 1:
+        per = -(1.0 - eps) * np.log(_clip_eps(yp[np.arange(n), target]))
+        if eps:
+            per -= eps / n_classes * np.log(_clip_eps(yp)).sum(axis=1)
     else:
+        logp = log_softmax(yp) if from_logits else np.log(_clip_eps(yp))
         t = _dense_targets(target, yp.shape, yp.dtype, eps)
         per = -np.einsum("ij,ij->i", t, logp)
     return reduce(per.astype(yp.dtype, copy=False), reduction)
@@ -180,13 +186,25 @@ def cross_entropy_grad(
     """
     check_reduction(reduction)
     target, yp, eps = _ce_inputs(y_true, y_pred, from_logits, label_smoothing)
-    scale = grad_scale(reduction, yp.shape[0])
-    t = _dense_targets(target, yp.shape, yp.dtype, eps)
-    if from_logits:
-        # softmax(z)·Σt - t; Σt = 1 up to the validated tolerance, kept for an exact gradient
-        g = softmax(yp) * t.sum(axis=1, keepdims=True) - t
+    n, n_classes = yp.shape
+    scale = grad_scale(reduction, n)
+    if target.ndim == 1 and from_logits:
+        # softmax(z) - t with t = ε/C everywhere plus 1 - ε at the label (rows of t sum to 1)
+        g = softmax(yp)
+        if eps:
+            g -= eps / n_classes
+        g[np.arange(n), target] -= 1.0 - eps
+    elif target.ndim == 1:
+        p = _clip_eps(yp)
+        rows = np.arange(n)
+        g = np.zeros_like(yp)
+        if eps:
+            g = (-eps / n_classes) / p
+        g[rows, target] -= (1.0 - eps) / p[rows, target]
     else:
-        g = -t / _clip_eps(yp)
+        t = _dense_targets(target, yp.shape, yp.dtype, eps)
+        # softmax(z)·Σt - t; Σt = 1 up to the validated tolerance, kept for an exact gradient
+        g = softmax(yp) * t.sum(axis=1, keepdims=True) - t if from_logits else -t / _clip_eps(yp)
     g *= scale
     return g.astype(yp.dtype, copy=False)
 
@@ -250,15 +268,15 @@ def binary_cross_entropy(
     """
     check_reduction(reduction)
     yt, yp, w = _bce_inputs(y_true, y_pred, from_logits, pos_weight)
+    wy = yt if w is None else w * yt
     if from_logits:
-        log_p, log_1mp = log_sigmoid(yp), log_sigmoid(-yp)
+        # -log σ(z) = softplus(-z) = max(-z, 0) + log1p(e^{-|z|}), and -log(1 - σ(z)) = softplus(-z) + z
+        sp = np.log1p(np.exp(-np.abs(yp)))
+        sp += np.maximum(-yp, 0)
+        per = sp * (wy + 1 - yt) + (1 - yt) * yp
     else:
         p = _clip_eps(yp)
-        log_p, log_1mp = np.log(p), np.log1p(-p)
-    pos = yt * log_p
-    if w is not None:
-        pos *= w
-    per = -(pos + (1 - yt) * log_1mp)
+        per = -(wy * np.log(p) + (1 - yt) * np.log1p(-p))
     return reduce(per.astype(yp.dtype, copy=False), reduction)
 
 
@@ -296,10 +314,10 @@ def binary_cross_entropy_grad(
 def _hinge_inputs(y_true, y_pred, margin):
     margin = check_scalar(margin, "margin", low=0.0)
     yt, yp = prepare_pair(y_true, y_pred)
-    hint = ""
-    if np.isin(yt, (0.0, 1.0)).all():
-        hint = " Your labels look like 0/1: convert them with 2*y - 1."
-    check_labels(yt, "y_true", (-1.0, 1.0), hint)
+    if not (np.abs(yt) == 1).all():
+        zero_one = ((yt == 0) | (yt == 1)).all()
+        hint = " Your labels look like 0/1: convert them with 2*y - 1." if zero_one else ""
+        check_labels(yt, "y_true", (-1.0, 1.0), hint)
     return yt, yp, margin
 
 

@@ -51,12 +51,6 @@ def _distance(diff: np.ndarray, squared: bool = False) -> np.ndarray:
     return d2 if squared else np.sqrt(d2)
 
 
-def _unit(diff: np.ndarray, dist: np.ndarray) -> np.ndarray:
-    """diff / ‖diff‖ row-wise, and 0 where the distance is 0 (the subgradient at the kink)."""
-    inv = np.divide(1.0, dist, out=np.zeros_like(dist), where=dist > 0)
-    return diff * inv[:, None]
-
-
 # --------------------------------------------------------------------------- contrastive
 
 
@@ -144,9 +138,9 @@ def contrastive_grad(y_true, x1, x2, *, margin: float = 1.0, reduction: str = "m
     coef = 2 * y
     # 2y·δ - 2(1-y)(m-D)₊·δ/D  ==  δ·[2y - 2(1-y)(m-D)₊/D], with 0 in place of 1/D at D = 0
     inv = np.divide(1.0, dist, out=np.zeros_like(dist), where=dist > 0)
-    coef = coef - 2 * (1 - y) * hinge * inv
-    g1 = diff * (coef * grad_scale(reduction, y.size))[:, None]
-    return g1.astype(x1.dtype, copy=False), (-g1).astype(x1.dtype, copy=False)
+    coef = (coef - 2 * (1 - y) * hinge * inv) * grad_scale(reduction, y.size)
+    diff *= coef.astype(x1.dtype, copy=False)[:, None]  # diff is our own temporary: reuse it
+    return diff, np.negative(diff)
 
 
 # ------------------------------------------------------------------------------- triplet
@@ -236,14 +230,19 @@ def triplet_grad(
     check_reduction(reduction)
     a, p, n, margin = _triplet_inputs(anchor, positive, negative, margin)
     dap, dan = a - p, a - n
+    scale = grad_scale(reduction, a.shape[0])
     if squared:
         active = _distance(dap, True) - _distance(dan, True) + margin > 0
-        gp_dir, gn_dir = 2 * dap, 2 * dan
+        cp = cn = 2.0 * scale * active
     else:
-        active = _distance(dap) - _distance(dan) + margin > 0
-        gp_dir, gn_dir = _unit(dap, _distance(dap)), _unit(dan, _distance(dan))
-    w = (active * grad_scale(reduction, a.shape[0])).astype(a.dtype)[:, None]
-    d_pos = -gp_dir * w
-    d_neg = gn_dir * w
-    d_anchor = -(d_pos + d_neg)
-    return tuple(g.astype(a.dtype, copy=False) for g in (d_anchor, d_pos, d_neg))
+        dp, dn = _distance(dap), _distance(dan)
+        active = dp - dn + margin > 0
+        # u_p = (a-p)/D(a,p), with 0 in place of 1/D at D = 0 (the subgradient at the kink)
+        cp = np.divide(scale * active, dp, out=np.zeros_like(dp), where=dp > 0)
+        cn = np.divide(scale * active, dn, out=np.zeros_like(dn), where=dn > 0)
+    # the differences are our own temporaries: scale them in place into the gradients
+    dap *= -np.asarray(cp, dtype=a.dtype)[:, None]  # d/dp = -c_p (a - p)
+    dan *= np.asarray(cn, dtype=a.dtype)[:, None]  # d/dn = c_n (a - n)
+    d_anchor = dap + dan
+    np.negative(d_anchor, out=d_anchor)  # d/da = c_p (a - p) - c_n (a - n)
+    return d_anchor, dap, dan

@@ -129,9 +129,11 @@ def huber(y_true, y_pred, *, delta: float = 1.0, reduction: str = "mean"):
     delta = check_scalar(delta, "delta", low=0.0, low_inclusive=False)
     yt, yp = prepare_pair(y_true, y_pred)
     a = np.abs(yp - yt)
-    # piecewise: ½a² inside [-δ, δ], δ(a - δ/2) outside
-    per = np.where(a <= delta, 0.5 * a * a, delta * (a - 0.5 * delta)).astype(yp.dtype, copy=False)
-    return reduce(per, reduction)
+    # ½a² for a ≤ δ and δ(a - ½δ) beyond are both c·(a - ½c) with c = min(a, δ)
+    c = np.minimum(a, delta)
+    a -= 0.5 * c
+    a *= c
+    return reduce(a, reduction)
 
 
 def huber_grad(y_true, y_pred, *, delta: float = 1.0, reduction: str = "mean"):
