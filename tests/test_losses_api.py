@@ -120,7 +120,9 @@ def test_gradient_reductions_shapes_and_dtypes(case, dtype):
             assert g[r][i].dtype == dtype
         # "none" is the gradient of the sum; "mean" divides by the number of unreduced losses
         np.testing.assert_allclose(g["none"][i], g["sum"][i], rtol=rtol)
-        np.testing.assert_allclose(g["mean"][i] * count, g["sum"][i], rtol=rtol, atol=1e-30)
+        # float32: cancellation makes small entries noisy, so the tolerance follows the scale
+        atol = 0.0 if dtype == np.float64 else 1e-5 * float(np.max(np.abs(g["sum"][i])))
+        np.testing.assert_allclose(g["mean"][i] * count, g["sum"][i], rtol=rtol, atol=atol)
 
 
 # integer y_pred (and embeddings) are computed in float64
