@@ -281,22 +281,23 @@ class StaticFigure:
         return f"<Figure: {self.alt}>"
 
 
-def show(fig, *, alt: str, caption: str | None = None, dpi: int = DEFAULT_DPI) -> StaticFigure:
+def show(fig, *, alt: str, caption: str | None = None, dpi: int = DEFAULT_DPI) -> None:
     """Display ``fig`` with alt text (required) and a caption (optional), then close it.
 
-    Returns the :class:`StaticFigure` (already displayed in Jupyter; in a script it is just
-    returned).
+    Returns nothing, so that a cell ending with ``viz.show(...)`` shows the figure once. In
+    plain Python (a script) nothing is displayed; build a :class:`StaticFigure` to get the
+    PNG and HTML.
 
     >>> fig, ax = subplots()
     >>> _ = ax.plot([0, 1], [0, 1]); _ = ax.set(xlabel="x", ylabel="y")
-    >>> shown = show(fig, alt="A straight line.")
+    >>> show(fig, alt="A straight line.")
+    >>> shown = StaticFigure(fig, alt="A straight line.")
     >>> shown.png[:4] == b"\\x89PNG", 'alt="A straight line."' in shown._repr_html_()
     (True, True)
     """
     shown = StaticFigure(fig, alt=alt, caption=caption, dpi=dpi)
     _close(fig)
     _display(shown)
-    return shown
 
 
 # --------------------------------------------------------------------------------------------

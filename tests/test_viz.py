@@ -191,8 +191,9 @@ def test_show_emits_img_with_alt_and_caption_and_closes_pyplot_figure():
     fig, ax = plt.subplots()
     ax.plot([0, 1], [1, 0])
     ax.set(xlabel="x", ylabel="y")
-    shown = viz.show(fig, alt='Falling line, "steep".', caption="A caption.")
+    assert viz.show(fig, alt='Falling line, "steep".', caption="A caption.") is None
     assert not plt.get_fignums()
+    shown = viz.StaticFigure(fig, alt='Falling line, "steep".', caption="A caption.")
     bundle = shown._repr_mimebundle_()
     assert bundle["image/png"] == shown.png
     assert 'alt="Falling line, &quot;steep&quot;."' in bundle["text/html"]

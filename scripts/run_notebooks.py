@@ -1,0 +1,55 @@
+"""Execute notebooks in place, in a fresh kernel, so that their committed outputs are current.
+
+    python scripts/run_notebooks.py book/how_to_use.ipynb   # or: make notebooks
+
+Run this after editing a notebook and commit the result: nbval compares a fresh run with the
+committed outputs. It stores no widget state (the site must not need it: interactive figures carry
+their own HTML view) and no execution timestamps (they would make every run a diff).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def run(path: Path, timeout: int) -> None:
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=False,
+        record_timing=False,
+    )
+    client.execute()
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    nbformat.write(nb, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="+", type=Path, help="notebooks or folders of notebooks")
+    parser.add_argument("--timeout", type=int, default=120, help="seconds per cell")
+    args = parser.parse_args(argv)
+    notebooks = []
+    for p in args.paths:
+        found = sorted(p.rglob("*.ipynb")) if p.is_dir() else [p]
+        notebooks += [n for n in found if ".ipynb_checkpoints" not in n.parts]
+    for nb in notebooks:
+        start = time.perf_counter()
+        run(nb, args.timeout)
+        print(f"{nb}: ran in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,362 @@
+"""The built book, opened page by page in a real headless browser (Debian's Chromium).
+
+Every HTML page of the site is served from 127.0.0.1 and checked for: requests that leave
+127.0.0.1 (each is recorded and aborted, so the site must work offline), console errors and
+uncaught exceptions, math that MathJax did not typeset, images that did not load or have no alt
+text, interactive figures whose slider does not change the figure, and quizzes that do not
+respond to a click. The search page must find a word of the course.
+
+The site: ``LFC_SITE_DIR`` names an already built ``_build/html`` (``make test`` builds it from
+scratch with ``-W`` first); without it the test builds the book itself into a temporary folder.
+
+The browser: ``/usr/bin/chromium`` (``apt-get install chromium``) driven by the ``playwright``
+Python package; never ``playwright install``. Without it the tests skip, unless
+``REQUIRE_BROWSER=1`` (CI), where a missing browser fails. ``SITE_SCREENSHOTS=folder`` saves a
+full-page screenshot of every page.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1"}
+# Raw TeX that survives in the visible text when MathJax did not typeset a formula.
+REFRESH = re.compile(r'http-equiv="refresh"[^>]*url=([^"\s]+)"', re.IGNORECASE)
+RAW_TEX = ("$$", "\\(", "\\)", "\\[", "\\]", "\\begin{", "$\\")
+
+pytestmark = pytest.mark.site
+
+
+def _no_browser(reason: str):
+    message = (
+        f"{reason}: the site test needs Debian's Chromium at {CHROMIUM} "
+        "(apt-get install chromium) and the playwright package (pip install -r "
+        "requirements-test.txt); never `playwright install`."
+    )
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 and {message}", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        _no_browser(f"no browser at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _no_browser("the playwright package is not installed")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site(browser, tmp_path_factory) -> Path:
+    """The built site: LFC_SITE_DIR, or a fresh build with warnings as errors."""
+    given = os.environ.get("LFC_SITE_DIR")
+    if given:
+        html = Path(given).resolve()
+        assert (html / "index.html").is_file(), f"LFC_SITE_DIR={given} holds no built site"
+        return html
+    out = tmp_path_factory.mktemp("book")
+    jb = shutil.which("jupyter-book", path=str(Path(sys.executable).parent)) or "jupyter-book"
+    cmd = [jb, "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    if proc.returncode != 0:
+        pytest.fail(
+            f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout[-6000:]}\n"
+            f"{proc.stderr[-4000:]}",
+            pytrace=False,
+        )
+    return out / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=5)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
+        pass
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every HTML page, as a path relative to the site root (theme templates excluded)."""
+    pages = [
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if not p.relative_to(site).parts[0].startswith("_")
+    ]
+    return sorted(pages)
+
+
+# JavaScript run in each page once it has loaded -----------------------------------------------
+
+WAIT_FOR_MATHJAX = """async () => {
+  const M = window.MathJax;
+  if (M && M.startup && M.startup.promise) { await M.startup.promise; }
+  return Boolean(M && M.startup);
+}"""
+
+INSPECT = """(rawTex) => {
+  const skip = 'pre, code, script, style, textarea, mjx-container, .highlight, .lfc-interactive';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const raw = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement && n.parentElement.closest(skip)) continue;
+    const t = n.textContent;
+    for (const tex of rawTex) {
+      if (t.includes(tex)) { raw.push(t.trim().slice(0, 120)); break; }
+    }
+  }
+  const math = [...document.querySelectorAll('span.math, div.math')];
+  const untypeset = math.filter(m => !m.querySelector('mjx-container'))
+                        .map(m => m.textContent.trim().slice(0, 120));
+  const imgs = [...document.querySelectorAll('img')];
+  const broken = imgs.filter(i => !(i.complete && i.naturalWidth > 0))
+                     .map(i => i.getAttribute('src').slice(0, 80));
+  const noAlt = imgs.filter(i => {
+    const alt = (i.getAttribute('alt') || '').trim();
+    const src = i.getAttribute('src') || '';
+    // docutils puts the file name in alt when none was given: that is no alt text.
+    return !alt || alt === src || /\\.(png|jpe?g|gif|svg)$/i.test(alt);
+  }).map(i => (i.getAttribute('src') || '').slice(0, 80));
+  return {
+    raw, untypeset, broken, noAlt,
+    nMath: math.length,
+    nTypeset: document.querySelectorAll('mjx-container').length,
+    nImages: imgs.length,
+    nInteractive: document.querySelectorAll('.lfc-interactive').length,
+    nQuiz: document.querySelectorAll('div[data-shufflequestions]').length,
+  };
+}"""
+
+VISIBLE_FRAME = """(fig) => {
+  const shown = [...fig.querySelectorAll('.lfc-frames img')]
+    .filter(i => getComputedStyle(i).display !== 'none' && i.naturalWidth > 0);
+  return shown.map(i => i.getAttribute('src').length + ':' + i.getAttribute('src').slice(-64));
+}"""
+
+
+class Visit:
+    def __init__(self, page_path: str):
+        self.page = page_path
+        self.external: list[str] = []
+        self.console: list[str] = []
+        self.info: dict = {}
+        self.interactive: list[str] = []  # problems
+        self.sliders_moved = 0
+        self.quiz: list[str] = []  # problems
+        self.quizzes_clicked = 0
+
+
+def _exercise_interactive(page, visit: Visit) -> None:
+    for f, fig in enumerate(page.query_selector_all(".lfc-interactive")):
+        sliders = fig.query_selector_all('input[type="range"]')
+        if not sliders:
+            visit.interactive.append(f"figure {f}: no range input")
+        for s, slider in enumerate(sliders):
+            before = fig.evaluate(VISIBLE_FRAME)
+            label_before = slider.evaluate("s => s.parentNode.querySelector('output').textContent")
+            at_max = slider.evaluate("s => s.value === s.max")
+            slider.focus()
+            page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+            after = fig.evaluate(VISIBLE_FRAME)
+            label_after = slider.evaluate("s => s.parentNode.querySelector('output').textContent")
+            where = f"figure {f}, slider {s}"
+            if len(before) != 1 or len(after) != 1:
+                visit.interactive.append(
+                    f"{where}: {len(before)} then {len(after)} frames shown, not exactly one"
+                )
+            elif before == after:
+                visit.interactive.append(f"{where}: moving the slider did not change the figure")
+            if label_before == label_after:
+                visit.interactive.append(f"{where}: the value label stayed {label_before!r}")
+            visit.sliders_moved += 1
+
+
+QUIZ_STATE = """(q) => [...q.querySelectorAll('.correct, .incorrect, .correctButton, .incorrectButton')]
+  .map(e => e.className + ':' + e.textContent.trim().slice(0, 40)).join('|')"""
+
+
+def _exercise_quizzes(page, visit: Visit) -> None:
+    for q, quiz in enumerate(page.query_selector_all("div[data-shufflequestions]")):
+        questions = quiz.query_selector_all(".MultipleChoiceQn, .ManyChoiceQn, .NumericQn")
+        if not questions:
+            visit.quiz.append(f"quiz {q}: no question rendered")
+            continue
+        for n, question in enumerate(questions):
+            before = question.evaluate(QUIZ_STATE)
+            button = question.query_selector(".MCButton")
+            if button is not None:
+                button.click()
+            else:
+                box = question.query_selector("input")
+                if box is None:
+                    visit.quiz.append(f"quiz {q}, question {n}: nothing to click or type in")
+                    continue
+                box.fill("0")
+                box.press("Enter")
+            page.wait_for_timeout(50)
+            if question.evaluate(QUIZ_STATE) == before:
+                visit.quiz.append(f"quiz {q}, question {n}: no feedback after an answer")
+            visit.quizzes_clicked += 1
+
+
+@pytest.fixture(scope="module")
+def visits(browser, server, site) -> list[Visit]:
+    shots = os.environ.get("SITE_SCREENSHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    current: list[Visit] = []
+
+    def route(r):
+        url = r.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS:
+            r.continue_()
+        else:
+            current[-1].external.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    results = []
+    for path in site_pages(site):
+        visit = Visit(path)
+        current.append(visit)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda m, v=visit: (
+                v.console.append(f"{m.text} ({m.location.get('url', '')})")
+                if m.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda e, v=visit: v.console.append(f"uncaught: {e}"))
+        page.goto(f"{server}/{path}", wait_until="load", timeout=60_000)
+        redirect = REFRESH.search((site / path).read_text(encoding="utf-8"))
+        if redirect:  # index.html: a meta refresh to the first page; check where it lands
+            page.wait_for_url(f"**/{redirect.group(1)}", wait_until="load", timeout=30_000)
+        page.evaluate(WAIT_FOR_MATHJAX)
+        page.wait_for_load_state("networkidle", timeout=30_000)
+        visit.info = page.evaluate(INSPECT, list(RAW_TEX))
+        if shots:
+            name = path.replace("/", "__").removesuffix(".html") + ".png"
+            page.screenshot(path=str(Path(shots) / name), full_page=True)
+        _exercise_interactive(page, visit)
+        _exercise_quizzes(page, visit)
+        page.close()
+        results.append(visit)
+    context.close()
+    return results
+
+
+def _report(visits, attr) -> str:
+    lines = []
+    for v in visits:
+        items = getattr(v, attr) if isinstance(attr, str) else attr(v)
+        lines += [f"{v.page}: {item}" for item in items]
+    return "\n".join(lines)
+
+
+# The tests ----------------------------------------------------------------------------------
+
+
+def test_every_toc_page_was_built(site):
+    pages = set(site_pages(site))
+    toc = (ROOT / "_toc.yml").read_text()
+    files = re.findall(r"(?:root|file):\s*(\S+)", toc)
+    assert files, "no file in _toc.yml"
+    missing = [f for f in files if f"{f}.html" not in pages]
+    assert not missing, f"pages of _toc.yml missing from the site: {missing}"
+    assert (site / "_static" / "mathjax" / "tex-chtml.js").is_file(), "MathJax not in the site"
+
+
+def test_no_request_leaves_the_site(visits):
+    problems = _report(visits, "external")
+    assert not problems, f"pages requested addresses outside 127.0.0.1:\n{problems}"
+
+
+def test_no_console_errors(visits):
+    problems = _report(visits, "console")
+    assert not problems, f"console errors or uncaught exceptions:\n{problems}"
+
+
+def test_math_is_typeset(visits):
+    def problems_of(v):
+        found = [f"not typeset: {t!r}" for t in v.info["untypeset"]]
+        found += [f"raw TeX left in the text: {t!r}" for t in v.info["raw"]]
+        return found
+
+    problems = _report(visits, problems_of)
+    assert not problems, f"math that MathJax did not typeset:\n{problems}"
+    assert sum(v.info["nTypeset"] for v in visits) > 0, "no page has typeset math at all"
+
+
+def test_images_load_and_have_alt_text(visits):
+    def problems_of(v):
+        found = [f"did not load: {src}" for src in v.info["broken"]]
+        found += [f"no alt text: {src}" for src in v.info["noAlt"]]
+        return found
+
+    problems = _report(visits, problems_of)
+    assert not problems, (
+        "images that did not load or have no alt text (show figures with losses.viz.show):\n"
+        f"{problems}"
+    )
+
+
+def test_interactive_figures_respond(visits):
+    problems = _report(visits, "interactive")
+    assert not problems, f"interactive figures that do not respond:\n{problems}"
+    assert sum(v.sliders_moved for v in visits) > 0, "no interactive figure on any page"
+
+
+def test_quizzes_respond(visits):
+    problems = _report(visits, "quiz")
+    assert not problems, f"quizzes that do not respond:\n{problems}"
+    if not sum(v.quizzes_clicked for v in visits):
+        pytest.skip("no page has a quiz yet")
+
+
+def test_search_finds_a_word_of_the_course(browser, server):
+    page = browser.new_page()
+    try:
+        page.goto(f"{server}/search.html?q=Huber", wait_until="load")
+        page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+        assert page.locator("#search-results ul.search li").count() > 0
+    finally:
+        page.close()
