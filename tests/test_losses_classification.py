@@ -342,3 +342,41 @@ def test_hinge_rejects_other_labels(fn, y_true):
 def test_hinge_rejects_negative_margin(fn):
     with pytest.raises(ValueError, match="margin"):
         fn([1, -1], [0.3, -0.2], margin=-0.5)
+
+
+# ------------------------------------------------------------------ optional: PyTorch cross-checks
+
+
+def test_cross_entropy_label_smoothing_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    labels = RNG.integers(0, 5, 8)
+    z = RNG.normal(size=(8, 5)) * 2
+    zt = torch.tensor(z, requires_grad=True)
+    ref = torch.nn.functional.cross_entropy(zt, torch.tensor(labels), label_smoothing=0.2)
+    ref.backward()
+    assert losses.cross_entropy(labels, z, from_logits=True, label_smoothing=0.2) == pytest.approx(
+        ref.item(), rel=1e-10
+    )
+    np.testing.assert_allclose(
+        losses.cross_entropy_grad(labels, z, from_logits=True, label_smoothing=0.2),
+        zt.grad.numpy(),
+        rtol=1e-8,
+        atol=1e-14,
+    )
+
+
+def test_bce_pos_weight_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    y = RNG.uniform(0, 1, (6, 3))
+    z = RNG.normal(size=(6, 3)) * 2
+    w = np.array([0.5, 2.0, 4.0])
+    zt = torch.tensor(z, requires_grad=True)
+    ref = torch.nn.functional.binary_cross_entropy_with_logits(
+        zt, torch.tensor(y), pos_weight=torch.tensor(w)
+    )
+    ref.backward()
+    kw = {"from_logits": True, "pos_weight": w}
+    assert losses.binary_cross_entropy(y, z, **kw) == pytest.approx(ref.item(), rel=1e-10)
+    np.testing.assert_allclose(
+        losses.binary_cross_entropy_grad(y, z, **kw), zt.grad.numpy(), rtol=1e-8, atol=1e-14
+    )
