@@ -1,0 +1,53 @@
+"""Auto-graded exercises for the loss-functions course.
+
+In a chapter notebook::
+
+    from exercises import check
+    check("regression.outlier_loss", "huber")        # a concept question: an option's key
+    check("regression.outlier_gradient_mse", 200)    # a numeric question: a number
+    check("regression.implement_huber", my_huber)    # a code question: your function
+
+``check`` returns a :class:`Result` (``.passed``, ``.score``, ``.max_score``, ``.feedback``,
+``.hint``) that displays itself as a coloured verdict in Jupyter and as plain text in a terminal.
+The placeholder ``...`` (or ``None``) gives "not attempted yet".
+
+- :func:`questions` lists the bank (optionally one chapter's questions);
+- :func:`quiz` renders a chapter's concept questions as a quiz that works on the static website;
+- :func:`progress` shows what you have passed so far (stored outside the repository; see
+  :mod:`exercises._progress` for where, and ``LOSS_COURSE_PROGRESS`` to move it);
+- ``python -m exercises grade PATH...`` grades notebooks from the command line;
+  ``python -m exercises list`` prints the bank.
+
+The bank has one module per chapter: :mod:`exercises.regression`, :mod:`exercises.classification`,
+:mod:`exercises.imbalanced`, :mod:`exercises.distributions`, :mod:`exercises.metric_learning` and
+:mod:`exercises.closing` (the final chapter's mixed quiz and combined exercise).
+
+>>> from exercises import check
+>>> check("imbalanced.two_losses", ["focal", "dice"]).passed
+True
+"""
+
+from . import (  # noqa: F401  (importing a chapter module registers its questions)
+    classification,
+    closing,
+    distributions,
+    imbalanced,
+    metric_learning,
+    regression,
+)
+from ._api import check, questions
+from ._core import CHAPTERS
+from ._progress import progress, reset_progress
+from ._quiz import quiz
+from ._result import MIME_TYPE, Result
+
+__all__ = [
+    "CHAPTERS",
+    "MIME_TYPE",
+    "Result",
+    "check",
+    "progress",
+    "questions",
+    "quiz",
+    "reset_progress",
+]

@@ -1,0 +1,367 @@
+"""Grading one answer against one question.
+
+:func:`grade` never raises because of the answer. Its rules, per kind:
+
+- ``single``: the answer is an option key (a one-element list is accepted too). Right: full
+  points. Wrong: 0 points, that option's feedback and the question's hint. Not an option: 0 points
+  and the list of valid keys.
+- ``multiple``: the answer is a collection of keys. Score = points × max(0, right picks − wrong
+  picks) / number of right options; passed only for exactly the right set. Each wrong pick's
+  feedback is shown; missing right options are counted, not named.
+- ``numeric``: see :func:`exercises._values.answer_to_float` for what counts as a number. Known
+  wrong values (a typical slip) get their own feedback.
+- ``code``: the reader's function runs on every fixed case and on ``n_random`` fresh random
+  cases (see :mod:`exercises._sandbox`); each case is worth the same share of the points. The
+  feedback names the first failing case with its inputs, the expected value and what came back;
+  the hint names the likely mistake when the reader's outputs agree with one of the question's
+  known wrong variants.
+
+A placeholder answer (``...`` or ``None``, or a function that still just returns ``...``, or whose
+body is only ``...``/``pass``) is "not attempted yet".
+
+>>> from exercises import _core
+>>> r = grade(_core.get_question("regression.outlier_gradient_huber"), 1)
+>>> r.passed, r.score
+(True, 1.0)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from ._result import Result
+from ._sandbox import Outcome, run_cases
+from ._values import answer_to_float, fmt_number, fmt_value
+
+DEFAULT_TIMEOUT = 10.0
+
+
+def _stub() -> None: ...
+
+
+def _stub_pass() -> None:
+    pass
+
+
+_STUB_CODES = {_stub.__code__.co_code, _stub_pass.__code__.co_code}
+
+
+def is_placeholder(answer: Any) -> bool:
+    """True for the shipped placeholders: ``...``, ``None`` or a function with an empty body."""
+    if answer is None or answer is Ellipsis:
+        return True
+    code = getattr(answer, "__code__", None)
+    if code is not None and getattr(code, "co_code", None) in _STUB_CODES:
+        consts = [c for c in code.co_consts if c is not None and not isinstance(c, str)]
+        return not consts or consts == [Ellipsis]
+    return False
+
+
+def _not_attempted(q: _core.Question) -> Result:
+    return Result(
+        q.id,
+        q.chapter,
+        q.kind,
+        "not_attempted",
+        0.0,
+        q.points,
+        "Replace the placeholder with your answer, then run this cell again.",
+    )
+
+
+def grade(
+    q: _core.Question,
+    answer: Any,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    rng: np.random.Generator | None = None,
+) -> Result:
+    """Grade ``answer`` to question ``q``; see the module docstring for the rules."""
+    if is_placeholder(answer):
+        return _not_attempted(q)
+    if isinstance(q, _core.ChoiceQuestion):
+        if q.kind == "single":
+            return _grade_single(q, answer)
+        return _grade_multiple(q, answer)
+    if isinstance(q, _core.NumericQuestion):
+        return _grade_numeric(q, answer)
+    if isinstance(q, _core.CodeQuestion):
+        return _grade_code(q, answer, timeout=timeout, rng=rng)
+    raise TypeError(f"unknown question type {type(q).__name__}")  # pragma: no cover
+
+
+def _result(q: _core.Question, passed: bool, score: float, feedback: str, hint: str = "") -> Result:
+    status = "passed" if passed else "failed"
+    return Result(q.id, q.chapter, q.kind, status, score, q.points, feedback.strip(), hint)
+
+
+def _first_hint(q: _core.Question) -> str:
+    return q.hints[0] if q.hints else ""
+
+
+# ------------------------------------------------------------------ choice questions
+
+
+def _grade_single(q: _core.ChoiceQuestion, answer: Any) -> Result:
+    if isinstance(answer, list | tuple | set | frozenset) and len(answer) == 1:
+        answer = next(iter(answer))
+    if not isinstance(answer, str):
+        return _result(
+            q,
+            False,
+            0.0,
+            f"Answer with the name of one option, as a string: {_core.describe_options(q)}.",
+        )
+    opt = q.option(answer)
+    if opt is None:
+        return _result(
+            q,
+            False,
+            0.0,
+            f"{answer!r} is not one of the options. Choose one of: {_core.describe_options(q)}.",
+        )
+    if opt.correct:
+        return _result(q, True, q.points, _join(opt.feedback, q.explanation))
+    return _result(q, False, 0.0, opt.feedback, _first_hint(q))
+
+
+def _grade_multiple(q: _core.ChoiceQuestion, answer: Any) -> Result:
+    try:
+        items = _core.as_sequence(answer)
+    except TypeError:
+        items = None
+    if items is None or not all(isinstance(a, str) for a in items):
+        return _result(
+            q,
+            False,
+            0.0,
+            "Answer with a list of option names, e.g. ['a', 'b'], chosen from: "
+            f"{_core.describe_options(q)}.",
+        )
+    chosen: list[_core.Option] = []
+    unknown: list[str] = []
+    for a in items:
+        opt = q.option(a)
+        if opt is None:
+            unknown.append(a)
+        elif opt not in chosen:
+            chosen.append(opt)
+    if unknown:
+        return _result(
+            q,
+            False,
+            0.0,
+            f"Not an option: {', '.join(map(repr, unknown))}. "
+            f"Choose from: {_core.describe_options(q)}.",
+        )
+    right = [o for o in chosen if o.correct]
+    wrong = [o for o in chosen if not o.correct]
+    n_correct = len(q.correct_keys)
+    missing = n_correct - len(right)
+    score = q.points * max(0, len(right) - len(wrong)) / n_correct
+    if not wrong and not missing:
+        fb = "\n".join(o.feedback for o in right)
+        return _result(q, True, q.points, _join(fb, q.explanation))
+    lines = [f"✗ {o.key!r}: {o.feedback}" for o in wrong]
+    if missing:
+        lines.append(
+            f"{missing} correct option{'s are' if missing > 1 else ' is'} missing from your answer."
+        )
+    return _result(q, False, score, "\n".join(lines), _first_hint(q))
+
+
+# ------------------------------------------------------------------ numeric questions
+
+
+def _grade_numeric(q: _core.NumericQuestion, answer: Any) -> Result:
+    value, why = answer_to_float(answer)
+    if value is None:
+        return _result(q, False, 0.0, f"Give a single number: {why}.")
+    if q.is_close(value):
+        return _result(q, True, q.points, _join(f"{fmt_number(value)} is right.", q.explanation))
+    for wrong_value, feedback in q.wrong_values:
+        if q.is_close(value, wrong_value):
+            return _result(q, False, 0.0, f"{fmt_number(value)} is not right. {feedback}")
+    return _result(q, False, 0.0, f"{fmt_number(value)} is not right.", _first_hint(q))
+
+
+def _join(*parts: str) -> str:
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+# ------------------------------------------------------------------ code questions
+
+
+def make_cases(q: _core.CodeQuestion, rng: np.random.Generator | None = None) -> list[_core.Case]:
+    """The fixed cases followed by ``q.n_random`` random ones (fresh entropy unless ``rng``)."""
+    rng = np.random.default_rng() if rng is None else rng
+    assert q.random_case is not None
+    return list(q.fixed_cases) + [q.random_case(rng) for _ in range(q.n_random)]
+
+
+def expected_value(q: _core.CodeQuestion, case: _core.Case) -> np.ndarray:
+    assert q.reference is not None
+    with np.errstate(all="ignore"):
+        return np.asarray(q.reference(*case.args), dtype=np.float64)
+
+
+def _matches(got: np.ndarray, want: np.ndarray, rtol: float, atol: float) -> bool:
+    if got.shape != want.shape:
+        return False
+    if np.isnan(got).any() or np.isnan(want).any():
+        return False
+    return bool(np.isclose(got, want, rtol=rtol, atol=atol, equal_nan=False).all())
+
+
+def _describe_case(case: _core.Case) -> str:
+    pairs = [f"{n} = {fmt_value(a)}" for n, a in zip(case.names, case.args, strict=False)]
+    return "; ".join(pairs)
+
+
+def _describe_got(o: Outcome, want: np.ndarray) -> str:
+    if o.status == "ok":
+        assert o.value is not None
+        if o.value.shape != want.shape:
+            if want.shape == ():
+                return (
+                    f"an array of shape {o.value.shape}, where a single number was expected "
+                    "(did you forget to reduce, e.g. with .mean()?)"
+                )
+            return f"an array of shape {o.value.shape}, where shape {want.shape} was expected"
+        if np.isnan(o.value).any():
+            return "nan (a 0/0 or a log of 0 or of a negative number somewhere?)"
+        return fmt_value(o.value)
+    if o.status == "invalid":
+        return f"nothing usable: your function {o.message}"
+    if o.status == "error":
+        return f"an error: your function raised {o.message}"
+    if o.status == "timeout":
+        return f"no answer: your function {o.message}"
+    if o.status == "crashed":
+        return f"no answer: your function {o.message}"
+    return o.message
+
+
+def _variant_outputs(fn: Callable[..., Any], cases: list[_core.Case]) -> list[np.ndarray | None]:
+    outs: list[np.ndarray | None] = []
+    for case in cases:
+        try:
+            with np.errstate(all="ignore"):
+                outs.append(np.asarray(fn(*_copy_args(case.args)), dtype=np.float64))
+        except Exception:
+            outs.append(None)
+    return outs
+
+
+def _copy_args(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
+
+
+def _diagnose(
+    q: _core.CodeQuestion,
+    cases: list[_core.Case],
+    expected: list[np.ndarray],
+    outcomes: list[Outcome],
+    ok: list[bool],
+) -> str:
+    """The hint of the known mistake that best explains the reader's outputs, else ''."""
+    usable = [
+        i
+        for i, o in enumerate(outcomes)
+        if o.status == "ok" and o.value is not None and o.value.shape == expected[i].shape
+    ]
+    failing = [i for i in usable if not ok[i]]
+    if not failing:
+        return ""
+    first = failing[0]
+    best_partial = ""
+    for mistake in q.mistakes:
+        outs = _variant_outputs(mistake.fn, cases)
+
+        def agrees(i: int, outs: list[np.ndarray | None] = outs) -> bool:
+            v = outs[i]
+            got = outcomes[i].value
+            assert got is not None
+            if v is None or v.shape != got.shape:
+                return False
+            both_nan = np.isnan(v) & np.isnan(got)
+            return bool((np.isclose(got, v, rtol=q.rtol, atol=q.atol) | both_nan).all())
+
+        if all(agrees(i) for i in usable):
+            return mistake.hint
+        if not best_partial and agrees(first):
+            best_partial = mistake.hint
+    if best_partial:
+        return best_partial
+    got = outcomes[first].value
+    want = expected[first]
+    assert got is not None
+    if np.isnan(got).any():
+        return (
+            "A NaN usually comes from 0 · log 0, 0 / 0 or the log of a negative number: "
+            "look at which inputs are exactly 0 in this case."
+        )
+    if np.isfinite(want).all() and np.allclose(got, -want, rtol=q.rtol, atol=q.atol):
+        return "Your result has the right size but the wrong sign: check the minus sign."
+    return ""
+
+
+def _grade_code(
+    q: _core.CodeQuestion,
+    answer: Any,
+    *,
+    timeout: float,
+    rng: np.random.Generator | None,
+) -> Result:
+    if not callable(answer):
+        what = type(answer).__name__
+        return _result(
+            q,
+            False,
+            0.0,
+            f"Pass your function itself (for example `check({q.id!r}, my_function)`), "
+            f"not a {what}: the grader calls it on many inputs.",
+        )
+    cases = make_cases(q, rng)
+    expected = [expected_value(q, c) for c in cases]
+    try:
+        timeout = float(timeout)
+        if not math.isfinite(timeout) or timeout <= 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        timeout = DEFAULT_TIMEOUT
+    outcomes, printed = run_cases(answer, [c.args for c in cases], timeout)
+    if all(o.status == "invalid" and "placeholder" in o.message for o in outcomes):
+        return _not_attempted(q)
+    ok = [
+        o.status == "ok" and o.value is not None and _matches(o.value, e, q.rtol, q.atol)
+        for o, e in zip(outcomes, expected, strict=True)
+    ]
+    n_ok = sum(ok)
+    n = len(cases)
+    n_fixed = len(q.fixed_cases)
+    score = q.points * n_ok / n
+    note = (
+        " Your function printed something; that output was captured and ignored." if printed else ""
+    )
+    if n_ok == n:
+        fb = (
+            f"All {n} cases agree with the reference ({n_fixed} edge cases and "
+            f"{n - n_fixed} random ones).{note}"
+        )
+        return _result(q, True, q.points, _join(fb, q.explanation))
+    first = ok.index(False)
+    case = cases[first]
+    kind = "edge case" if first < n_fixed else "random case"
+    lines = [
+        f"{n_ok} of {n} cases agree with the reference.",
+        f"First failing case ({kind}: {case.name}): {_describe_case(case)}.",
+        f"Expected {fmt_value(expected[first])}, got {_describe_got(outcomes[first], expected[first])}.",
+    ]
+    hint = _diagnose(q, cases, expected, outcomes, ok) or _first_hint(q)
+    return _result(q, False, score, "\n".join(lines) + note, hint)

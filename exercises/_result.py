@@ -1,0 +1,174 @@
+"""The :class:`Result` that :func:`exercises.check` returns, and how it displays itself.
+
+A Result shows itself three ways:
+
+- ``str(result)`` (and ``repr``): plain text for a terminal, starting with ``✓``, ``✗`` or ``…``
+  and the words "Correct", "Not yet" or "Not attempted yet", so the verdict never relies on colour;
+- ``_repr_html_``: a compact box for Jupyter with the same symbol and words, coloured blue
+  (correct), orange (wrong) or grey (not attempted), a palette that stays distinct for the common
+  forms of colour blindness;
+- ``_repr_mimebundle_``: the same data as JSON under the MIME type :data:`MIME_TYPE`, which the
+  command-line grader reads from executed notebooks.
+
+Everything shown for a correct answer and for an unattempted one is deterministic (no timings,
+no random inputs), so notebook outputs compare equal under nbval.
+
+>>> r = Result("regression.outlier_loss", "regression", "single", "passed", 1.0, 1.0,
+...            "Huber's gradient is capped at δ.")
+>>> print(r)
+✓ Correct: regression.outlier_loss (1/1 point)
+Huber's gradient is capped at δ.
+>>> r.passed
+True
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from ._values import fmt_number
+
+#: MIME type of the structured output a Result emits.
+MIME_TYPE = "application/vnd.losscourse.result+json"
+
+STATUSES = ("passed", "failed", "not_attempted")
+
+_STYLE = {
+    # symbol, words, border colour, background
+    "passed": ("✓", "Correct", "#0b5cad", "#eaf2fb"),
+    "failed": ("✗", "Not yet", "#b35900", "#fdf1e6"),
+    "partial": ("✗", "Partly right", "#b35900", "#fdf1e6"),
+    "not_attempted": ("…", "Not attempted yet", "#5f6368", "#f3f3f3"),
+}
+
+
+class Result:
+    """The outcome of one :func:`exercises.check` call.
+
+    Attributes: ``question_id``, ``chapter``, ``kind``, ``status`` (``"passed"``, ``"failed"`` or
+    ``"not_attempted"``), ``passed`` (bool), ``score`` and ``max_score`` (floats; partial credit
+    is possible for multiple-choice and code questions), ``feedback`` (str, what was right or
+    wrong) and ``hint`` (str, empty when there is none).
+    """
+
+    __slots__ = (
+        "question_id",
+        "chapter",
+        "kind",
+        "status",
+        "score",
+        "max_score",
+        "feedback",
+        "hint",
+    )
+
+    def __init__(
+        self,
+        question_id: str,
+        chapter: str,
+        kind: str,
+        status: str,
+        score: float,
+        max_score: float,
+        feedback: str,
+        hint: str = "",
+    ) -> None:
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
+        self.question_id = question_id
+        self.chapter = chapter
+        self.kind = kind
+        self.status = status
+        self.score = float(round(score, 4))
+        self.max_score = float(max_score)
+        self.feedback = feedback
+        self.hint = hint
+
+    @property
+    def passed(self) -> bool:
+        """True when the answer is fully right."""
+        return self.status == "passed"
+
+    @property
+    def attempted(self) -> bool:
+        return self.status != "not_attempted"
+
+    def _style_key(self) -> str:
+        if self.status == "failed" and self.score > 0:
+            return "partial"
+        return self.status
+
+    def _points(self) -> str:
+        unit = "point" if self.max_score == 1 else "points"
+        return f"{fmt_number(self.score)}/{fmt_number(self.max_score)} {unit}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain JSON-able data (the structured output)."""
+        return {
+            "question_id": self.question_id,
+            "chapter": self.chapter,
+            "kind": self.kind,
+            "status": self.status,
+            "passed": self.passed,
+            "score": self.score,
+            "max_score": self.max_score,
+            "feedback": self.feedback,
+            "hint": self.hint,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Result:
+        return cls(
+            str(d["question_id"]),
+            str(d.get("chapter", "")),
+            str(d.get("kind", "")),
+            str(d["status"]),
+            float(d["score"]),
+            float(d["max_score"]),
+            str(d.get("feedback", "")),
+            str(d.get("hint", "")),
+        )
+
+    def __str__(self) -> str:
+        symbol, words, _, _ = _STYLE[self._style_key()]
+        lines = [f"{symbol} {words}: {self.question_id} ({self._points()})"]
+        if self.feedback:
+            lines.append(self.feedback)
+        if self.hint:
+            lines.append(f"Hint: {self.hint}")
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        symbol, words, border, background = _STYLE[self._style_key()]
+        parts = [
+            f'<div class="losscourse-result losscourse-{self.status}" role="status" '
+            f'style="border-left:6px solid {border};background:{background};color:#1f1f1f;'
+            "padding:0.45em 0.8em;margin:0.3em 0;border-radius:4px;font-size:0.95em;"
+            'line-height:1.45">',
+            f'<strong style="color:{border}">{symbol} {words}</strong> '
+            f"<code>{html.escape(self.question_id)}</code> "
+            f"<span>({html.escape(self._points())})</span>",
+        ]
+        if self.feedback:
+            parts.append(f'<div style="margin-top:0.25em">{_inline_html(self.feedback)}</div>')
+        if self.hint:
+            parts.append(
+                f'<div style="margin-top:0.25em"><strong>Hint:</strong> '
+                f"{_inline_html(self.hint)}</div>"
+            )
+        parts.append("</div>")
+        return "".join(parts)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {MIME_TYPE: self.to_dict()}
+
+
+def _inline_html(text: str) -> str:
+    """Escape ``text`` and render its `code` spans and line breaks."""
+    out = html.escape(text)
+    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
+    return out.replace("\n", "<br>")
