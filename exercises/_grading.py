@@ -279,6 +279,17 @@ def _diagnose(
     if not failing:
         return ""
     first = failing[0]
+    values = [outcomes[i].value for i in usable]
+    if len(usable) >= 3 and all(
+        v is not None and v.shape == values[0].shape and np.array_equal(v, values[0])
+        for v in values
+    ):
+        distinct = {tuple(np.ravel(expected[i])) for i in usable}
+        if len(distinct) > 1:
+            return (
+                "Your function returns the same value whatever its inputs; it must compute the "
+                "loss from its arguments (the random cases change on every check)."
+            )
     best_partial = ""
     for mistake in q.mistakes:
         outs = _variant_outputs(mistake.fn, cases)
@@ -358,10 +369,11 @@ def _grade_code(
     first = ok.index(False)
     case = cases[first]
     kind = "edge case" if first < n_fixed else "random case"
+    got = _describe_got(outcomes[first], expected[first])
     lines = [
         f"{n_ok} of {n} cases agree with the reference.",
         f"First failing case ({kind}: {case.name}): {_describe_case(case)}.",
-        f"Expected {fmt_value(expected[first])}, got {_describe_got(outcomes[first], expected[first])}.",
+        f"Expected {fmt_value(expected[first])}, got {got}{'' if got[-1] in '.?!' else '.'}",
     ]
     hint = _diagnose(q, cases, expected, outcomes, ok) or _first_hint(q)
     return _result(q, False, score, "\n".join(lines) + note, hint)

@@ -118,7 +118,7 @@ def fmt_value(x: Any) -> str:
                 floatmode="maxprec",
             )
         body = " ".join(body.split())
-        return f"{body} (shape {x.shape})" if x.size > 3 or x.ndim > 1 else body
+        return f"{body} (shape {x.shape})" if x.size > _MAX_ELEMENTS or x.ndim > 1 else body
     if isinstance(x, float | np.floating):
         return fmt_number(float(x))
     return repr(x)
