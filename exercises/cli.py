@@ -197,8 +197,8 @@ def grade_notebook(
 ) -> NotebookReport:
     """Execute one notebook in a fresh kernel in a temporary folder and collect its results."""
     import nbformat
-    from nbclient import NotebookClient
     from jupyter_core.utils import run_sync
+    from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     report = NotebookReport(str(path))
