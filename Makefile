@@ -1,0 +1,77 @@
+# The two commands of the README:
+#   make book   build the website into _build/html (then `make serve` to read it)
+#   make test   lint, unit tests and doctests, nbval on every notebook, a cold book build with
+#               warnings as errors, and the headless-browser test of every page
+# Both create .venv on first use (Python 3.10+) and reinstall only when a requirements file changes.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+JB_BUILD := $(BIN)/jupyter-book build . -W -n --keep-going
+PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check -q
+
+.PHONY: help book serve test lint format notebooks clean
+
+help:
+	@echo "make book       build the course website into _build/html"
+	@echo "make serve      serve _build/html on http://127.0.0.1:$(PORT)"
+	@echo "make test       run every check (lint, unit tests, nbval, cold book build, browser test)"
+	@echo "make notebooks  re-execute the notebooks under book/ in place (commit their outputs)"
+	@echo "make lint       ruff check; make format: ruff format"
+	@echo "make clean      remove _build"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10+ is needed, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) --upgrade pip
+
+# Stamps: reinstall only when a requirements file or pyproject.toml is newer than the last install.
+$(VENV)/.book-installed: requirements.txt pyproject.toml | $(BIN)/python
+	$(PIP_INSTALL) -r requirements.txt
+	@touch $@
+
+$(VENV)/.test-installed: requirements-test.txt requirements.txt pyproject.toml | $(BIN)/python
+	$(PIP_INSTALL) -r requirements-test.txt
+	@touch $@ $(VENV)/.book-installed
+
+book: $(VENV)/.book-installed
+	$(JB_BUILD)
+	@echo
+	@echo "The book is in _build/html. Read it with:  make serve   (then open http://127.0.0.1:$(PORT)/)"
+	@echo "or open _build/html/index.html in a browser."
+
+serve:
+	@test -f _build/html/index.html || { echo "no book yet: run 'make book' first"; exit 1; }
+	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+# The book is built from scratch (no cache, no old pages) so that every warning shows, then one
+# pytest run covers the unit tests and doctests (tests/, losses/), nbval (book/) and the browser
+# test of that build (tests/test_site.py; it skips without Chromium unless REQUIRE_BROWSER=1).
+test: $(VENV)/.test-installed
+	@start=$$SECONDS; \
+	echo "== ruff check"; $(BIN)/ruff check .; \
+	echo "== cold book build: $(JB_BUILD)"; rm -rf _build; mkdir _build; t=$$SECONDS; \
+	$(JB_BUILD) > _build/build.log 2>&1 || { tail -n 60 _build/build.log; echo "book build failed (log: _build/build.log)"; exit 1; }; \
+	grep -E "build succeeded|warning" _build/build.log | tail -n 3; \
+	echo "   built in $$((SECONDS - t)) s"; t=$$SECONDS; \
+	echo "== pytest: unit tests, doctests, nbval on book/, browser test of _build/html"; \
+	LFC_SITE_DIR=_build/html $(BIN)/python -m pytest --nbval tests losses book; \
+	echo "   pytest in $$((SECONDS - t)) s; make test in $$((SECONDS - start)) s"
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+
+format: $(VENV)/.test-installed
+	$(BIN)/ruff format .
+
+notebooks: $(VENV)/.book-installed
+	$(BIN)/python scripts/run_notebooks.py book
+
+clean:
+	rm -rf _build

@@ -1,0 +1,20 @@
+"""pytest configuration shared by the whole repository.
+
+With ``--nbval`` (``pytest --nbval book/``) the notebooks are run by this environment's Python
+(so ``losses`` and ``exercises`` are importable whatever kernels are installed elsewhere) and
+their outputs are compared after the patterns of ``tests/nbval_sanitize.cfg``.
+"""
+
+from pathlib import Path
+
+SANITIZE = Path(__file__).parent / "tests" / "nbval_sanitize.cfg"
+
+
+def pytest_configure(config):
+    option = config.option
+    if not (getattr(option, "nbval", False) or getattr(option, "nbval_lax", False)):
+        return
+    if getattr(option, "nbval_sanitize_with", None) is None:
+        option.nbval_sanitize_with = str(SANITIZE)
+    if not getattr(option, "nbval_kernel_name", None):
+        option.nbval_current_env = True
