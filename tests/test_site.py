@@ -158,7 +158,7 @@ INSPECT = """(rawTex) => {
     nTypeset: document.querySelectorAll('mjx-container').length,
     nImages: imgs.length,
     nInteractive: document.querySelectorAll('.lfc-interactive').length,
-    nQuiz: document.querySelectorAll('div[data-shufflequestions]').length,
+    nQuiz: document.querySelectorAll('.losscourse-quiz, div[data-shufflequestions]').length,
   };
 }"""
 
@@ -206,32 +206,58 @@ def _exercise_interactive(page, visit: Visit) -> None:
             visit.sliders_moved += 1
 
 
-QUIZ_STATE = """(q) => [...q.querySelectorAll('.correct, .incorrect, .correctButton, .incorrectButton')]
+QUIZ_SELECTOR = ".losscourse-quiz, div[data-shufflequestions]"
+
+# The course's quizzes (exercises.quiz): a question answers after a choice and "Check".
+QUIZ_FEEDBACK = """(q) => {
+  const box = q.querySelector('.lcq-feedback');
+  return box ? box.className + ':' + box.textContent.trim().slice(0, 60) : '';
+}"""
+# jupyterquiz's, should a page use it: a click on an option answers at once.
+JQ_STATE = """(q) => [...q.querySelectorAll('.correct, .incorrect, .correctButton, .incorrectButton')]
   .map(e => e.className + ':' + e.textContent.trim().slice(0, 40)).join('|')"""
 
 
 def _exercise_quizzes(page, visit: Visit) -> None:
-    for q, quiz in enumerate(page.query_selector_all("div[data-shufflequestions]")):
-        questions = quiz.query_selector_all(".MultipleChoiceQn, .ManyChoiceQn, .NumericQn")
-        if not questions:
-            visit.quiz.append(f"quiz {q}: no question rendered")
+    for q, quiz in enumerate(page.query_selector_all(QUIZ_SELECTOR)):
+        if quiz.get_attribute("data-shufflequestions") is not None:
+            _exercise_jupyterquiz(page, quiz, q, visit)
             continue
-        for n, question in enumerate(questions):
-            before = question.evaluate(QUIZ_STATE)
-            button = question.query_selector(".MCButton")
-            if button is not None:
-                button.click()
+        questions = quiz.query_selector_all(".lcq-question[data-qid]")
+        if not questions:
+            visit.quiz.append(f"quiz {q}: no answerable question")
+        for question in questions:
+            where = f"quiz {q}, {question.get_attribute('data-qid')}"
+            choice = question.query_selector("input[type=radio], input[type=checkbox]")
+            if choice is not None:
+                choice.click()
             else:
-                box = question.query_selector("input")
-                if box is None:
-                    visit.quiz.append(f"quiz {q}, question {n}: nothing to click or type in")
-                    continue
-                box.fill("0")
-                box.press("Enter")
-            page.wait_for_timeout(50)
-            if question.evaluate(QUIZ_STATE) == before:
-                visit.quiz.append(f"quiz {q}, question {n}: no feedback after an answer")
+                question.query_selector("input[type=text]").fill("0")
+            before = question.evaluate(QUIZ_FEEDBACK)
+            question.query_selector("button.lcq-check").click()
+            after = question.evaluate(QUIZ_FEEDBACK)
+            if after == before or not re.search(r"lcq-(ok|bad)", after):
+                visit.quiz.append(f"{where}: no verdict after answering and Check ({after!r})")
             visit.quizzes_clicked += 1
+
+
+def _exercise_jupyterquiz(page, quiz, q: int, visit: Visit) -> None:
+    questions = quiz.query_selector_all(".MultipleChoiceQn, .ManyChoiceQn, .NumericQn")
+    if not questions:
+        visit.quiz.append(f"quiz {q}: no question rendered")
+    for n, question in enumerate(questions):
+        before = question.evaluate(JQ_STATE)
+        button = question.query_selector(".MCButton")
+        if button is not None:
+            button.click()
+        else:
+            box = question.query_selector("input")
+            box.fill("0")
+            box.press("Enter")
+        page.wait_for_timeout(50)
+        if question.evaluate(JQ_STATE) == before:
+            visit.quiz.append(f"quiz {q}, question {n}: no feedback after an answer")
+        visit.quizzes_clicked += 1
 
 
 @pytest.fixture(scope="module")
@@ -348,8 +374,7 @@ def test_interactive_figures_respond(visits):
 def test_quizzes_respond(visits):
     problems = _report(visits, "quiz")
     assert not problems, f"quizzes that do not respond:\n{problems}"
-    if not sum(v.quizzes_clicked for v in visits):
-        pytest.skip("no page has a quiz yet")
+    assert sum(v.quizzes_clicked for v in visits) > 0, "no quiz on any page"
 
 
 def test_search_finds_a_word_of_the_course(browser, server):
