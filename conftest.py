@@ -18,3 +18,14 @@ def pytest_configure(config):
         option.nbval_sanitize_with = str(SANITIZE)
     if not getattr(option, "nbval_kernel_name", None):
         option.nbval_current_env = True
+
+
+def pytest_ignore_collect(collection_path, config):
+    """With --nbval, run the book's notebooks only, not notebooks kept as test fixtures."""
+    if collection_path.suffix != ".ipynb" or not getattr(config.option, "nbval", False):
+        return None
+    try:
+        parts = collection_path.resolve().relative_to(Path(__file__).parent.resolve()).parts
+    except ValueError:  # outside the repository
+        return None
+    return True if parts and parts[0] == "tests" else None
