@@ -27,6 +27,7 @@ body is only ``...``/``pass``) is "not attempted yet".
 
 from __future__ import annotations
 
+import dis
 import math
 from collections.abc import Callable
 from typing import Any
@@ -41,25 +42,30 @@ from ._values import answer_to_float, fmt_number, fmt_value
 DEFAULT_TIMEOUT = 10.0
 
 
-def _stub() -> None: ...
+_TRIVIAL_OPS = {"RESUME", "NOP", "CACHE", "LOAD_CONST", "RETURN_VALUE", "RETURN_CONST", "POP_TOP"}
 
 
-def _stub_pass() -> None:
-    pass
-
-
-_STUB_CODES = {_stub.__code__.co_code, _stub_pass.__code__.co_code}
+def _has_empty_body(fn: Any) -> bool:
+    """True for a function whose body is only a docstring, ``...`` or ``pass``."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return False
+    try:
+        for ins in dis.get_instructions(code):
+            if ins.opname not in _TRIVIAL_OPS:
+                return False
+            if ins.opname in ("LOAD_CONST", "RETURN_CONST") and ins.argval not in (None, Ellipsis):
+                return False
+    except Exception:
+        return False
+    return True
 
 
 def is_placeholder(answer: Any) -> bool:
     """True for the shipped placeholders: ``...``, ``None`` or a function with an empty body."""
     if answer is None or answer is Ellipsis:
         return True
-    code = getattr(answer, "__code__", None)
-    if code is not None and getattr(code, "co_code", None) in _STUB_CODES:
-        consts = [c for c in code.co_consts if c is not None and not isinstance(c, str)]
-        return not consts or consts == [Ellipsis]
-    return False
+    return callable(answer) and _has_empty_body(answer)
 
 
 def _not_attempted(q: _core.Question) -> Result:
