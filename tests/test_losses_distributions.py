@@ -132,7 +132,7 @@ def test_kl_sum_tolerance():
 
 @pytest.mark.parametrize("case", cases_for("kl_divergence"), ids=str)
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-@settings(max_examples=10, deadline=None, database=None)
+@settings(max_examples=10, deadline=None, database=None, derandomize=True)
 @given(seed=st.integers(0, 2**32 - 1))
 def test_gradient_matches_numerical_grad(case, reduction, seed):
     check_gradient(case, seed, reduction)
