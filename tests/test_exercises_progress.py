@@ -6,7 +6,7 @@ from pathlib import Path
 
 import exercises
 from exercises import _progress, check, progress
-from tests._exercises_helpers import isolated_progress  # noqa: F401  (autouse fixture)
+from tests._exercises_helpers import isolated_progress, progress_file  # noqa: F401
 
 
 def test_default_location_is_outside_the_repository(monkeypatch, tmp_path):
@@ -23,20 +23,20 @@ def test_default_location_is_outside_the_repository(monkeypatch, tmp_path):
     assert repo not in path.resolve().parents
 
 
-def test_check_records_progress_and_progress_reports_it(isolated_progress):
-    assert not isolated_progress.exists()
+def test_check_records_progress_and_progress_reports_it(progress_file):
+    assert not progress_file.exists()
     check("regression.outlier_loss", "mse")
     check("regression.outlier_loss", "huber")
     check("regression.outlier_loss", "mse")  # a later wrong answer does not un-pass
     check("regression.huber_value", 9)
     check("regression.outlier_gradient_mse", ...)  # placeholders are not recorded
-    data = json.loads(isolated_progress.read_text())
+    data = json.loads(progress_file.read_text())
     rec = data["questions"]["regression.outlier_loss"]
     assert rec == {"passed": True, "best_score": 1.0, "max_score": 1.0, "attempts": 3}
     assert "regression.outlier_gradient_mse" not in data["questions"]
 
     p = progress()
-    assert p.path == isolated_progress
+    assert p.path == progress_file
     assert p.passed == {"regression.outlier_loss"}
     assert p.summary()["regression"] == (1, len(exercises.questions("regression")))
     states = dict((qid, state) for qid, state, _, _ in p.chapters["regression"])
@@ -47,43 +47,41 @@ def test_check_records_progress_and_progress_reports_it(isolated_progress):
     assert (
         "✓ regression.outlier_loss (passed)" in text and "✗ regression.huber_value (tried)" in text
     )
-    assert str(isolated_progress) in text
+    assert str(progress_file) in text
     html = p._repr_html_()
     assert "✓ passed" in html and "Regression losses" in html
 
 
-def test_progress_survives_a_new_store(isolated_progress):
+def test_progress_survives_a_new_store(progress_file):
     check("distributions.zero_in_q", "infinite")
     # a fresh reader of the file (as after a kernel restart)
     assert "distributions.zero_in_q" in _progress.ProgressStore.from_env().load()
 
 
-def test_corrupt_file_is_reported_and_replaced(isolated_progress, capsys):
-    isolated_progress.parent.mkdir(parents=True)
-    isolated_progress.write_text("{not json", encoding="utf-8")
+def test_corrupt_file_is_reported_and_replaced(progress_file, capsys):
+    progress_file.parent.mkdir(parents=True)
+    progress_file.write_text("{not json", encoding="utf-8")
     p = progress()
     assert "could not be read" in p.notice and "could not be read" in str(p)
     assert "progress.json.corrupt" in p.notice
-    assert (isolated_progress.parent / "progress.json.corrupt").read_text() == "{not json"
+    assert (progress_file.parent / "progress.json.corrupt").read_text() == "{not json"
     assert "could not be read" in capsys.readouterr().err
     r = check("regression.outlier_loss", "huber")
     assert r.passed
-    assert json.loads(isolated_progress.read_text())["questions"]["regression.outlier_loss"][
-        "passed"
-    ]
+    assert json.loads(progress_file.read_text())["questions"]["regression.outlier_loss"]["passed"]
 
 
-def test_wrong_structure_counts_as_corrupt(isolated_progress):
-    isolated_progress.parent.mkdir(parents=True)
-    isolated_progress.write_text(json.dumps({"questions": [1, 2]}), encoding="utf-8")
+def test_wrong_structure_counts_as_corrupt(progress_file):
+    progress_file.parent.mkdir(parents=True)
+    progress_file.write_text(json.dumps({"questions": [1, 2]}), encoding="utf-8")
     assert progress().passed == set()
     check("regression.outlier_loss", "huber")
     assert progress().passed == {"regression.outlier_loss"}
 
 
-def test_writes_are_atomic(isolated_progress, monkeypatch):
+def test_writes_are_atomic(progress_file, monkeypatch):
     check("regression.outlier_loss", "huber")
-    before = isolated_progress.read_text()
+    before = progress_file.read_text()
 
     def crash(*args, **kwargs):
         raise OSError("disk full")
@@ -91,8 +89,8 @@ def test_writes_are_atomic(isolated_progress, monkeypatch):
     monkeypatch.setattr(os, "replace", crash)
     r = check("regression.huber_value", 8)  # the failed write is not the reader's problem
     assert r.passed
-    assert isolated_progress.read_text() == before
-    assert [f for f in os.listdir(isolated_progress.parent) if f.endswith(".tmp")] == []
+    assert progress_file.read_text() == before
+    assert [f for f in os.listdir(progress_file.parent) if f.endswith(".tmp")] == []
 
 
 def test_recording_can_be_switched_off(monkeypatch, tmp_path):
@@ -110,7 +108,7 @@ def test_unwritable_location_never_breaks_check(monkeypatch, tmp_path):
     assert check("regression.outlier_loss", "huber").passed
 
 
-def test_reset(isolated_progress):
+def test_reset(progress_file):
     check("regression.outlier_loss", "huber")
     exercises.reset_progress()
     assert progress().passed == set()
