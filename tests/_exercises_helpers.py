@@ -13,9 +13,3 @@ def isolated_progress(tmp_path, monkeypatch):
     monkeypatch.setenv("LOSS_COURSE_PROGRESS", str(path))
     monkeypatch.delenv("LOSS_COURSE_RESULTS_LOG", raising=False)
     return path
-
-
-@pytest.fixture
-def progress_file(isolated_progress):
-    """The temporary progress file of this test (the same one ``isolated_progress`` set up)."""
-    return isolated_progress
