@@ -212,18 +212,55 @@ def quiet_underflow(fn: Callable) -> Callable:
     return wrapper
 
 
+def _check_values(arr: np.ndarray, name: str, unit: str | None) -> None:
+    if unit is None:
+        check_finite(arr, name)
+        return
+    # min/max propagate NaN, so one pair of reductions checks finiteness and range together
+    lo, hi = arr.min(), arr.max()
+    if lo >= 0 and hi <= 1:
+        return
+    check_finite(arr, name)
+    check_unit_interval(arr, name, unit)
+
+
 def prepare_pair(
-    y_true: Any, y_pred: Any, name_true: str = "y_true", name_pred: str = "y_pred"
+    y_true: Any,
+    y_pred: Any,
+    name_true: str = "y_true",
+    name_pred: str = "y_pred",
+    *,
+    true_unit: str | None = None,
+    pred_unit: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Validate two same-shaped, finite, non-empty inputs; return both in ``y_pred``'s float dtype.
 
-    ``y_true`` is cast to ``y_pred``'s floating dtype (float32 predictions stay float32 even
-    with integer labels); integer predictions are computed in float64.
+    ``true_unit`` / ``pred_unit``: when given (a description such as ``"probabilities"``), the
+    values must also lie in [0, 1]. ``y_true`` is cast to ``y_pred``'s floating dtype (float32
+    predictions stay float32 even with integer labels); integer predictions are computed in
+    float64.
     """
     yt, yp = as_array(y_true, name_true), as_array(y_pred, name_pred)
     check_same_shape(yt, yp, name_true, name_pred)
     check_not_empty(yp, name_pred)
-    check_finite(yt, name_true)
-    check_finite(yp, name_pred)
+    _check_values(yt, name_true, true_unit)
+    _check_values(yp, name_pred, pred_unit)
     dtype = float_dtype(yp)
     return yt.astype(dtype, copy=False), yp.astype(dtype, copy=False)
+
+
+def dot64(a: np.ndarray, b: np.ndarray) -> float:
+    """Σ a·b over all elements, accumulated in float64, without a product temporary for float64.
+
+    For float64 this is a BLAS dot product (fast, no temporary); other dtypes are multiplied
+    then summed in float64 so that float32 inputs do not lose the sum's precision.
+    """
+    fa, fb = a.reshape(-1), b.reshape(-1)
+    if fa.dtype == np.float64 and fb.dtype == np.float64:
+        return float(np.dot(fa, fb))
+    return float(np.sum(np.multiply(fa, fb, dtype=np.float64)))
+
+
+def sum_of_squares(r: np.ndarray) -> float:
+    """Σ r² in float64 (see :func:`dot64`)."""
+    return dot64(r, r)

@@ -26,6 +26,7 @@ from ._validation import (
     check_scalar,
     check_sums_to_one,
     check_unit_interval,
+    dot64,
     float_dtype,
     grad_scale,
     prepare_pair,
@@ -213,10 +214,9 @@ def cross_entropy_grad(
 
 
 def _bce_inputs(y_true, y_pred, from_logits, pos_weight):
-    yt, yp = prepare_pair(y_true, y_pred)
-    check_unit_interval(yt, "y_true", "targets")
-    if not from_logits:
-        check_unit_interval(yp, "y_pred")
+    yt, yp = prepare_pair(
+        y_true, y_pred, true_unit="targets", pred_unit=None if from_logits else "probabilities"
+    )
     w = None
     if pos_weight is not None:
         w = as_array(pos_weight, "pos_weight")
@@ -268,15 +268,31 @@ def binary_cross_entropy(
     """
     check_reduction(reduction)
     yt, yp, w = _bce_inputs(y_true, y_pred, from_logits, pos_weight)
-    wy = yt if w is None else w * yt
     if from_logits:
-        # -log σ(z) = softplus(-z) = max(-z, 0) + log1p(e^{-|z|}), and -log(1 - σ(z)) = softplus(-z) + z
-        sp = np.log1p(np.exp(-np.abs(yp)))
+        # softplus(-z) = -log σ(z) and softplus(z) = -log(1 - σ(z)) = softplus(-z) + z, with
+        # softplus(-z) = max(-z, 0) + log1p(e^{-|z|}); then
+        #   ℓ = w·y·softplus(-z) + (1 - y)·softplus(z) = softplus(-z)·(w·y + 1 - y) + (1 - y)·z,
+        # which for w = 1 is log1p(e^{-|z|}) + max(z, 0) - y·z.
+        sp = np.abs(yp)
+        np.negative(sp, out=sp)
+        np.exp(sp, out=sp)
+        np.log1p(sp, out=sp)
+        if w is None:
+            if reduction != "none":
+                total = float(np.sum(sp, dtype=np.float64))
+                total += float(np.sum(np.maximum(yp, 0), dtype=np.float64)) - dot64(yt, yp)
+                return total / yp.size if reduction == "mean" else total
+            sp += np.maximum(yp, 0)
+            sp -= yt * yp
+            return sp
         sp += np.maximum(-yp, 0)
-        per = sp * (wy + 1 - yt) + (1 - yt) * yp
+        per = sp * (w * yt + 1 - yt) + (1 - yt) * yp
     else:
         p = _clip_eps(yp)
-        per = -(wy * np.log(p) + (1 - yt) * np.log1p(-p))
+        pos = yt * np.log(p)
+        if w is not None:
+            pos *= w
+        per = -(pos + (1 - yt) * np.log1p(-p))
     return reduce(per.astype(yp.dtype, copy=False), reduction)
 
 
@@ -298,6 +314,11 @@ def binary_cross_entropy_grad(
     """
     check_reduction(reduction)
     yt, yp, w = _bce_inputs(y_true, y_pred, from_logits, pos_weight)
+    if from_logits and w is None:
+        g = sigmoid(yp)
+        g -= yt
+        g *= grad_scale(reduction, yp.size)
+        return g
     wy = yt if w is None else w * yt
     if from_logits:
         g = sigmoid(yp) * (wy + 1 - yt) - wy

@@ -76,11 +76,17 @@ def kl_divergence(y_true, y_pred, *, from_logits: bool = False, reduction: str =
     p, q = _kl_inputs(y_true, y_pred, from_logits)
     pos = p > 0
     if from_logits:
-        log_q = log_softmax(q)
+        log_p = np.log(p, out=np.zeros_like(p), where=pos)
+        terms = np.multiply(p, log_p - log_softmax(q), out=np.zeros_like(p), where=pos)
+    elif q.min() > 0:
+        # P log(P/Q): the ratio is set to 1 where P = 0, so those terms are 0·log 1 = 0
+        terms = np.divide(p, q, out=np.ones_like(p), where=pos)
+        np.log(terms, out=terms)
+        terms *= p
     else:
         log_q = np.log(q, out=np.full_like(q, -np.inf), where=q > 0)
-    log_p = np.log(p, out=np.zeros_like(p), where=pos)
-    terms = np.multiply(p, log_p - log_q, out=np.zeros_like(p), where=pos)
+        log_p = np.log(p, out=np.zeros_like(p), where=pos)
+        terms = np.multiply(p, log_p - log_q, out=np.zeros_like(p), where=pos)
     per = terms.sum(axis=-1)
     return reduce(np.asarray(per, dtype=q.dtype), reduction)
 

@@ -14,7 +14,7 @@ from ._validation import (
     check_labels,
     check_reduction,
     check_scalar,
-    check_unit_interval,
+    dot64,
     grad_scale,
     prepare_pair,
     quiet_underflow,
@@ -31,10 +31,8 @@ def _focal_inputs(y_true, y_pred, alpha, gamma, from_logits):
     gamma = check_scalar(gamma, "gamma", low=0.0)
     if alpha is not None:
         alpha = check_scalar(alpha, "alpha", low=0.0, high=1.0)
-    yt, yp = prepare_pair(y_true, y_pred)
+    yt, yp = prepare_pair(y_true, y_pred, pred_unit=None if from_logits else "probabilities")
     check_labels(yt, "y_true", (0.0, 1.0))
-    if not from_logits:
-        check_unit_interval(yp, "y_pred")
     # α_t = α for positives, 1 - α for negatives (RetinaNet, torchvision)
     alpha_t = None if alpha is None else np.where(yt == 1, alpha, 1.0 - alpha).astype(yp.dtype)
     return yt, yp, alpha_t, gamma
@@ -166,14 +164,16 @@ def focal_grad(
 
 def _dice_inputs(y_true, y_pred, smooth):
     smooth = check_scalar(smooth, "smooth", low=0.0)
-    yt, yp = prepare_pair(y_true, y_pred)
-    check_unit_interval(yt, "y_true", "mask values")
-    check_unit_interval(yp, "y_pred")
+    yt, yp = prepare_pair(y_true, y_pred, true_unit="mask values", pred_unit="probabilities")
     return yt, yp, smooth
 
 
 def _dice_sums(yt, yp, axis):
-    inter = np.sum(yt * yp, axis=axis, keepdims=True, dtype=np.float64)
+    """Σ y·ŷ and Σ y + Σ ŷ over ``axis``, in float64, kept as broadcastable (keepdims) arrays."""
+    if axis is None:
+        inter = np.array(dot64(yt, yp)).reshape((1,) * yt.ndim)
+    else:
+        inter = np.sum(yt * yp, axis=axis, keepdims=True, dtype=np.float64)
     total = np.sum(yt, axis=axis, keepdims=True, dtype=np.float64) + np.sum(
         yp, axis=axis, keepdims=True, dtype=np.float64
     )
@@ -251,9 +251,11 @@ def dice_grad(y_true, y_pred, *, smooth: float = 1e-6, axis=None, reduction: str
     inter, total = _dice_sums(yt, yp, axis)
     denom = total + smooth
     empty = denom == 0
-    safe = np.where(empty, 1.0, denom)
-    g = ((2 * inter + smooth) - 2 * yt * safe) / (safe * safe)
-    if empty.any():
-        g = np.where(empty, 0.0, g)
-    g *= grad_scale(reduction, int(np.prod(_squeeze(denom, axis).shape)))
-    return g.astype(yp.dtype, copy=False)
+    inv = np.divide(1.0, denom, out=np.zeros_like(denom), where=~empty)  # 0: subgradient 0
+    scale = grad_scale(reduction, int(np.prod(_squeeze(denom, axis).shape)))
+    # ∂L/∂ŷ_j = (2I + s)/(S + s)² - 2 y_j/(S + s) = offset - slope·y_j: one pass over the mask
+    offset = ((2 * inter + smooth) * inv * inv * scale).astype(yp.dtype)
+    slope = (2 * inv * scale).astype(yp.dtype)
+    g = yt * -slope
+    g += offset
+    return g

@@ -12,7 +12,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_reduction, check_scalar, grad_scale, prepare_pair, reduce
+from ._validation import (
+    check_reduction,
+    check_scalar,
+    dot64,
+    grad_scale,
+    prepare_pair,
+    reduce,
+    sum_of_squares,
+)
 
 __all__ = ["mse", "mse_grad", "mae", "mae_grad", "huber", "huber_grad"]
 
@@ -38,7 +46,10 @@ def mse(y_true, y_pred, *, reduction: str = "mean"):
     check_reduction(reduction)
     yt, yp = prepare_pair(y_true, y_pred)
     r = yp - yt
-    return reduce(np.square(r, out=r), reduction)
+    if reduction == "none":
+        return np.square(r, out=r)
+    total = sum_of_squares(r)
+    return total / r.size if reduction == "mean" else total
 
 
 def mse_grad(y_true, y_pred, *, reduction: str = "mean"):
@@ -128,12 +139,16 @@ def huber(y_true, y_pred, *, delta: float = 1.0, reduction: str = "mean"):
     check_reduction(reduction)
     delta = check_scalar(delta, "delta", low=0.0, low_inclusive=False)
     yt, yp = prepare_pair(y_true, y_pred)
-    a = np.abs(yp - yt)
-    # ½a² for a ≤ δ and δ(a - ½δ) beyond are both c·(a - ½c) with c = min(a, δ)
+    a = yp - yt
+    np.abs(a, out=a)
+    # ½a² for a ≤ δ and δ(a - ½δ) beyond are both c·(a - ½c) = c·a - ½c² with c = min(a, δ)
     c = np.minimum(a, delta)
-    a -= 0.5 * c
-    a *= c
-    return reduce(a, reduction)
+    if reduction == "none":
+        a -= 0.5 * c
+        a *= c
+        return a
+    total = dot64(c, a) - 0.5 * sum_of_squares(c)
+    return total / a.size if reduction == "mean" else total
 
 
 def huber_grad(y_true, y_pred, *, delta: float = 1.0, reduction: str = "mean"):
@@ -152,6 +167,7 @@ def huber_grad(y_true, y_pred, *, delta: float = 1.0, reduction: str = "mean"):
     delta = check_scalar(delta, "delta", low=0.0, low_inclusive=False)
     yt, yp = prepare_pair(y_true, y_pred)
     g = yp - yt
-    np.clip(g, -delta, delta, out=g)
+    np.minimum(g, delta, out=g)  # clip(r, -δ, δ); two ufuncs are faster than np.clip
+    np.maximum(g, -delta, out=g)
     g *= grad_scale(reduction, g.size)
     return g
