@@ -7,6 +7,16 @@ In a chapter notebook::
     check("regression.outlier_gradient_mse", 200)    # a numeric question: a number
     check("regression.implement_huber", my_huber)    # a code question: your function
 
+A chapter's exercise cell ships with the placeholder and is graded in place::
+
+    def my_huber(y_true, y_pred, delta):
+        ...  # your code here
+
+    check("regression.implement_huber", my_huber)
+
+and the chapter's website quiz (choice and numeric questions, plus the code prompts) is the last
+expression of a cell: ``exercises.quiz("regression")`` (the closing chapter: ``quiz("mixed")``).
+
 ``check`` returns a :class:`Result` (``.passed``, ``.score``, ``.max_score``, ``.feedback``,
 ``.hint``) that displays itself as a coloured verdict in Jupyter and as plain text in a terminal.
 The placeholder ``...`` (or ``None``) gives "not attempted yet".

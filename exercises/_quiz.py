@@ -14,6 +14,11 @@ The HTML is deterministic (element ids are derived from the question ids, never 
 notebook output holding it compares equal under nbval. Math in prompts is written ``$...$`` in the
 bank and emitted as ``\(...\)`` inside an element with class ``mathjax_process``, which the book's
 MathJax typesets; the script asks MathJax to typeset the feedback it inserts, when MathJax exists.
+Stable hooks (the site's browser test relies on them): the quiz is a ``div.losscourse-quiz``;
+each answerable question a ``div.lcq-question[data-qid]`` with id ``lcq-<chapter>-<name>``, its
+inputs, a ``button.lcq-check`` and a ``div.lcq-feedback`` that gets the class ``lcq-ok`` (right),
+``lcq-bad`` (wrong) or ``lcq-info`` (nothing chosen yet) after Check.
+
 The answers are in the page's source: this is a self-check for readers, not an exam (grade exams
 with ``python -m exercises grade``).
 
