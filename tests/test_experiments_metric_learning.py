@@ -1,0 +1,284 @@
+"""Chapter 5's experiment code: checked against scikit-learn (1-NN retrieval), hand-drawn
+configurations (3-4-5 triangles, hand-made batches), closed forms and finite differences."""
+
+import numpy as np
+import pytest
+from sklearn.model_selection import LeaveOneOut, cross_val_score
+from sklearn.neighbors import KNeighborsClassifier
+
+import losses
+from losses.experiments import metric_learning as ex
+
+# ------------------------------------------------------------------------------ retrieval
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_recall_at_1_is_leave_one_out_1nn_accuracy(seed):
+    d = ex.make_identities(seed=seed)
+    w = ex.init_projection(20, seed=seed)
+    for x, y in ((d.x_test, d.y_test), (d.x_new @ w.T, d.y_new)):
+        # scikit-learn's kneighbors() without X leaves each training point out of its own query
+        nn = KNeighborsClassifier(n_neighbors=1).fit(x, y).kneighbors(n_neighbors=1)[1][:, 0]
+        assert ex.recall_at_1(x, y) == pytest.approx(np.mean(y[nn] == y), abs=1e-12)
+    # and the classifier's own leave-one-out score on a subset
+    x, y = d.x_test[::3], d.y_test[::3]
+    ref = cross_val_score(KNeighborsClassifier(n_neighbors=1), x, y, cv=LeaveOneOut()).mean()
+    assert ex.recall_at_1(x, y) == pytest.approx(ref, abs=1e-12)
+
+
+def test_recall_at_1_excludes_the_query_itself():
+    e = [[0.0], [1.0], [10.0], [11.0]]
+    assert ex.recall_at_1(e, [0, 0, 1, 1]) == 1.0
+    assert ex.recall_at_1(e, [0, 1, 0, 1]) == 0.0  # with itself counted it would be 1.0
+    with pytest.raises(ValueError, match="one label each"):
+        ex.recall_at_1(e, [0, 1])
+
+
+# ------------------------------------------------------------------------------ geometry
+
+
+def test_triplet_categories_on_3_4_5_triangles():
+    a = [[0.0, 0.0]]
+    p3, n4 = [[3.0, 0.0]], [[0.0, 4.0]]  # D_p = 3, D_n = 4
+    assert ex.classify_triplets(a, p3, n4, margin=0.5).tolist() == ["easy"]  # 4 > 3.5
+    assert ex.classify_triplets(a, p3, n4, margin=1.0).tolist() == ["semi-hard"]  # 4 <= 4
+    assert ex.classify_triplets(a, p3, n4, margin=2.0).tolist() == ["semi-hard"]
+    assert ex.classify_triplets(a, n4, p3, margin=0.5).tolist() == ["hard"]  # D_n = 3 < D_p = 4
+    # the hypotenuse: p at (3, 4) and n at (4, 3) are both 5 away: a tie is hard
+    assert ex.classify_triplets(a, [[3.0, 4.0]], [[4.0, 3.0]]).tolist() == ["hard"]
+    # a batch at once, and the loss is zero exactly for the easy ones
+    A = np.zeros((3, 2))
+    P = np.array([[3.0, 0.0], [3.0, 0.0], [0.0, 4.0]])
+    N = np.array([[0.0, 4.0], [3.0, 4.0], [3.0, 0.0]])  # D_n = 4, 5, 3
+    cats = ex.classify_triplets(A, P, N, margin=1.5)
+    assert cats.tolist() == ["semi-hard", "easy", "hard"]
+    np.testing.assert_allclose(
+        losses.triplet(A, P, N, margin=1.5, reduction="none"), [0.5, 0.0, 2.5]
+    )
+    with pytest.raises(ValueError, match=r"must all be \(n, d\)"):
+        ex.classify_triplets(A, P, [0.0, 4.0])
+
+
+def test_triplet_profile_is_the_hinge_with_its_regions():
+    delta = np.linspace(-3, 2, 51)
+    prof = ex.triplet_profile(delta, margin=1.0)
+    np.testing.assert_allclose(prof.loss, np.maximum(delta + 1.0, 0.0), atol=1e-12)
+    expected = np.where(delta < -1.0, "easy", np.where(delta < 0.0, "semi-hard", "hard"))
+    assert prof.category.tolist() == expected.tolist()
+    for cat, (lo, hi) in prof.regions.items():
+        inside = (delta >= lo) & (delta < hi) if cat != "easy" else delta < hi
+        assert set(prof.category[inside]) == {cat}
+
+
+def test_contrastive_profile_closed_forms_and_slopes():
+    d = np.linspace(0.05, 2.0, 40)
+    prof = ex.contrastive_profile(d, margin=1.0)
+    np.testing.assert_allclose(prof.loss_similar, d**2)
+    np.testing.assert_allclose(prof.loss_dissimilar, np.maximum(1.0 - d, 0.0) ** 2, atol=1e-15)
+    np.testing.assert_allclose(prof.slope_similar, 2 * d)
+    np.testing.assert_allclose(prof.slope_dissimilar, -2 * np.maximum(1.0 - d, 0.0), atol=1e-15)
+    # the slope is the derivative of the loss: central differences on the closed forms
+    h = 1e-6
+    num = (np.maximum(1.0 - (d + h), 0) ** 2 - np.maximum(1.0 - (d - h), 0) ** 2) / (2 * h)
+    np.testing.assert_allclose(prof.slope_dissimilar, num, atol=1e-6)
+
+
+def test_triplet_forces_are_minus_the_gradient_and_balance():
+    rng = np.random.default_rng(0)
+    a, p, n = rng.normal(size=(3, 5, 2))
+    fa, fp, fn = ex.triplet_forces(a, p, n, margin=3.0)
+    for k, f in enumerate((fa, fp, fn)):
+        pts = [a, p, n]
+
+        def loss(v, k=k, pts=pts):
+            args = list(pts)
+            args[k] = v
+            return losses.triplet(*args, margin=3.0, reduction="sum")
+
+        np.testing.assert_allclose(f, -losses.numerical_grad(loss, pts[k]), atol=1e-6)
+    np.testing.assert_allclose(
+        fa + fp + fn, 0.0, atol=1e-12
+    )  # moving all three together changes nothing
+    # a 3-4-5 semi-hard triplet: unit forces along the sides
+    fa, fp, fn = ex.triplet_forces([[0.0, 0.0]], [[3.0, 0.0]], [[0.0, 4.0]], margin=2.0)
+    np.testing.assert_allclose(fp, [[-1.0, 0.0]])  # towards the anchor
+    np.testing.assert_allclose(fn, [[0.0, 1.0]])  # away from the anchor
+    np.testing.assert_allclose(fa, [[1.0, -1.0]])
+    # an easy triplet feels nothing
+    assert not np.any(ex.triplet_forces([[0.0, 0.0]], [[3.0, 0.0]], [[0.0, 4.0]], margin=0.5))
+
+
+def test_contrastive_forces_attract_similar_and_repel_close_dissimilar_pairs():
+    x1 = np.zeros((3, 2))
+    x2 = np.array([[3.0, 4.0], [0.3, 0.4], [3.0, 4.0]])  # distances 5, 0.5, 5
+    f1, f2 = ex.contrastive_forces([1, 0, 0], x1, x2, margin=1.0)
+    np.testing.assert_allclose(f1, -f2)
+    np.testing.assert_allclose(f1[0], [6.0, 8.0])  # 2·D along the unit vector towards x2
+    np.testing.assert_allclose(f1[1], [-0.6, -0.8])  # 2(m - D) = 1, away from x2
+    np.testing.assert_allclose(f1[2], [0.0, 0.0])  # beyond the margin: left alone
+
+
+# ------------------------------------------------------------------------------- mining
+
+
+def _hand_batch():
+    # 1-D embeddings; anchor 0 and positive 1 (identity 0) are 1 apart
+    e = np.array([[0.0], [1.0], [1.2], [1.8], [0.5], [4.0], [-0.9]])
+    y = np.array([0, 0, 1, 1, 2, 2, 0])
+    return e, y
+
+
+def test_semi_hard_mining_picks_the_closest_semi_hard_negative():
+    e, y = _hand_batch()
+    # negatives of the anchor: 2 (D=1.2, semi-hard), 3 (1.8, semi-hard), 4 (0.5, hard), 5 (4, easy)
+    n = ex.mine_negatives(e, y, [0], [1], margin=1.0)
+    assert n.tolist() == [2]
+    cats = ex.classify_triplets(e[[0, 0, 0, 0]], e[[1, 1, 1, 1]], e[[2, 3, 4, 5]], margin=1.0)
+    assert cats.tolist() == ["semi-hard", "semi-hard", "hard", "easy"]
+    # a narrower margin leaves 1.2 as the only semi-hard one still; 0.1 leaves none:
+    # fall back to the least hard hard negative (0.5), not the hardest
+    assert ex.mine_negatives(e, y, [0], [1], margin=0.5).tolist() == [2]
+    assert ex.mine_negatives(e, y, [0], [1], margin=0.1).tolist() == [4]
+
+
+def test_semi_hard_mining_fallbacks():
+    y = np.array([0, 0, 1, 1])
+    hard_only = np.array([[0.0], [2.0], [0.5], [-1.5]])  # D_p = 2; negatives at 0.5 and 1.5
+    assert ex.mine_negatives(hard_only, y, [0], [1]).tolist() == [3]  # the least hard
+    easy_only = np.array([[0.0], [0.5], [4.0], [-3.0]])  # D_p = 0.5; negatives at 4 and 3
+    assert ex.mine_negatives(easy_only, y, [0], [1]).tolist() == [3]  # the closest, loss 0
+    # several pairs at once, each with its own positive distance
+    e, yb = _hand_batch()
+    n = ex.mine_negatives(e, yb, [0, 1, 6], [1, 0, 0], margin=1.0)
+    # pair (1, 0): D_p = 1; negatives at 0.2, 0.8, 0.5, 3: no semi-hard, so the least hard
+    #   of the hard ones, index 3 (0.8)
+    # pair (6, 0): D_p = 0.9; negatives at 2.1, 2.7, 1.4, 4.9: the semi-hard one, index 4 (1.4)
+    assert n.tolist() == [2, 3, 4]
+
+
+def test_random_mining_only_picks_other_identities_and_all_of_them():
+    e, y = _hand_batch()
+    rng = np.random.default_rng(0)
+    picks = np.concatenate(
+        [ex.mine_negatives(e, y, [0], [1], strategy="random", rng=rng) for _ in range(200)]
+    )
+    assert set(picks.tolist()) == {2, 3, 4, 5}
+    counts = np.bincount(picks, minlength=7)[[2, 3, 4, 5]]
+    assert counts.min() > 30  # roughly uniform: 50 each expected
+
+
+def test_mining_errors():
+    e, y = _hand_batch()
+    with pytest.raises(ValueError, match="strategy must be"):
+        ex.mine_negatives(e, y, [0], [1], strategy="hardest")
+    with pytest.raises(ValueError, match="needs an rng"):
+        ex.mine_negatives(e, y, [0], [1], strategy="random")
+    with pytest.raises(ValueError, match="another identity"):
+        ex.mine_negatives(e[:2], y[:2], [0], [1])
+
+
+def test_sample_batch_draws_p_identities_times_k_samples():
+    labels = np.repeat(np.arange(8), 30)
+    idx = ex.sample_batch(np.random.default_rng(3), labels, classes_per_batch=3, per_class=5)
+    assert idx.shape == (15,) and np.unique(idx).size == 15
+    assert np.all(np.bincount(labels[idx])[np.unique(labels[idx])] == 5)
+
+
+# ------------------------------------------------------------------------ data and training
+
+
+def test_identities_are_seeded_and_informative_only_in_their_subspace():
+    d = ex.make_identities(seed=0)
+    np.testing.assert_array_equal(d.x_train, ex.make_identities(seed=0).x_train)
+    assert not np.array_equal(d.x_train, ex.make_identities(seed=1).x_train)
+    assert set(d.y_new.tolist()).isdisjoint(d.y_train.tolist())
+    np.testing.assert_allclose(d.basis.T @ d.basis, np.eye(3), atol=1e-12)
+    # class means differ along the basis; in the orthogonal complement they are noise
+    means = np.array([d.x_train[d.y_train == c].mean(0) for c in range(8)])
+    complement = means - (means @ d.basis) @ d.basis.T
+    assert (means @ d.basis).std(0).min() > 0.5
+    assert np.abs(complement).max() < 0.6  # about noise_std / sqrt(30) per coordinate
+    # retrieval in the informative subspace beats the raw space, which beats a random 2-D view
+    b = ex.baselines(d)
+    oracle = ex.recall_at_1(d.x_test @ d.basis, d.y_test)
+    assert oracle > b.raw_test + 0.2
+    assert b.raw_test > b.random_test + 0.2
+
+
+def test_batch_gradient_matches_finite_differences():
+    d = ex.make_identities(seed=0)
+    idx = ex.sample_batch(np.random.default_rng(0), d.y_train)
+    xb, yb = d.x_train[idx], d.y_train[idx]
+    w = ex.init_projection(20, seed=0) * 3.0
+    for loss, mining in ex.METHODS:
+
+        def f(v, loss=loss, mining=mining):
+            rng = np.random.default_rng(7)  # the same pairs / negatives at every evaluation
+            return ex.batch_gradient(v, xb, yb, loss, mining=mining, rng=rng)[0].mean()
+
+        per, g = ex.batch_gradient(w, xb, yb, loss, mining=mining, rng=np.random.default_rng(7))
+        assert per.shape == (48,) and g.shape == w.shape
+        np.testing.assert_allclose(g, losses.numerical_grad(f, w), rtol=1e-4, atol=1e-6)
+
+
+def test_every_method_has_the_same_budget_and_start():
+    d = ex.make_identities(seed=0)
+    runs = [ex.train_embedding(d, loss, mining=m, steps=30, seed=0) for loss, m in ex.METHODS]
+    for r in runs[1:]:
+        np.testing.assert_array_equal(r.w0, runs[0].w0)
+        np.testing.assert_array_equal(r.samples_seen, runs[0].samples_seen)
+        np.testing.assert_array_equal(r.tuples_seen, runs[0].tuples_seen)
+        assert r.recall_test[0] == runs[0].recall_test[0]  # the random projection
+    assert runs[0].samples_seen[-1] == 30 * 16 and runs[0].tuples_seen[-1] == 30 * 48
+    np.testing.assert_allclose(runs[0].embed(d.x_test, before=True), d.x_test @ runs[0].w0.T)
+
+
+@pytest.mark.parametrize("loss, mining", ex.METHODS)
+def test_training_beats_the_random_projection_on_every_seed(loss, mining):
+    for seed in (0, 1, 2):
+        d = ex.make_identities(seed=seed)
+        b = ex.baselines(d, seed=seed)
+        run = ex.train_embedding(d, loss, mining=mining, seed=seed)
+        assert run.recall_test[0] == pytest.approx(b.random_test)
+        assert run.recall_test[-1] > b.random_test + 0.4
+        assert run.recall_new[-1] > b.random_new + 0.3  # identities never seen in training
+        assert run.recall_test[-1] > b.raw_test  # a learned 2-D view beats all 20 raw dimensions
+        assert run.loss[-20:].mean() < run.loss[:5].mean()
+
+
+def test_semi_hard_mining_keeps_more_triplets_informative_than_random():
+    active = {m: [] for m in ("random", "semi-hard")}
+    for seed in (0, 1, 2):
+        d = ex.make_identities(seed=seed)
+        for m in active:
+            active[m].append(
+                ex.train_embedding(d, "triplet", mining=m, seed=seed).active[-20:].mean()
+            )
+    # random triplets are soon almost all easy (zero loss, zero gradient)
+    assert np.mean(active["random"]) < 0.15
+    assert np.mean(active["semi-hard"]) > 2 * np.mean(active["random"])
+
+
+def test_speed_comparison_collects_the_runs():
+    cmp = ex.speed_comparison(seeds=(0, 1), steps=60, target=0.7)
+    assert cmp.curves.shape == (3, 2, 13)
+    run = ex.train_embedding(
+        ex.make_identities(seed=1), "triplet", mining="semi-hard", steps=60, seed=1
+    )
+    np.testing.assert_array_equal(cmp.curves[2, 1], run.recall_test)
+    assert cmp.steps_to_target[2, 1] == run.steps_to(0.7)
+    hit = np.argmax(run.recall_test >= 0.7)
+    assert run.recall_test[hit] >= 0.7 and (hit == 0 or run.recall_test[:hit].max() < 0.7)
+    rows = cmp.summary(early=10)
+    assert [r["method"] for r in rows] == list(cmp.labels)
+    assert rows[0]["recall@1 after 10 steps"] == pytest.approx(cmp.curves[0, :, 2].mean())
+    with pytest.raises(ValueError, match="was not evaluated"):
+        cmp.recall_at(7)
+
+
+def test_unknown_loss_and_mining_are_refused():
+    d = ex.make_identities(seed=0)
+    with pytest.raises(ValueError, match="loss must be 'contrastive' or 'triplet'"):
+        ex.train_embedding(d, "hinge")
+    with pytest.raises(ValueError, match="mining must be 'random' or 'semi-hard'"):
+        ex.train_embedding(d, "triplet", mining="hardest")
