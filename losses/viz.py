@@ -236,6 +236,12 @@ def _require_text(value: str, what: str) -> str:
     return value.strip()
 
 
+def _caption_html(caption: str | None) -> str:
+    if not caption:
+        return ""
+    return f'<figcaption style="font-size:0.9em">{html.escape(caption)}</figcaption>'
+
+
 def _display(obj) -> None:
     """Display ``obj`` in IPython/Jupyter; do nothing in plain Python (a script, a doctest)."""
     import sys
@@ -263,11 +269,7 @@ class StaticFigure:
         self.png = _png(fig, dpi)
 
     def _repr_html_(self) -> str:
-        cap = (
-            f'<figcaption style="font-size:0.9em">{html.escape(self.caption)}</figcaption>'
-            if self.caption
-            else ""
-        )
+        cap = _caption_html(self.caption)
         return f'<figure class="lfc-figure" style="margin:0">{_img_tag(self.png, self.alt)}{cap}</figure>'
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -446,11 +448,7 @@ class InteractiveFigure:
                 'oninput="lfcSlide(this)" style="flex:1;max-width:24em">'
                 f"<output>{html.escape(labels[i])}</output></label>"
             )
-        cap = (
-            f'<figcaption style="font-size:0.9em">{html.escape(self.caption)}</figcaption>'
-            if self.caption
-            else ""
-        )
+        cap = _caption_html(self.caption)
         return (
             '<figure class="lfc-interactive" style="margin:0">'
             f'<div class="lfc-frames">{"".join(imgs)}</div>'
@@ -462,13 +460,16 @@ class InteractiveFigure:
 
     # -- live (kernel) view -----------------------------------------------------------------
     def widget(self):
-        """The live view: an ipywidgets box with one slider per parameter and the figure."""
+        """The live view: one ipywidgets slider per parameter above the figure.
+
+        The figure is an ``ipywidgets.HTML`` holding the same ``<img alt=...>`` and caption as
+        the static view, so the live figure has alt text too.
+        """
         if self._widget is not None:
             return self._widget
         import ipywidgets as widgets
 
-        image = widgets.Image(value=self.frames[self.current], format="png")
-        image.layout.max_width = "100%"
+        figure = widgets.HTML(value=self._figure_html(self.current))
         sliders = []
         for (name, values), i in zip(self.params.items(), self.current, strict=True):
             options = list(zip(self.value_labels[name], range(len(values)), strict=True))
@@ -478,20 +479,25 @@ class InteractiveFigure:
                 description=self.labels[name],
                 continuous_update=True,
                 style={"description_width": "initial"},
+                layout={"width": "min(32em, 100%)"},
             )
             sliders.append(slider)
 
         def redraw(_change=None):
-            index = tuple(s.value for s in sliders)
-            if index not in self.frames:  # every frame is pre-rendered; this is a safeguard
-                self.frames[index] = self._render(self._values(index))
-            image.value = self.frames[index]
+            figure.value = self._figure_html(tuple(s.value for s in sliders))
 
         for slider in sliders:
             slider.observe(redraw, names="value")
-        self._widget = widgets.VBox([*sliders, image])
+        self._widget = widgets.VBox([*sliders, figure])
         self._widget.add_class("lfc-interactive-widget")
         return self._widget
+
+    def _figure_html(self, index: tuple[int, ...]) -> str:
+        if index not in self.frames:  # every frame is pre-rendered; this is a safeguard
+            values = self._values(index)
+            self.frames[index] = self._render(values)
+        cap = _caption_html(self.caption)
+        return f'<figure style="margin:0">{_img_tag(self.frames[index], self.alts[index])}{cap}</figure>'
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {"text/plain": repr(self), "text/html": self.to_html()}

@@ -120,12 +120,33 @@ def test_widget_view_redraws_when_the_slider_moves():
     pytest.importorskip("ipywidgets")
     fig = one_slider()
     box = fig.widget()
-    slider, image = box.children
+    slider, figure = box.children
     assert slider.description == "slope a"
-    assert image.value == fig.frames[(0,)]
+
+    def shown_png():
+        data = re.search(r'src="data:image/png;base64,([^"]+)"', figure.value).group(1)
+        return base64.b64decode(data)
+
+    assert shown_png() == fig.frames[(0,)]
+    assert 'alt="A line of slope 0.5."' in figure.value
     slider.value = 2
-    assert image.value == fig.frames[(2,)]
+    assert shown_png() == fig.frames[(2,)]
+    assert 'alt="A line of slope 2."' in figure.value
     assert fig.widget() is box
+
+
+def test_widget_with_two_sliders_shows_the_matching_frame():
+    pytest.importorskip("ipywidgets")
+    fig = viz.interactive(
+        draw_line,
+        {"slope": [0, 1, 2], "offset": [-1, 1]},
+        alt=lambda slope, offset: f"slope {slope}, offset {offset}",
+        caption="Two sliders.",
+    )
+    slope, offset, figure = fig.widget().children
+    slope.value, offset.value = 2, 1
+    assert 'alt="slope 2, offset 1"' in figure.value
+    assert "Two sliders." in figure.value
 
 
 def test_bundle_carries_widget_view_only_in_a_kernel(monkeypatch):
