@@ -1,0 +1,541 @@
+r"""Chapter 2's experiments: what cross-entropy and hinge loss want from a classifier.
+
+Four demonstrations, all trained with the analytic gradients of :mod:`losses.classification`:
+
+* **Overflow.** :func:`naive_softmax` computes :math:`e^{z_c}/\sum_k e^{z_k}` as written and
+  returns NaN at logits of about 1000; :func:`losses.softmax` shifts by the maximum first.
+* **Losses of the margin.** :func:`margin_curves` gives the 0-1, hinge and logistic losses of
+  the margin :math:`m = y f(x)` and their derivatives, for the classic figure.
+* **Logistic regression against a linear SVM** on two Gaussian blobs (:func:`two_blobs`):
+  :func:`fit_linear` trains both by full-batch gradient descent and counts how many training
+  samples still produce gradient at the end; :func:`reliability` computes a reliability diagram
+  and the expected calibration error of each model's "probabilities".
+* **Multi-label.** :func:`multilabel_data` and :func:`fit_multilabel`: one softmax over three
+  tags (probabilities forced to sum to 1) against three independent sigmoids.
+
+Example:
+    >>> data = two_blobs(seed=0)
+    >>> logreg = fit_linear(data.X_train, data.y_train, "cross_entropy")
+    >>> svm = fit_linear(data.X_train, data.y_train, "hinge")
+    >>> svm.n_active < logreg.n_active == len(data.y_train)   # hinge lets most samples go
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import (
+    binary_cross_entropy,
+    binary_cross_entropy_grad,
+    cross_entropy,
+    cross_entropy_grad,
+    hinge,
+    hinge_grad,
+    sigmoid,
+    softmax,
+)
+
+__all__ = [
+    "Blobs",
+    "LinearFit",
+    "MarginCurves",
+    "MultiLabel",
+    "MultiLabelFit",
+    "Reliability",
+    "fit_linear",
+    "fit_multilabel",
+    "margin_curves",
+    "multilabel_data",
+    "naive_softmax",
+    "platt_scale",
+    "reliability",
+    "two_blobs",
+]
+
+LINEAR_LOSSES = ("cross_entropy", "hinge")
+
+
+# --------------------------------------------------------------------------- overflow
+
+
+def naive_softmax(z, axis: int = -1) -> np.ndarray:
+    r"""Softmax exactly as the formula reads, :math:`e^{z_c} / \sum_k e^{z_k}`: the *wrong* way.
+
+    In float64, :math:`e^{z}` overflows to ``inf`` for :math:`z > 709.78`, and
+    :math:`\infty/\infty` is NaN. The numpy warnings are silenced here so that a notebook shows
+    the NaN itself rather than a warning; compare :func:`losses.softmax`, which subtracts the
+    largest logit first (:math:`e^{z_c - m}/\sum_k e^{z_k - m}`, the same value, no overflow).
+
+    Example:
+        >>> naive_softmax([1.0, 0.0]).round(4).tolist()
+        [0.7311, 0.2689]
+        >>> naive_softmax([1000.0, 0.0]).tolist()       # inf / inf = nan, 1 / inf = 0
+        [nan, 0.0]
+    """
+    z = np.asarray(z, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(z)
+        return e / e.sum(axis=axis, keepdims=True)
+
+
+# ----------------------------------------------------------------------- margin curves
+
+
+@dataclass(frozen=True)
+class MarginCurves:
+    r"""Losses of the margin :math:`m = y f(x)` (labels :math:`y \in \{-1, +1\}`) and their
+    derivatives :math:`d\ell/dm`, on the grid ``m``. ``base2`` says whether the logistic loss is
+    in bits (:math:`\log_2(1 + e^{-m})`, through (0, 1)) or in nats (:math:`\ln(1+e^{-m})`)."""
+
+    m: np.ndarray
+    zero_one: np.ndarray
+    hinge: np.ndarray
+    logistic: np.ndarray
+    d_zero_one: np.ndarray
+    d_hinge: np.ndarray
+    d_logistic: np.ndarray
+    base2: bool
+
+
+def margin_curves(m=None, *, base2: bool = False) -> MarginCurves:
+    r"""The 0-1, hinge and logistic losses as functions of the margin :math:`m = y\,f(x)`.
+
+    .. math::
+
+        \ell_{0/1} = \mathbb 1[m \le 0],\qquad
+        \ell_{\text{hinge}} = \max(0, 1 - m),\qquad
+        \ell_{\text{log}} = \ln(1 + e^{-m})\ \ (\div \ln 2 \text{ if } \texttt{base2})
+
+    The logistic loss *is* binary cross-entropy on the logit :math:`f` with the label
+    :math:`(y+1)/2`, so it is computed with :func:`losses.binary_cross_entropy` (label 1, logit
+    :math:`m`) and the hinge with :func:`losses.hinge` (label +1, score :math:`m`); their
+    derivatives come from the matching ``_grad`` functions: :math:`-\mathbb 1[m < 1]` for the hinge
+    (the subgradient 0 at the kink) and :math:`-\sigma(-m) = \sigma(m) - 1` for the logistic
+    loss, which is never exactly 0. The 0-1 loss has derivative 0 wherever it has one, which is
+    why nobody trains with it. A zero margin counts as an error. In bits (``base2=True``) the
+    logistic loss passes through (0, 1) like the hinge, and both lie above the 0-1 loss
+    everywhere: they are convex surrogates for it.
+
+    Args:
+        m: margins (default: 601 points on [-3, 3]).
+        base2: measure the logistic loss in bits instead of nats.
+
+    Example:
+        >>> c = margin_curves([-1.0, 0.0, 1.0, 2.0], base2=True)
+        >>> c.zero_one.tolist(), c.hinge.tolist(), c.logistic.round(4).tolist()
+        ([1.0, 1.0, 0.0, 0.0], [2.0, 1.0, 0.0, 0.0], [1.8946, 1.0, 0.4519, 0.1831])
+        >>> c.d_hinge.tolist()                       # nothing beyond the margin
+        [-1.0, -1.0, 0.0, 0.0]
+    """
+    m = np.linspace(-3.0, 3.0, 601) if m is None else np.asarray(m, dtype=np.float64)
+    ones = np.ones_like(m)
+    scale = 1.0 / np.log(2.0) if base2 else 1.0
+    return MarginCurves(
+        m=m,
+        zero_one=(m <= 0).astype(np.float64),
+        hinge=hinge(ones, m, reduction="none"),
+        logistic=scale * binary_cross_entropy(ones, m, from_logits=True, reduction="none"),
+        d_zero_one=np.zeros_like(m),
+        d_hinge=hinge_grad(ones, m, reduction="sum"),
+        d_logistic=scale * binary_cross_entropy_grad(ones, m, from_logits=True, reduction="sum"),
+        base2=base2,
+    )
+
+
+# --------------------------------------------------------------- logistic regression vs SVM
+
+
+@dataclass(frozen=True)
+class Blobs:
+    """Two Gaussian blobs in 2-D, labels 0/1, a training set and a larger held-out set drawn
+    from the same generator; ``means`` are the two centres (row 0 for class 0)."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    means: np.ndarray
+
+
+def two_blobs(
+    n_train: int = 200,
+    n_test: int = 4000,
+    *,
+    distance: float = 3.0,
+    std: float = 1.0,
+    seed: int = 0,
+) -> Blobs:
+    r"""Two round Gaussian blobs, half the samples each, centres ``distance`` apart.
+
+    Class 0 is centred at :math:`-\tfrac d2 u` and class 1 at :math:`+\tfrac d2 u`, with
+    :math:`u = (0.8, 0.6)` so the boundary is oblique; each coordinate has standard deviation
+    ``std``. The best possible (Bayes) classifier is the perpendicular bisector, with accuracy
+    :math:`\Phi(d / 2\sigma)` (93.3 % for the defaults): the blobs overlap a little, so no line
+    separates the training set perfectly.
+
+    Example:
+        >>> d = two_blobs(seed=1)
+        >>> d.X_train.shape, float(d.y_train.mean()), d.X_test.shape
+        ((200, 2), 0.5, (4000, 2))
+    """
+    rng = np.random.default_rng(seed)
+    u = np.array([0.8, 0.6])
+    means = np.stack([-0.5 * distance * u, 0.5 * distance * u])
+
+    def draw(n):
+        y = np.arange(n) % 2
+        X = means[y] + std * rng.standard_normal((n, 2))
+        return X, y.astype(np.float64)
+
+    X_train, y_train = draw(n_train)
+    X_test, y_test = draw(n_test)
+    return Blobs(X_train, y_train, X_test, y_test, means)
+
+
+@dataclass(frozen=True)
+class LinearFit:
+    r"""A linear classifier :math:`f(x) = w\cdot x + b` trained by gradient descent.
+
+    ``history``: the objective (mean loss + :math:`\tfrac\lambda2\|w\|^2`) before each step.
+    ``sample_grads``: each training sample's :math:`\partial\ell_i/\partial f_i` at the end;
+    ``n_active``: how many are non-zero, ``n_above``: how many exceed ``tol`` in size.
+    """
+
+    loss: str
+    w: np.ndarray
+    b: float
+    lam: float
+    history: np.ndarray
+    train_accuracy: float
+    sample_grads: np.ndarray
+    n_active: int
+    n_above: int
+    tol: float
+
+    def decision_function(self, X) -> np.ndarray:
+        """The score :math:`f(x) = w\\cdot x + b` (a logit for cross-entropy, a margin score
+        for the hinge)."""
+        return np.asarray(X, dtype=np.float64) @ self.w + self.b
+
+    def predict(self, X) -> np.ndarray:
+        """Labels 0/1: 1 where the score is positive."""
+        return (self.decision_function(X) > 0).astype(np.float64)
+
+    def predict_proba(self, X) -> np.ndarray:
+        r""":math:`\sigma(f(x))`. For cross-entropy this is the model's probability of class 1;
+        for the hinge it is only a squashed score, *not* a probability (see :func:`reliability`)."""
+        return sigmoid(self.decision_function(X))
+
+    def accuracy(self, X, y) -> float:
+        return float(np.mean(self.predict(X) == np.asarray(y)))
+
+    def boundary(self, x1, level: float = 0.0) -> np.ndarray:
+        r"""The second coordinate of the points where :math:`f(x) = ` ``level``, for each first
+        coordinate in ``x1``: the decision boundary for 0, the SVM's margins for ±1 (2-D data
+        only): :math:`x_2 = (\text{level} - b - w_1 x_1)/w_2`.
+
+        Example:
+            >>> fit = LinearFit("hinge", np.array([1.0, 2.0]), 1.0, 0.0, np.zeros(1), 1.0,
+            ...                 np.zeros(1), 0, 0, 1e-3)
+            >>> fit.boundary([0.0, 1.0]).tolist(), fit.boundary([1.0], level=1.0).tolist()
+            ([-0.5, -1.0], [-0.5])
+        """
+        return (level - self.b - self.w[0] * np.asarray(x1, dtype=np.float64)) / self.w[1]
+
+
+def _linear_loss(loss, y01, f):
+    """Per-sample losses and their gradients ∂ℓ_i/∂f_i for labels 0/1 and scores f."""
+    if loss == "cross_entropy":
+        return (
+            binary_cross_entropy(y01, f, from_logits=True, reduction="none"),
+            binary_cross_entropy_grad(y01, f, from_logits=True, reduction="sum"),
+        )
+    y_pm = 2 * y01 - 1  # the hinge wants labels in {-1, +1}
+    return hinge(y_pm, f, reduction="none"), hinge_grad(y_pm, f, reduction="sum")
+
+
+def fit_linear(
+    X,
+    y,
+    loss: str,
+    *,
+    lam: float | None = None,
+    steps: int = 2000,
+    lr: float = 1.0,
+    tol: float = 1e-3,
+) -> LinearFit:
+    r"""Train :math:`f(x) = w\cdot x + b` by full-batch gradient descent on a regularised loss.
+
+    .. math::
+
+        J(w, b) = \frac1n\sum_{i=1}^n \ell(y_i, w\cdot x_i + b) + \frac\lambda2\|w\|^2
+
+    with :math:`\ell` the binary cross-entropy on the logit (``"cross_entropy"``: logistic
+    regression) or the hinge loss with labels :math:`2y-1` (``"hinge"``: the soft-margin linear
+    SVM, whose usual form :math:`\tfrac12\|w\|^2 + C\sum_i\ell_i` is :math:`J` times
+    :math:`1/\lambda` with :math:`C = 1/(n\lambda)`). The bias is not penalised. The default
+    ``lam=None`` means :math:`\lambda = 0` for cross-entropy (plain maximum likelihood, as
+    scikit-learn's ``LogisticRegression(penalty=None)``) and :math:`\lambda = 0.01` for the hinge
+    (with :math:`n = 200`, :math:`C = 0.5`): without the penalty the hinge has no margin to
+    maximise, while an L2 penalty on logistic regression shrinks its probabilities towards ½
+    and costs calibration.
+
+    The chain rule turns the per-sample gradients :math:`g_i = \partial\ell_i/\partial f_i`
+    (from ``losses``) into :math:`\nabla_w J = \frac1n\sum_i g_i x_i + \lambda w` and
+    :math:`\partial J/\partial b = \frac1n\sum_i g_i`. Cross-entropy is smooth and takes a
+    constant step :math:`\eta`; the hinge's subgradient jumps at the margin, so its step decays
+    as :math:`\eta_t = \eta/\sqrt{1 + t/100}` to let it settle. Parameters start at 0.
+
+    Returns a :class:`LinearFit`; its ``n_active`` counts the training samples whose gradient
+    is not exactly zero at the end (for the hinge: margin :math:`y_i f_i < 1`; for cross-entropy:
+    all of them, since :math:`\sigma(f) - y` is never 0), and ``n_above`` those with
+    :math:`|g_i| >` ``tol``, to be honest about gradients that are non-zero but tiny.
+
+    Example:
+        >>> X = np.array([[-3.0, 0.0], [-1.0, 0.0], [1.0, 0.0], [3.0, 0.0]])
+        >>> fit = fit_linear(X, [0, 0, 1, 1], "hinge")
+        >>> fit.train_accuracy, fit.sample_grads[[0, 3]].tolist()  # far beyond the margin
+        (1.0, [0.0, 0.0])
+        >>> fit_linear(X, [0, 0, 1, 1], "cross_entropy").n_active   # never exactly 0
+        4
+    """
+    if loss not in LINEAR_LOSSES:
+        raise ValueError(f"loss must be one of {LINEAR_LOSSES}, got {loss!r}.")
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if lam is None:
+        lam = 0.01 if loss == "hinge" else 0.0
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    history = np.empty(steps)
+    for t in range(steps + 1):
+        f = X @ w + b
+        values, g = _linear_loss(loss, y, f)
+        if t == steps:  # the final parameters: keep f and g for the report
+            break
+        history[t] = values.mean() + 0.5 * lam * float(w @ w)
+        # chain rule: f_i = w·x_i + b, so ∂J/∂w = (1/n) Σ g_i x_i + λw and ∂J/∂b = (1/n) Σ g_i
+        step = lr / np.sqrt(1.0 + t / 100.0) if loss == "hinge" else lr
+        w = w - step * (X.T @ g / n + lam * w)
+        b -= step * float(g.mean())
+    return LinearFit(
+        loss=loss,
+        w=w,
+        b=float(b),
+        lam=lam,
+        history=history,
+        train_accuracy=float(np.mean((f > 0) == (y == 1))),
+        sample_grads=g,
+        n_active=int(np.count_nonzero(g)),
+        n_above=int(np.count_nonzero(np.abs(g) > tol)),
+        tol=tol,
+    )
+
+
+def platt_scale(scores, y, *, steps: int = 2000, lr: float = 1.0) -> tuple[float, float]:
+    r"""Platt scaling: fit :math:`p = \sigma(a s + c)` to scores :math:`s` by logistic regression.
+
+    The standard repair for a classifier whose scores are not probabilities (Platt, 1999): a
+    one-feature logistic regression on the scores, trained with binary cross-entropy by
+    :func:`fit_linear` (no penalty). Returns :math:`(a, c)`. Fit it on data the classifier was
+    not trained on when you can; on the training set the hinge's margins are optimistic.
+
+    Example:
+        >>> s = np.array([-2.0, -1.0, -0.5, 0.5, 1.0, 2.0])
+        >>> a, c = platt_scale(s, [0, 0, 1, 0, 1, 1])
+        >>> bool(a > 0)
+        True
+    """
+    s = np.asarray(scores, dtype=np.float64).reshape(-1, 1)
+    fit = fit_linear(s, y, "cross_entropy", lam=0.0, steps=steps, lr=lr)
+    return float(fit.w[0]), fit.b
+
+
+# ------------------------------------------------------------------------------ calibration
+
+
+@dataclass(frozen=True)
+class Reliability:
+    r"""A reliability diagram's numbers: for each of the equal-width bins of predicted
+    probability, ``counts`` samples, their ``mean_predicted`` probability and the
+    ``observed`` frequency of class 1 (NaN for an empty bin); ``ece`` is the expected
+    calibration error :math:`\sum_b \frac{n_b}{N}\,|\text{observed}_b - \text{mean\_predicted}_b|`."""
+
+    edges: np.ndarray
+    counts: np.ndarray
+    mean_predicted: np.ndarray
+    observed: np.ndarray
+    ece: float
+
+
+def reliability(y, prob, *, n_bins: int = 10) -> Reliability:
+    r"""Reliability diagram and expected calibration error (ECE) of predicted probabilities.
+
+    The interval [0, 1] is cut into ``n_bins`` equal bins :math:`[0, 0.1), [0.1, 0.2), \dots,
+    [0.9, 1]` (the last one closed). A calibrated model's samples with predicted probability
+    about 0.7 are positive about 70 % of the time, so each bin's observed frequency of class 1
+    should match its mean predicted probability: the diagram's points lie on the diagonal. The
+    ECE (Naeini et al., 2015; Guo et al., 2017) is the count-weighted mean gap,
+
+    .. math:: \mathrm{ECE} = \sum_{b} \frac{n_b}{N}\,\bigl|\bar y_b - \bar p_b\bigr|.
+
+    Example:
+        >>> r = reliability([0, 1, 1, 1], [0.2, 0.3, 0.8, 0.9], n_bins=2)
+        >>> r.counts.tolist(), r.observed.tolist(), r.mean_predicted.round(2).tolist()
+        ([2, 2], [0.5, 1.0], [0.25, 0.85])
+        >>> round(r.ece, 6)                           # (2·|0.5-0.25| + 2·|1-0.85|) / 4
+        0.2
+    """
+    y = np.asarray(y, dtype=np.float64).ravel()
+    p = np.asarray(prob, dtype=np.float64).ravel()
+    if y.shape != p.shape:
+        raise ValueError(f"y has shape {y.shape} but prob has shape {p.shape}.")
+    if p.size == 0 or p.min() < 0 or p.max() > 1:
+        raise ValueError("prob must be a non-empty array of probabilities in [0, 1].")
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    idx = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, n_bins - 1)
+    counts = np.bincount(idx, minlength=n_bins)
+    with np.errstate(invalid="ignore", divide="ignore"):  # empty bins become NaN on purpose
+        mean_p = np.bincount(idx, weights=p, minlength=n_bins) / counts
+        observed = np.bincount(idx, weights=y, minlength=n_bins) / counts
+    full = counts > 0
+    ece = float(np.sum(counts[full] * np.abs(observed[full] - mean_p[full])) / p.size)
+    return Reliability(edges, counts, mean_p, observed, ece)
+
+
+# ------------------------------------------------------------------------------ multi-label
+
+
+@dataclass(frozen=True)
+class MultiLabel:
+    """Samples with ``n_tags`` independent yes/no tags (multi-hot ``Y``), train and test."""
+
+    X_train: np.ndarray
+    Y_train: np.ndarray
+    X_test: np.ndarray
+    Y_test: np.ndarray
+
+
+def multilabel_data(
+    n_train: int = 600,
+    n_test: int = 2000,
+    *,
+    n_tags: int = 3,
+    n_noise: int = 2,
+    noise: float = 0.3,
+    seed: int = 0,
+) -> MultiLabel:
+    r"""Features :math:`x \sim \mathcal N(0, I)` in :math:`n_\text{tags} + n_\text{noise}`
+    dimensions; tag :math:`k` is on when :math:`x_k + \text{noise}\cdot\varepsilon_k > 0`.
+
+    Each tag is an independent coin (probability 1/2), decided by its own feature, so a sample
+    carries 0, 1, 2 or 3 tags with probabilities 1/8, 3/8, 3/8, 1/8: half of the samples have
+    two tags or more. The last ``n_noise`` features are irrelevant.
+
+    Example:
+        >>> d = multilabel_data(seed=0)
+        >>> d.X_train.shape, d.Y_train.shape, bool(0.45 < d.Y_test.mean() < 0.55)
+        ((600, 5), (600, 3), True)
+    """
+    rng = np.random.default_rng(seed)
+    d = n_tags + n_noise
+
+    def draw(n):
+        X = rng.standard_normal((n, d))
+        Y = (X[:, :n_tags] + noise * rng.standard_normal((n, n_tags)) > 0).astype(np.float64)
+        return X, Y
+
+    X_train, Y_train = draw(n_train)
+    X_test, Y_test = draw(n_test)
+    return MultiLabel(X_train, Y_train, X_test, Y_test)
+
+
+@dataclass(frozen=True)
+class MultiLabelFit:
+    r"""A linear multi-label model :math:`Z = XW + b` and its held-out scores.
+
+    ``probs``: the test probabilities (softmax rows, or independent sigmoids); ``label_accuracy``:
+    the fraction of (sample, tag) pairs right at threshold 0.5; ``exact_match``: the fraction of
+    samples with every tag right; ``multi_recall``: among test samples with two tags or more,
+    the fraction where the model says yes (p > 0.5) to at least two; ``mean_prob_sum``: the
+    average sum of a row of probabilities.
+    """
+
+    head: str
+    W: np.ndarray
+    b: np.ndarray
+    history: np.ndarray
+    probs: np.ndarray
+    label_accuracy: float
+    exact_match: float
+    multi_recall: float
+    mean_prob_sum: float
+
+
+MULTILABEL_HEADS = ("softmax", "sigmoid")
+
+
+def fit_multilabel(
+    data: MultiLabel, head: str, *, steps: int = 500, lr: float = 1.0
+) -> MultiLabelFit:
+    r"""Train a linear multi-label model with a softmax head or with independent sigmoids.
+
+    * ``"softmax"``: :func:`losses.cross_entropy` on the logits with the multi-hot targets
+      normalised to sum to 1 (a sample with tags 1 and 3 gets the target (½, 0, ½)), the usual
+      way to force multi-label data into a softmax. Samples with no tag have no such target and
+      are left out of its training (a softmax cannot say "none" either).
+    * ``"sigmoid"``: :func:`losses.binary_cross_entropy` on each logit, one independent yes/no
+      question per tag.
+
+    Both minimise the mean over samples of a per-sample loss by full-batch gradient descent
+    from 0; the chain rule through :math:`Z = XW + b` gives :math:`\nabla_W = X^\top G / n`
+    and :math:`\nabla_b = \sum_i G_i / n` with :math:`G = \partial\ell/\partial Z` (from the
+    ``_grad`` functions with ``reduction="sum"``: ``softmax(Z) - T`` and ``sigmoid(Z) - Y``).
+
+    A tag is predicted when its probability exceeds 0.5. Softmax probabilities sum to 1, so at
+    most one tag can pass: a sample with two tags is never fully right.
+
+    Example:
+        >>> d = multilabel_data(n_train=300, n_test=500, seed=0)
+        >>> fit_multilabel(d, "softmax", steps=100).multi_recall
+        0.0
+    """
+    if head not in MULTILABEL_HEADS:
+        raise ValueError(f"head must be one of {MULTILABEL_HEADS}, got {head!r}.")
+    X, Y = data.X_train, data.Y_train
+    if head == "softmax":
+        keep = Y.sum(axis=1) > 0
+        X, T = X[keep], Y[keep] / Y[keep].sum(axis=1, keepdims=True)
+    n, d = X.shape
+    W, b = np.zeros((d, Y.shape[1])), np.zeros(Y.shape[1])
+    history = np.empty(steps)
+    for t in range(steps):
+        Z = X @ W + b
+        if head == "softmax":
+            history[t] = cross_entropy(T, Z, from_logits=True)
+            G = cross_entropy_grad(T, Z, from_logits=True, reduction="sum")
+        else:
+            history[t] = binary_cross_entropy(Y, Z, from_logits=True, reduction="sum") / n
+            G = binary_cross_entropy_grad(Y, Z, from_logits=True, reduction="sum")
+        # chain rule through Z = XW + b, for the mean over samples
+        W -= lr * (X.T @ G) / n
+        b -= lr * G.sum(axis=0) / n
+    Z = data.X_test @ W + b
+    probs = softmax(Z) if head == "softmax" else sigmoid(Z)
+    pred = probs > 0.5
+    truth = data.Y_test == 1
+    multi = truth.sum(axis=1) >= 2
+    return MultiLabelFit(
+        head=head,
+        W=W,
+        b=b,
+        history=history,
+        probs=probs,
+        label_accuracy=float(np.mean(pred == truth)),
+        exact_match=float(np.mean((pred == truth).all(axis=1))),
+        multi_recall=float(np.mean(pred[multi].sum(axis=1) >= 2)),
+        mean_prob_sum=float(probs.sum(axis=1).mean()),
+    )

@@ -1,0 +1,318 @@
+"""Chapter 2's experiment code: checked against scikit-learn and hand-worked values."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.calibration import calibration_curve
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import SVC
+
+import losses
+from losses.experiments import classification as ex
+
+LAM = 0.01
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    return ex.two_blobs(seed=0)
+
+
+@pytest.fixture(scope="module")
+def fits(blobs):
+    return {loss: ex.fit_linear(blobs.X_train, blobs.y_train, loss) for loss in ex.LINEAR_LOSSES}
+
+
+# ------------------------------------------------------------------------------- overflow
+
+
+def test_naive_softmax_overflows_silently_where_the_stable_one_does_not():
+    z = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a printed RuntimeWarning would fail here
+        naive = ex.naive_softmax(z)
+    assert np.isnan(naive[0, 0])
+    # where nothing overflows the two agree with the hand-computed softmax
+    e = np.exp([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(naive[1], e / e.sum())
+    np.testing.assert_allclose(losses.softmax(z)[1], e / e.sum())
+    np.testing.assert_allclose(losses.softmax(z)[0], [1.0, 0.0, 0.0])
+
+
+def test_naive_softmax_overflows_just_past_log_of_max_float():
+    limit = np.log(np.finfo(np.float64).max)  # 709.78
+    assert np.isfinite(ex.naive_softmax([limit - 1, 0.0])).all()
+    assert np.isnan(ex.naive_softmax([limit + 1, 0.0])).any()
+
+
+# --------------------------------------------------------------------------- margin curves
+
+
+def test_margin_curves_match_closed_forms():
+    m = np.linspace(-4, 4, 81)
+    c = ex.margin_curves(m)
+    np.testing.assert_allclose(c.hinge, np.maximum(0, 1 - m))
+    np.testing.assert_allclose(c.logistic, np.log1p(np.exp(-m)))
+    np.testing.assert_allclose(c.d_logistic, -1 / (1 + np.exp(m)))
+    np.testing.assert_array_equal(c.d_hinge, np.where(m < 1, -1.0, 0.0))
+    np.testing.assert_array_equal(c.zero_one, (m <= 0).astype(float))
+    assert not c.base2
+
+
+def test_logistic_in_bits_passes_through_0_1_and_bounds_the_0_1_loss():
+    c = ex.margin_curves(base2=True)
+    np.testing.assert_allclose(c.logistic, np.log2(1 + np.exp(-c.m)))
+    assert c.logistic[np.argmin(np.abs(c.m))] == pytest.approx(1.0)
+    assert (c.logistic >= c.zero_one).all() and (c.hinge >= c.zero_one).all()
+    # hinge's gradient stops at the margin, cross-entropy's never does
+    assert (c.d_hinge[c.m >= 1] == 0).all()
+    assert (c.d_logistic < 0).all()
+
+
+def test_margin_curve_derivatives_match_finite_differences():
+    m = np.array([-2.3, -0.4, 0.7, 1.6, 2.9])  # away from the hinge's kink
+    c = ex.margin_curves(m)
+    h = 1e-6
+    up, down = ex.margin_curves(m + h), ex.margin_curves(m - h)
+    np.testing.assert_allclose(c.d_logistic, (up.logistic - down.logistic) / (2 * h), atol=1e-7)
+    np.testing.assert_allclose(c.d_hinge, (up.hinge - down.hinge) / (2 * h), atol=1e-7)
+
+
+# --------------------------------------------------------------------------------- blobs
+
+
+def test_blobs_are_seeded_balanced_and_near_bayes_separable():
+    a, b = ex.two_blobs(seed=3), ex.two_blobs(seed=3)
+    np.testing.assert_array_equal(a.X_train, b.X_train)
+    assert not np.array_equal(ex.two_blobs(seed=4).X_train, a.X_train)
+    assert a.y_train.mean() == 0.5 and set(np.unique(a.y_test)) == {0.0, 1.0}
+    np.testing.assert_allclose(np.linalg.norm(a.means[1] - a.means[0]), 3.0)
+    # the class means of the big held-out set sit at the stated centres
+    for k in (0, 1):
+        np.testing.assert_allclose(a.X_test[a.y_test == k].mean(axis=0), a.means[k], atol=0.07)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_logistic_regression_matches_sklearn(seed):
+    d = ex.two_blobs(seed=seed)
+    fit = ex.fit_linear(d.X_train, d.y_train, "cross_entropy", lam=LAM)
+    # sklearn minimises C Σ log-loss + ½‖w‖²; ours is that divided by nC, so C = 1/(nλ)
+    n = len(d.y_train)
+    sk = LogisticRegression(C=1 / (n * LAM), tol=1e-10, max_iter=10_000)
+    sk.fit(d.X_train, d.y_train)
+    np.testing.assert_allclose(fit.w, sk.coef_[0], atol=1e-4)
+    assert fit.b == pytest.approx(sk.intercept_[0], abs=1e-4)
+    assert fit.accuracy(d.X_test, d.y_test) == pytest.approx(sk.score(d.X_test, d.y_test), abs=2e-3)
+
+
+@pytest.mark.parametrize("seed", [0, 2, 3])
+def test_default_logistic_regression_is_unpenalised_maximum_likelihood(seed):
+    d = ex.two_blobs(seed=seed)
+    fit = ex.fit_linear(d.X_train, d.y_train, "cross_entropy")
+    assert fit.lam == 0.0
+    sk = LogisticRegression(C=np.inf, tol=1e-10, max_iter=10_000).fit(d.X_train, d.y_train)
+    np.testing.assert_allclose(fit.w, sk.coef_[0], rtol=1e-4)
+    assert fit.b == pytest.approx(sk.intercept_[0], abs=1e-4)
+    # at the optimum the mean gradient vanishes: Σ (σ(f_i) - y_i) = 0
+    assert abs(fit.sample_grads.mean()) < 1e-8
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_hinge_model_reaches_the_svm_optimum(seed):
+    d = ex.two_blobs(seed=seed)
+    fit = ex.fit_linear(d.X_train, d.y_train, "hinge")
+    assert fit.lam == LAM
+    n = len(d.y_train)
+    svc = SVC(kernel="linear", C=1 / (n * LAM), tol=1e-8).fit(d.X_train, d.y_train)
+
+    def objective(w, b):
+        margins = (2 * d.y_train - 1) * (d.X_train @ w + b)
+        return np.maximum(0, 1 - margins).mean() + 0.5 * LAM * w @ w
+
+    best = objective(svc.coef_[0], svc.intercept_[0])
+    assert objective(fit.w, fit.b) == pytest.approx(best, rel=1e-4)
+    assert fit.history[-1] == pytest.approx(best, rel=1e-3)
+    np.testing.assert_allclose(fit.w, svc.coef_[0], atol=0.02)
+    # the samples with gradient are the support vectors (sklearn also counts those on the margin)
+    assert abs(fit.n_active - len(svc.support_)) <= 3
+    assert fit.accuracy(d.X_test, d.y_test) == pytest.approx(
+        svc.score(d.X_test, d.y_test), abs=5e-3
+    )
+
+
+def test_both_models_are_near_the_bayes_accuracy(blobs, fits):
+    bayes = np.mean((blobs.X_test @ (blobs.means[1] - blobs.means[0]) > 0) == blobs.y_test)
+    for fit in fits.values():
+        assert fit.accuracy(blobs.X_test, blobs.y_test) > bayes - 0.01
+        assert (
+            fit.history[-1]
+            < fit.history[0]
+            == pytest.approx(np.log(2) if fit.loss == "cross_entropy" else 1.0)
+        )
+
+
+def test_hinge_lets_most_samples_go_cross_entropy_does_not(blobs, fits):
+    svm, logreg = fits["hinge"], fits["cross_entropy"]
+    margins = (2 * blobs.y_train - 1) * svm.decision_function(blobs.X_train)
+    assert svm.n_active == np.sum(margins < 1) < len(blobs.y_train) / 3
+    assert logreg.n_active == len(blobs.y_train)
+    np.testing.assert_allclose(
+        logreg.sample_grads, losses.sigmoid(logreg.decision_function(blobs.X_train)) - blobs.y_train
+    )
+    assert logreg.n_above == np.sum(np.abs(logreg.sample_grads) > 1e-3) > svm.n_active
+
+
+def test_boundary_and_margins_lie_where_the_score_says(blobs, fits):
+    x1 = np.linspace(-3, 3, 7)
+    for fit in fits.values():
+        for level in (-1.0, 0.0, 1.0):
+            points = np.column_stack([x1, fit.boundary(x1, level)])
+            np.testing.assert_allclose(fit.decision_function(points), level, atol=1e-12)
+
+
+def test_fit_linear_refuses_unknown_loss():
+    with pytest.raises(ValueError, match="loss must be one of"):
+        ex.fit_linear([[0.0], [1.0]], [0, 1], "mse")
+
+
+# ----------------------------------------------------------------------------- calibration
+
+
+def test_reliability_hand_worked():
+    y = [0, 0, 1, 1, 1, 0]
+    p = [0.05, 0.15, 0.55, 0.65, 0.95, 0.45]
+    r = ex.reliability(y, p, n_bins=2)  # bins [0, .5) and [.5, 1]
+    np.testing.assert_array_equal(r.counts, [3, 3])
+    np.testing.assert_allclose(r.mean_predicted, [0.65 / 3, 2.15 / 3])
+    np.testing.assert_allclose(r.observed, [0.0, 1.0])
+    assert r.ece == pytest.approx((3 * 0.65 / 3 + 3 * (1 - 2.15 / 3)) / 6)
+
+
+def test_reliability_edges_empty_bins_and_a_perfect_model():
+    r = ex.reliability([0, 1, 1], [0.0, 0.5, 1.0], n_bins=4)
+    np.testing.assert_array_equal(r.counts, [1, 0, 1, 1])  # 0.5 opens a bin, 1.0 closes the last
+    assert np.isnan(r.observed[1]) and np.isnan(r.mean_predicted[1])
+    # labels drawn with exactly the predicted probabilities: calibrated up to sampling noise
+    rng = np.random.default_rng(0)
+    p = rng.uniform(size=200_000)
+    assert ex.reliability(rng.uniform(size=p.size) < p, p).ece < 0.005
+    # always saying 0.9 for a coin: ECE 0.4
+    assert ex.reliability(np.arange(1000) % 2, np.full(1000, 0.9)).ece == pytest.approx(0.4)
+
+
+def test_reliability_matches_sklearn_calibration_curve(blobs, fits):
+    p = fits["cross_entropy"].predict_proba(blobs.X_test)
+    r = ex.reliability(blobs.y_test, p)
+    prob_true, prob_pred = calibration_curve(blobs.y_test, p, n_bins=10)
+    full = r.counts > 0
+    np.testing.assert_allclose(r.observed[full], prob_true)
+    np.testing.assert_allclose(r.mean_predicted[full], prob_pred)
+    assert r.counts.sum() == len(blobs.y_test)
+
+
+def test_reliability_refuses_non_probabilities():
+    with pytest.raises(ValueError, match="probabilities in"):
+        ex.reliability([0, 1], [-0.5, 2.0])
+    with pytest.raises(ValueError, match="shape"):
+        ex.reliability([0, 1], [0.5])
+
+
+def test_logistic_is_sane_on_the_reliability_diagram(blobs, fits):
+    r = ex.reliability(blobs.y_test, fits["cross_entropy"].predict_proba(blobs.X_test))
+    full = r.counts >= 50
+    assert np.all(np.diff(r.observed[full]) > 0)  # more confident bins are more often right
+    # close to the diagonal: a few points off in the sparse middle bins, little on average
+    assert np.all(np.abs(r.observed[full] - r.mean_predicted[full]) < 0.15)
+    assert r.ece < 0.03
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_squashed_svm_scores_are_worse_calibrated_than_logistic(seed):
+    d = ex.two_blobs(seed=seed)
+    ece = {
+        loss: ex.reliability(
+            d.y_test, ex.fit_linear(d.X_train, d.y_train, loss).predict_proba(d.X_test)
+        ).ece
+        for loss in ex.LINEAR_LOSSES
+    }
+    assert ece["hinge"] > 1.3 * ece["cross_entropy"]
+    assert ece["cross_entropy"] < 0.05
+
+
+def test_platt_scaling_repairs_the_svm(blobs, fits):
+    svm = fits["hinge"]
+    a, c = ex.platt_scale(svm.decision_function(blobs.X_train), blobs.y_train)
+    sk = LogisticRegression(C=np.inf, tol=1e-10, max_iter=10_000)
+    sk.fit(svm.decision_function(blobs.X_train).reshape(-1, 1), blobs.y_train)
+    assert a == pytest.approx(sk.coef_[0, 0], rel=1e-3)
+    assert c == pytest.approx(sk.intercept_[0], abs=1e-3)
+    naive = ex.reliability(blobs.y_test, svm.predict_proba(blobs.X_test)).ece
+    scaled = ex.reliability(
+        blobs.y_test, losses.sigmoid(a * svm.decision_function(blobs.X_test) + c)
+    ).ece
+    assert scaled < naive / 2
+
+
+# ------------------------------------------------------------------------------ multi-label
+
+
+@pytest.fixture(scope="module")
+def multilabel():
+    d = ex.multilabel_data(seed=0)
+    return d, {head: ex.fit_multilabel(d, head) for head in ex.MULTILABEL_HEADS}
+
+
+def test_multilabel_data_has_independent_fair_tags():
+    d = ex.multilabel_data(n_train=10, n_test=40_000, seed=1)
+    Y = d.Y_test
+    np.testing.assert_allclose(Y.mean(axis=0), 0.5, atol=0.01)
+    np.testing.assert_allclose(np.corrcoef(Y.T)[np.triu_indices(3, 1)], 0.0, atol=0.02)
+    counts = np.bincount(Y.sum(axis=1).astype(int), minlength=4) / len(Y)
+    np.testing.assert_allclose(counts, [1 / 8, 3 / 8, 3 / 8, 1 / 8], atol=0.01)
+
+
+def test_softmax_cannot_say_yes_to_two_tags(multilabel):
+    d, fits = multilabel
+    soft = fits["softmax"]
+    np.testing.assert_allclose(soft.probs.sum(axis=1), 1.0)
+    assert soft.mean_prob_sum == pytest.approx(1.0)
+    assert soft.multi_recall == 0.0
+    # only samples with one tag or none (all three below ½) can be matched exactly
+    assert soft.exact_match <= np.mean(d.Y_test.sum(axis=1) <= 1) + 1e-12
+
+
+def test_independent_sigmoids_get_multilabel_right(multilabel):
+    d, fits = multilabel
+    sig, soft = fits["sigmoid"], fits["softmax"]
+    assert sig.label_accuracy > 0.88 and sig.multi_recall > 0.8
+    assert sig.exact_match > soft.exact_match + 0.3
+    assert sig.label_accuracy > soft.label_accuracy + 0.15
+    # sigmoid probabilities sum to the expected number of tags (1.5), not to 1
+    assert sig.mean_prob_sum == pytest.approx(d.Y_test.sum(axis=1).mean(), abs=0.1)
+    for fit in fits.values():
+        assert fit.history[-1] < fit.history[0]
+
+
+def test_multilabel_metrics_match_sklearn(multilabel):
+    from sklearn.metrics import accuracy_score, hamming_loss
+
+    d, fits = multilabel
+    for fit in fits.values():
+        pred = (fit.probs > 0.5).astype(float)
+        assert fit.label_accuracy == pytest.approx(1 - hamming_loss(d.Y_test, pred))
+        assert fit.exact_match == pytest.approx(accuracy_score(d.Y_test, pred))
+
+
+def test_sigmoid_head_matches_three_sklearn_logistic_regressions(multilabel):
+    d, fits = multilabel
+    sig = ex.fit_multilabel(d, "sigmoid", steps=3000)
+    for k in range(3):
+        sk = LogisticRegression(C=np.inf, tol=1e-10, max_iter=10_000)
+        sk.fit(d.X_train, d.Y_train[:, k])
+        np.testing.assert_allclose(sig.W[:, k], sk.coef_[0], rtol=0.02, atol=0.02)
+
+
+def test_fit_multilabel_refuses_unknown_head():
+    with pytest.raises(ValueError, match="head must be one of"):
+        ex.fit_multilabel(ex.multilabel_data(n_train=5, n_test=5), "relu")
