@@ -159,6 +159,9 @@ INSPECT = """(rawTex) => {
     nImages: imgs.length,
     nInteractive: document.querySelectorAll('.lfc-interactive').length,
     nQuiz: document.querySelectorAll('.losscourse-quiz, div[data-shufflequestions]').length,
+    nCode: document.querySelectorAll('div.highlight pre').length,
+    nCopy: document.querySelectorAll('div.highlight .copybtn').length,
+    ipynb: [...document.querySelectorAll('a[href$=".ipynb"]')].map(a => a.href),
   };
 }"""
 
@@ -179,6 +182,8 @@ class Visit:
         self.sliders_moved = 0
         self.quiz: list[str] = []  # problems
         self.quizzes_clicked = 0
+        self.downloads: list[str] = []  # problems
+        self.n_downloads = 0
 
 
 def _exercise_interactive(page, visit: Visit) -> None:
@@ -229,12 +234,17 @@ def _exercise_quizzes(page, visit: Visit) -> None:
         for question in questions:
             where = f"quiz {q}, {question.get_attribute('data-qid')}"
             choice = question.query_selector("input[type=radio], input[type=checkbox]")
+            text = question.query_selector("input[type=text]")
+            button = question.query_selector("button.lcq-check")
+            if button is None or (choice is None and text is None):
+                visit.quiz.append(f"{where}: no answer input or no Check button")
+                continue
             if choice is not None:
                 choice.click()
             else:
-                question.query_selector("input[type=text]").fill("0")
+                text.fill("0")
             before = question.evaluate(QUIZ_FEEDBACK)
-            question.query_selector("button.lcq-check").click()
+            button.click()
             after = question.evaluate(QUIZ_FEEDBACK)
             if after == before or not re.search(r"lcq-(ok|bad)", after):
                 visit.quiz.append(f"{where}: no verdict after answering and Check ({after!r})")
@@ -252,6 +262,9 @@ def _exercise_jupyterquiz(page, quiz, q: int, visit: Visit) -> None:
             button.click()
         else:
             box = question.query_selector("input")
+            if box is None:
+                visit.quiz.append(f"quiz {q}, question {n}: nothing to click or type in")
+                continue
             box.fill("0")
             box.press("Enter")
         page.wait_for_timeout(50)
@@ -302,6 +315,11 @@ def visits(browser, server, site) -> list[Visit]:
         if shots:
             name = path.replace("/", "__").removesuffix(".html") + ".png"
             page.screenshot(path=str(Path(shots) / name), full_page=True)
+        for url in set(visit.info["ipynb"]):
+            got = context.request.get(url)
+            if not (got.ok and '"cells"' in got.text()):
+                visit.downloads.append(f"download {url}: HTTP {got.status}, not a notebook")
+            visit.n_downloads += 1
         _exercise_interactive(page, visit)
         _exercise_quizzes(page, visit)
         page.close()
@@ -375,6 +393,20 @@ def test_quizzes_respond(visits):
     problems = _report(visits, "quiz")
     assert not problems, f"quizzes that do not respond:\n{problems}"
     assert sum(v.quizzes_clicked for v in visits) > 0, "no quiz on any page"
+
+
+def test_notebook_pages_offer_the_ipynb_and_copy_buttons(visits):
+    problems = _report(visits, "downloads")
+    problems += _report(
+        visits,
+        lambda v: (
+            [f"{v.info['nCopy']} copy buttons for {v.info['nCode']} code blocks"]
+            if v.info["nCopy"] < v.info["nCode"]
+            else []
+        ),
+    )
+    assert not problems, f"download or copy buttons missing or broken:\n{problems}"
+    assert sum(v.n_downloads for v in visits) > 0, "no page offers its .ipynb for download"
 
 
 def test_search_finds_a_word_of_the_course(browser, server):
