@@ -67,6 +67,7 @@ __all__ = [
     "interactive",
     "show",
     "subplots",
+    "table",
     "use_book_style",
 ]
 
@@ -576,3 +577,89 @@ def interactive(
         fmt=fmt,
         subplot_kw=subplot_kw,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Tables of results
+
+
+class Table:
+    """A small table of results that renders as HTML in Jupyter and on the site, and as aligned
+    plain text in a terminal (and in nbval's comparison, which reads ``text/plain``).
+
+    Build it with :func:`table`.
+    """
+
+    def __init__(self, rows, columns, *, floatfmt=".3f", caption=None):
+        self.columns = [str(c) for c in columns]
+        fmts = [floatfmt] * len(self.columns) if isinstance(floatfmt, str) else list(floatfmt)
+        if len(fmts) != len(self.columns):
+            raise ValueError(
+                f"floatfmt has {len(fmts)} formats for {len(self.columns)} columns; give one "
+                "format string, or one per column."
+            )
+        self.rows = []
+        for i, row in enumerate(rows):
+            row = list(row)
+            if len(row) != len(self.columns):
+                raise ValueError(
+                    f"row {i} has {len(row)} cells but there are {len(self.columns)} columns."
+                )
+            self.rows.append([_cell(v, f) for v, f in zip(row, fmts, strict=True)])
+        self.caption = caption
+
+    def __repr__(self) -> str:
+        widths = [
+            max(len(c), *(len(r[j]) for r in self.rows)) if self.rows else len(c)
+            for j, c in enumerate(self.columns)
+        ]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(self.columns, widths, strict=True))]
+        lines.append("  ".join("-" * w for w in widths))
+        for r in self.rows:
+            lines.append("  ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)))
+        if self.caption:
+            lines.insert(0, self.caption)
+        return "\n".join(line.rstrip() for line in lines)
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        head = "".join(f"<th>{esc(c)}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in r) + "</tr>" for r in self.rows
+        )
+        cap = f"<caption>{esc(self.caption)}</caption>" if self.caption else ""
+        return (
+            f'<table class="lfc-table">{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>"
+        )
+
+
+def _cell(value, fmt: str) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, int)) and not isinstance(value, float):
+        return str(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if number != number:  # NaN: an empty bin, a metric that does not apply
+        return "—"
+    return format(number, fmt)
+
+
+def table(rows, columns, *, floatfmt=".3f", caption=None) -> Table:
+    """A table of results: ``rows`` of values under ``columns`` headers.
+
+    Numbers are formatted with ``floatfmt`` (one format for all columns, or one per column);
+    strings and integers are shown as they are, NaN as a dash. End a notebook cell with the
+    call to display it.
+
+    >>> print(table([("MSE", 2.353, 0.8531), ("Huber", 1.56, 0.06)], ["loss", "slope", "error"],
+    ...             floatfmt=[".3f", ".2f", "+.1%"]))
+    loss   slope   error
+    -----  -----  ------
+      MSE   2.35  +85.3%
+    Huber   1.56   +6.0%
+    """
+    return Table(rows, columns, floatfmt=floatfmt, caption=caption)
