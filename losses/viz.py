@@ -395,8 +395,12 @@ class InteractiveFigure:
                 start.append(0)
         self.current = tuple(start)
 
-        self._draw, self._figsize, self._dpi = draw, figsize, dpi
         self._subplot_kw = dict(subplot_kw or {})
+        if "figsize" in self._subplot_kw:  # as plt.subplots(figsize=...) takes it
+            if figsize != DEFAULT_FIGSIZE:
+                raise ValueError("figsize is given twice: as an argument and in subplot_kw")
+            figsize = self._subplot_kw.pop("figsize")
+        self._draw, self._figsize, self._dpi = draw, tuple(figsize), dpi
         self.frames: dict[tuple[int, ...], bytes] = {}
         self.alts: dict[tuple[int, ...], str] = {}
         for index in itertools.product(*(range(len(v)) for v in self.params.values())):
@@ -551,7 +555,8 @@ def interactive(
         caption: a caption shown under the figure.
         figsize, dpi: the size of each frame (inches, dots per inch).
         fmt: how a value is printed beside its slider (``str.format``; ``str`` on failure).
-        subplot_kw: arguments for ``Figure.subplots`` (``{"ncols": 2}`` gives ``draw`` two axes).
+        subplot_kw: arguments for ``Figure.subplots`` (``{"ncols": 2}`` gives ``draw`` two axes;
+            ``sharey``, ``width_ratios``...; a ``figsize`` here is taken as ``figsize``).
 
     Returns:
         An :class:`InteractiveFigure`; end a notebook cell with it to display it.

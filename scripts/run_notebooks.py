@@ -5,6 +5,13 @@
 Run this after editing a notebook and commit the result: nbval compares a fresh run with the
 committed outputs. It stores no widget state (the site must not need it: interactive figures carry
 their own HTML view) and no execution timestamps (they would make every run a diff).
+
+    python scripts/run_notebooks.py --cache _build/.jupyter_cache book
+
+fills the book build's execution cache instead, running the notebooks in parallel (one process
+per core) and leaving the files untouched; `jupyter-book build` then uses the cached results, so a
+cold build takes about half the time on two cores. A notebook that fails here is simply not
+cached: the build runs it again and reports the error.
 """
 
 from __future__ import annotations
@@ -35,15 +42,37 @@ def run(path: Path, timeout: int) -> None:
     nbformat.write(nb, path)
 
 
+def fill_cache(cache_dir: Path, notebooks: list[Path], timeout: int) -> None:
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    cache = get_cache(str(cache_dir))
+    for nb in notebooks:
+        cache.add_nb_to_project(str(nb.resolve()))
+    result = load_executor("local-parallel", cache).run_and_cache(
+        filter_uris=[str(nb.resolve()) for nb in notebooks], timeout=timeout
+    )
+    for uri in result.errored:
+        print(f"{uri}: failed; the book build will run it again and report why", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", type=Path, help="notebooks or folders of notebooks")
     parser.add_argument("--timeout", type=int, default=120, help="seconds per cell")
+    parser.add_argument(
+        "--cache", type=Path, help="fill this jupyter-cache (the build's) instead of the files"
+    )
     args = parser.parse_args(argv)
     notebooks = []
     for p in args.paths:
         found = sorted(p.rglob("*.ipynb")) if p.is_dir() else [p]
         notebooks += [n for n in found if ".ipynb_checkpoints" not in n.parts]
+    if args.cache:
+        start = time.perf_counter()
+        fill_cache(args.cache, notebooks, args.timeout)
+        print(f"{len(notebooks)} notebooks cached in {time.perf_counter() - start:.1f} s")
+        return 0
     for nb in notebooks:
         start = time.perf_counter()
         run(nb, args.timeout)

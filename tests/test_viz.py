@@ -168,8 +168,15 @@ def test_subplot_kw_gives_draw_an_array_of_axes():
             ax.plot([0, 1], [0, k])
             ax.set(xlabel="x", ylabel="y")
 
-    viz.interactive(draw, {"k": [1, 2]}, alt="two panels", subplot_kw={"ncols": 2})
+    fig = viz.interactive(
+        draw, {"k": [1, 2]}, alt="two panels", subplot_kw={"ncols": 2, "figsize": (8, 3)}
+    )
     assert seen == [(2,), (2,)]
+    assert 'width="800" height="300"' in fig.to_html()
+    with pytest.raises(ValueError, match="figsize is given twice"):
+        viz.interactive(
+            draw, {"k": [1, 2]}, alt="x", figsize=(5, 5), subplot_kw={"figsize": (8, 3)}
+        )
 
 
 @pytest.mark.parametrize(
