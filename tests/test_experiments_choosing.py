@@ -52,3 +52,23 @@ def test_mae_beats_huber_as_one_sided_contamination_grows():
     assert mse[0] < 0.06 and mae[0] < 0.06 and huber[0] < 0.06  # clean data: all fine
     assert huber[1] < mse[1] / 5  # a few outliers: Huber is robust
     assert mae[2] < huber[2] / 2 < mse[2]  # many one-sided outliers: MAE wins clearly
+
+
+@pytest.mark.parametrize("name", sorted(losses.LOSSES))
+def test_every_analytic_gradient_matches_finite_differences(name):
+    for seed in range(3):
+        assert ch.gradient_check(name, seed) < 1e-6
+
+
+def test_gradient_check_notices_a_wrong_gradient(monkeypatch):
+    fn, _ = losses.LOSSES["mse"]
+    monkeypatch.setitem(ch.LOSSES, "mse", (fn, lambda y, p, **kw: losses.mse_grad(y, p, **kw) / 2))
+    assert ch.gradient_check("mse") > 1e-2
+
+
+def test_example_inputs_are_valid_for_every_loss():
+    for name, (fn, _) in losses.LOSSES.items():
+        args, kwargs = ch.example_inputs(name)
+        assert np.isfinite(fn(*args, **kwargs))
+    with pytest.raises(KeyError, match="no example inputs"):
+        ch.example_inputs("l2")

@@ -22,10 +22,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import LOSSES
+from .. import LOSSES, numerical_grad, softmax
 from . import regression
 
-__all__ = ["SLICES", "Slice", "contamination_sweep", "loss_slice"]
+__all__ = [
+    "SLICES",
+    "Slice",
+    "contamination_sweep",
+    "example_inputs",
+    "gradient_check",
+    "loss_slice",
+]
 
 
 @dataclass(frozen=True)
@@ -208,3 +215,75 @@ def contamination_sweep(
                 fit = regression.fit_line(data.size, data.price, name, delta=delta, steps=steps)
                 errors[name][j] += abs(fit.slope - data.slope) / len(seeds)
     return Sweep(tuple(n_outliers), errors)
+
+
+# ------------------------------------------------------------------ every gradient, checked
+
+
+def example_inputs(name: str, seed: int = 0) -> tuple[tuple, dict]:
+    """Small random inputs for loss ``name``, away from its kinks: ``(args, kwargs)``.
+
+    Example:
+        >>> args, kwargs = example_inputs("huber")
+        >>> [a.shape for a in args], kwargs
+        ([(3, 4), (3, 4)], {'delta': 1.5})
+    """
+    rng = np.random.default_rng(seed)
+    labels01 = (rng.random((3, 4)) < 0.5).astype(float)
+    if name in ("mse", "mae", "huber"):
+        y, p = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+        return (y, p), ({"delta": 1.5} if name == "huber" else {})
+    if name == "cross_entropy":
+        return (rng.integers(0, 3, 4), rng.normal(size=(4, 3))), {
+            "from_logits": True,
+            "label_smoothing": 0.1,
+        }
+    if name == "binary_cross_entropy":
+        return (labels01, rng.normal(size=(3, 4))), {"from_logits": True, "pos_weight": 2.0}
+    if name == "hinge":
+        # scores kept at least 0.1 away from the margin y·f = 1, where the slope jumps
+        y = 2 * labels01 - 1
+        f = y * (1 + np.sign(rng.normal(size=(3, 4))) * rng.uniform(0.1, 2, (3, 4)))
+        return (y, f), {}
+    if name == "focal":
+        return (labels01, rng.normal(size=(3, 4))), {"from_logits": True, "gamma": 2.0}
+    if name == "dice":
+        mask = (rng.random((2, 4, 4)) < 0.3).astype(float)
+        return (mask, rng.uniform(0.05, 0.95, (2, 4, 4))), {"axis": (1, 2), "smooth": 1.0}
+    if name == "kl_divergence":
+        return (softmax(rng.normal(size=(3, 5))), rng.normal(size=(3, 5))), {"from_logits": True}
+    if name == "contrastive":
+        y = np.array([1.0, 0.0, 1.0, 0.0, 0.0])
+        return (y, rng.normal(size=(5, 3)), rng.normal(size=(5, 3))), {"margin": 2.0}
+    if name == "triplet":
+        return tuple(rng.normal(size=(5, 3)) for _ in range(3)), {"margin": 1.0}
+    raise KeyError(f"no example inputs for {name!r}; choose from {sorted(LOSSES)}")
+
+
+def gradient_check(name: str, seed: int = 0) -> float:
+    """Largest difference between the analytic gradient of loss ``name`` (mean reduction) and
+    :func:`losses.numerical_grad`, over every input the loss differentiates.
+
+    Example:
+        >>> gradient_check("mse") < 1e-8
+        True
+    """
+    fn, grad = LOSSES[name]
+    args, kwargs = example_inputs(name, seed)
+    analytic = grad(*args, **kwargs)
+    # the metric losses differentiate every embedding; the others only y_pred (argument 1)
+    if isinstance(analytic, tuple):
+        first = 1 if name == "contrastive" else 0
+        positions = range(first, first + len(analytic))
+    else:
+        positions, analytic = [1], (analytic,)
+    worst = 0.0
+    for k, a in zip(positions, analytic, strict=True):
+
+        def f(x, k=k):
+            moved = list(args)
+            moved[k] = x
+            return fn(*moved, **kwargs)
+
+        worst = max(worst, float(np.max(np.abs(a - numerical_grad(f, args[k])))))
+    return worst
