@@ -150,8 +150,8 @@ outlier_gradient_huber = NumericQuestion(
     points=1,
     mirrors=MIRRORS,
     prompt=(
-        r"The same house (residual $r = 100$) under Huber loss with $\delta = 1$: what is the "
-        r"**size** of its gradient with respect to $\hat y$?"
+        r"A house has residual $r = y - \hat y = 100$. Under Huber loss with $\delta = 1$, what "
+        r"is the **size** of its gradient with respect to the prediction $\hat y$?"
     ),
     answer=1.0,
     abs_tol=1e-6,
