@@ -259,3 +259,19 @@ def test_module_entry_point_lists():
     proc = run_cli("list", "--chapter", "metric_learning")
     assert proc.returncode == 0
     assert "metric_learning.implement_triplet" in proc.stdout
+
+
+def test_list_piped_into_a_closed_pipe_exits_quietly():
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "exercises", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    assert b"Traceback" not in err
