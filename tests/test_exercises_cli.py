@@ -262,16 +262,20 @@ def test_module_entry_point_lists():
 
 
 def test_list_piped_into_a_closed_pipe_exits_quietly():
+    import os
     import subprocess
     import sys
 
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "exercises", "list"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    proc.stdout.readline()
-    proc.stdout.close()  # like `| head -1`
-    _, err = proc.communicate(timeout=60)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `| head` having exited: every write now fails with EPIPE
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "exercises", "list"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
     assert proc.returncode == 0
-    assert b"Traceback" not in err
+    assert b"Traceback" not in proc.stderr
