@@ -604,6 +604,7 @@ class Table:
                 "format string, or one per column."
             )
         self.rows = []
+        self._numeric: list[list[bool]] = []
         for i, row in enumerate(rows):
             row = list(row)
             if len(row) != len(self.columns):
@@ -611,6 +612,7 @@ class Table:
                     f"row {i} has {len(row)} cells but there are {len(self.columns)} columns."
                 )
             self.rows.append([_cell(v, f) for v, f in zip(row, fmts, strict=True)])
+            self._numeric.append([_is_number(v) for v in row])
         self.caption = caption
 
     def __repr__(self) -> str:
@@ -627,16 +629,31 @@ class Table:
         return "\n".join(line.rstrip() for line in lines)
 
     def _repr_html_(self) -> str:
+        # class "table" picks up the site theme's table style; the inline padding and alignment
+        # keep it readable in JupyterLab too. Numbers are right-aligned so their digits line up.
         esc = html.escape
-        head = "".join(f"<th>{esc(c)}</th>" for c in self.columns)
+        pad = "padding:0.25em 0.75em;"
+        head = "".join(f'<th style="{pad}text-align:left">{esc(c)}</th>' for c in self.columns)
         body = "".join(
-            "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in r) + "</tr>" for r in self.rows
+            "<tr>"
+            + "".join(
+                f'<td style="{pad}text-align:{"right" if num else "left"}">{esc(v)}</td>'
+                for v, num in zip(r, nums, strict=True)
+            )
+            + "</tr>"
+            for r, nums in zip(self.rows, self._numeric, strict=True)
         )
         cap = f"<caption>{esc(self.caption)}</caption>" if self.caption else ""
         return (
-            f'<table class="lfc-table">{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>"
+            f'<table class="lfc-table table" style="border-collapse:collapse;width:auto">{cap}'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
         )
+
+
+def _is_number(value) -> bool:
+    import numbers
+
+    return isinstance(value, numbers.Number) and not isinstance(value, bool)
 
 
 def _cell(value, fmt: str) -> str:

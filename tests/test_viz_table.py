@@ -38,3 +38,10 @@ def test_shape_errors_are_explained():
         viz.table([(1.0,)], ["a", "b"])
     with pytest.raises(ValueError, match="floatfmt has 3 formats for 2 columns"):
         viz.table([(1.0, 2.0)], ["a", "b"], floatfmt=[".1f", ".1f", ".1f"])
+
+
+def test_numbers_are_right_aligned_and_text_left_aligned():
+    out = viz.table([("MSE", 2.5, 3)], ["loss", "slope", "n"])._repr_html_()
+    cells = out.split("<td")[1:]
+    assert "text-align:left" in cells[0]
+    assert "text-align:right" in cells[1] and "text-align:right" in cells[2]
