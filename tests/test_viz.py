@@ -14,6 +14,7 @@ pytest.importorskip("matplotlib")
 from losses import viz  # noqa: E402
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+SMALL = {"figsize": (3.2, 2.0), "dpi": 60}  # small frames keep these tests fast
 
 
 def draw_line(ax, slope, offset=0.0):
@@ -29,7 +30,7 @@ def one_slider(**kw):
         {"slope": [0.5, 1, 2]},
         alt=lambda slope: f"A line of slope {slope}.",
         labels={"slope": "slope a"},
-        **kw,
+        **{**SMALL, **kw},
     )
 
 
@@ -106,6 +107,7 @@ def test_two_parameters_make_a_grid_of_frames_in_row_major_order():
         draw_line,
         {"slope": [0, 1, 2], "offset": [-1, 1]},
         alt=lambda slope, offset: f"slope {slope}, offset {offset}",
+        **SMALL,
     )
     assert list(fig.frames) == [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1)]
     assert len(set(fig.frames.values())) == 6
@@ -142,6 +144,7 @@ def test_widget_with_two_sliders_shows_the_matching_frame():
         {"slope": [0, 1, 2], "offset": [-1, 1]},
         alt=lambda slope, offset: f"slope {slope}, offset {offset}",
         caption="Two sliders.",
+        **SMALL,
     )
     slope, offset, figure = fig.widget().children
     slope.value, offset.value = 2, 1
@@ -193,7 +196,7 @@ def test_subplot_kw_gives_draw_an_array_of_axes():
 def test_interactive_rejects_bad_arguments(kwargs, error, match):
     args = {"params": {"slope": [1, 2]}, "alt": "a line", **kwargs}
     with pytest.raises(error, match=match):
-        viz.interactive(draw_line, args.pop("params"), **args)
+        viz.interactive(draw_line, args.pop("params"), **SMALL, **args)
 
 
 def test_unlabelled_axes_are_rejected():
@@ -201,7 +204,7 @@ def test_unlabelled_axes_are_rejected():
         ax.plot([0, 1], [0, k])
 
     with pytest.raises(ValueError, match="has no x or y label"):
-        viz.interactive(draw, {"k": [1, 2]}, alt="a line")
+        viz.interactive(draw, {"k": [1, 2]}, alt="a line", **SMALL)
     fig, ax = viz.subplots()
     ax.set_xlabel("x")
     with pytest.raises(ValueError, match="has no y label"):
