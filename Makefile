@@ -14,7 +14,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 JB_BUILD := $(BIN)/jupyter-book build . -W -n --keep-going
 # Execute the notebooks that changed into the build's cache, two at a time (2 cores), first.
-PREWARM := $(BIN)/python scripts/run_notebooks.py --cache _build/.jupyter_cache book
+PREWARM := $(BIN)/python scripts/run_notebooks.py --cache _build/.jupyter_cache --toc _toc.yml
 PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check -q
 
 .PHONY: help book serve test lint format notebooks clean

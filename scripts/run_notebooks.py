@@ -6,7 +6,7 @@ Run this after editing a notebook and commit the result: nbval compares a fresh 
 committed outputs. It stores no widget state (the site must not need it: interactive figures carry
 their own HTML view) and no execution timestamps (they would make every run a diff).
 
-    python scripts/run_notebooks.py --cache _build/.jupyter_cache book
+    python scripts/run_notebooks.py --cache _build/.jupyter_cache --toc _toc.yml
 
 fills the book build's execution cache instead, running the notebooks in parallel (one process
 per core) and leaving the files untouched; `jupyter-book build` then uses the cached results, so a
@@ -17,6 +17,7 @@ cached: the build runs it again and reports the error.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -56,15 +57,25 @@ def fill_cache(cache_dir: Path, notebooks: list[Path], timeout: int) -> None:
         print(f"{uri}: failed; the book build will run it again and report why", file=sys.stderr)
 
 
+def toc_notebooks(toc: Path) -> list[Path]:
+    """The notebooks a Jupyter Book table of contents lists (commented-out lines excluded)."""
+    entries = re.findall(r"^\s*(?:-\s*)?(?:file|root):\s*(\S+)", toc.read_text(), re.MULTILINE)
+    found = [toc.parent / f"{entry}.ipynb" for entry in entries]
+    return [p for p in found if p.is_file()]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="+", type=Path, help="notebooks or folders of notebooks")
+    parser.add_argument("paths", nargs="*", type=Path, help="notebooks or folders of notebooks")
+    parser.add_argument("--toc", type=Path, help="also the notebooks listed in this _toc.yml")
     parser.add_argument("--timeout", type=int, default=120, help="seconds per cell")
     parser.add_argument(
         "--cache", type=Path, help="fill this jupyter-cache (the build's) instead of the files"
     )
     args = parser.parse_args(argv)
-    notebooks = []
+    notebooks = toc_notebooks(args.toc) if args.toc else []
+    if not notebooks and not args.paths:
+        parser.error("give notebooks, folders, or --toc")
     for p in args.paths:
         found = sorted(p.rglob("*.ipynb")) if p.is_dir() else [p]
         notebooks += [n for n in found if ".ipynb_checkpoints" not in n.parts]
