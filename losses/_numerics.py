@@ -87,9 +87,10 @@ def sigmoid(z) -> np.ndarray:
         [0.0, 0.5, 1.0]
     """
     z = _float(z)
-    num = np.minimum(z, 0)
+    # explicit out= arrays: for a 0-d input ufuncs would otherwise return scalars, not arrays
+    num = np.minimum(z, 0, out=np.empty_like(z))
     np.exp(num, out=num)
-    den = np.abs(z)
+    den = np.abs(z, out=np.empty_like(z))
     np.negative(den, out=den)
     np.exp(den, out=den)
     den += 1

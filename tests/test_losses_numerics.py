@@ -125,3 +125,16 @@ def test_numerical_grad_leaves_x_unmodified():
     # one coordinate at a time: every evaluation moves exactly one entry away from x
     moved = [int(np.sum(v != before)) for v in seen]
     assert set(moved) <= {0, 1} and moved.count(1) >= 2 * x.size
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "log_sigmoid"])
+@pytest.mark.parametrize("x", [0.5, -3.0, np.float32(2.0), np.float64(-1e4)])
+def test_elementwise_helpers_accept_python_and_numpy_scalars(name, x):
+    from scipy.special import expit, log_expit
+
+    fn = getattr(losses, name)
+    ref = {"sigmoid": expit, "log_sigmoid": log_expit}[name]
+    out = fn(x)
+    assert np.shape(out) == ()
+    assert np.asarray(out).dtype == (np.float32 if isinstance(x, np.float32) else np.float64)
+    np.testing.assert_allclose(float(out), float(ref(np.float64(x))), rtol=1e-6)
