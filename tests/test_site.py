@@ -342,7 +342,7 @@ def _report(visits, attr) -> str:
 def test_every_toc_page_was_built(site):
     pages = set(site_pages(site))
     toc = (ROOT / "_toc.yml").read_text()
-    files = re.findall(r"(?:root|file):\s*(\S+)", toc)
+    files = re.findall(r"^\s*(?:-\s*)?(?:root|file):\s*(\S+)", toc, re.MULTILINE)
     assert files, "no file in _toc.yml"
     missing = [f for f in files if f"{f}.html" not in pages]
     assert not missing, f"pages of _toc.yml missing from the site: {missing}"
