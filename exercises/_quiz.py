@@ -279,6 +279,8 @@ class Quiz:
                     lines.append(f"   - {o.key!r}: {o.text}")
             if q.kind == "code":
                 lines.append(f'   Answer with check("{q.id}", your_function).')
+            elif q.kind == "multiple":
+                lines.append(f'   Choose all that apply: check("{q.id}", ["key", ...]).')
             else:
                 lines.append(f'   Answer with check("{q.id}", ...).')
         return "\n".join(lines)

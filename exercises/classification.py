@@ -148,7 +148,7 @@ prefer_ce = ChoiceQuestion(
     kind="multiple",
     points=2,
     mirrors=MIRRORS,
-    prompt="In which situations is cross-entropy the better choice than hinge loss? Choose all that apply.",
+    prompt="In which situations is cross-entropy the better choice than hinge loss?",
     options=(
         Option(
             "risk_scores",

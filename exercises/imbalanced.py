@@ -76,7 +76,7 @@ two_losses = ChoiceQuestion(
     kind="multiple",
     points=2,
     mirrors=MIRRORS,
-    prompt="Which **two** losses of this course address the small-tumour problem? Choose all that apply.",
+    prompt="Which **two** losses of this course address the small-tumour problem?",
     options=(
         Option(
             "focal",

@@ -241,7 +241,7 @@ huber_facts = ChoiceQuestion(
     kind="multiple",
     points=2,
     mirrors=MIRRORS,
-    prompt=r"Which statements about Huber loss $L_\delta(r)$ are true? Choose all that apply.",
+    prompt=r"Which statements about Huber loss $L_\delta(r)$ are true?",
     options=(
         Option(
             "smooth_join",
