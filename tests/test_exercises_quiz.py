@@ -183,7 +183,7 @@ def test_multiple_choice_says_so_once_in_html_and_in_text():
     from exercises import quiz
 
     q = quiz("imbalanced.two_losses")
-    assert q.html().count("Choose all that apply") == 1
+    assert q.html.count("Choose all that apply") == 1
     assert "Choose all that apply" in str(q)
     single = quiz("regression.outlier_loss")
-    assert "Choose all that apply" not in single.html() and "Choose all" not in str(single)
+    assert "Choose all that apply" not in single.html and "Choose all" not in str(single)
