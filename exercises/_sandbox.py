@@ -16,8 +16,9 @@ How it works (Linux and macOS):
   (``os._exit``, a segfault) is reported the same way.
 
 Where ``fork`` is not available (Windows), the function runs in a daemon thread instead: output is
-captured and the time limit is enforced, but a function that never returns keeps its thread busy
-in the background until the interpreter exits.
+captured and the time limit is enforced; on timeout the thread is stopped by an exception raised
+inside it (which ends a pure-Python loop; a single C call that never returns keeps its thread busy
+in the background until the interpreter exits).
 
 >>> outcomes, printed = run_cases(lambda x: x * 2, [(1.0,), (2.0,)], timeout=5)
 >>> [o.status for o in outcomes], [float(o.value) for o in outcomes], printed
@@ -246,23 +247,51 @@ def _run_forked(
             proc.close()
 
 
+class _Stop(BaseException):
+    """Raised inside a reader's thread that ran out of time (see :func:`_stop_thread`)."""
+
+
+def _stop_thread(thread: threading.Thread) -> None:
+    """Ask CPython to raise :class:`_Stop` in ``thread`` at its next bytecode.
+
+    This ends a pure-Python infinite loop; a thread stuck inside one long C call (a huge numpy
+    operation, ``time.sleep``) stops only when that call returns.
+    """
+    with contextlib.suppress(Exception):  # not CPython, or the thread already ended
+        import ctypes
+
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(thread.ident), ctypes.py_object(_Stop)
+        )
+
+
 def _run_threaded(
     fn: Callable[..., Any], cases: list[tuple[Any, ...]], timeout: float
 ) -> tuple[list[Outcome], bool]:
     outcomes: list[Outcome | None] = [None] * len(cases)
     capture = _Capture()
     finished = threading.Event()
+    stopped = threading.Event()
 
     def work() -> None:
-        for i, args in enumerate(cases):
-            status, value, message = _evaluate(fn, args)
-            outcomes[i] = Outcome(status, value, message)
-        finished.set()
+        try:
+            for i, args in enumerate(cases):
+                if stopped.is_set():
+                    return
+                status, value, message = _evaluate(fn, args)
+                if stopped.is_set():  # the stop may have landed inside the reader's code
+                    return
+                outcomes[i] = Outcome(status, value, message)
+            finished.set()
+        except _Stop:
+            return
 
     with contextlib.redirect_stdout(capture), contextlib.redirect_stderr(capture):
         thread = threading.Thread(target=work, daemon=True, name="exercises-reader-code")
         thread.start()
         finished.wait(timeout)
     if not finished.is_set():
+        stopped.set()
+        _stop_thread(thread)
         return _finish(list(outcomes), "timeout", _timeout_message(timeout)), capture.n > 0
     return [o for o in outcomes if o is not None], capture.n > 0

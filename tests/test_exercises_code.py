@@ -552,6 +552,18 @@ def test_thread_fallback_grades_and_times_out():
     assert [float(o.value) for o in outcomes] == [2.0, 3.0] and not printed
     outcomes, _ = _sandbox.run_cases(lambda x: loops(), [(1.0,), (2.0,)], 0.3, use_fork=False)
     assert [o.status for o in outcomes] == ["timeout", "not_run"]
+    # the looping thread is stopped, not left spinning (it would slow down everything after it)
+    import threading
+    import time
+
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(
+        t.name == "exercises-reader-code" and t.is_alive() for t in threading.enumerate()
+    ):
+        time.sleep(0.05)
+    assert not any(
+        t.name == "exercises-reader-code" and t.is_alive() for t in threading.enumerate()
+    )
 
 
 def test_not_callable_answer():
