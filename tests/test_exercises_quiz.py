@@ -1,24 +1,12 @@
 """The static-page quiz: deterministic, self-contained HTML that works in a real browser."""
 
-import os
 import re
-import shutil
 
 import pytest
 
 from exercises import _core, quiz
 from exercises._quiz import markdown_to_html
 from tests._exercises_helpers import isolated_progress  # noqa: F401  (autouse fixture)
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 @pytest.mark.parametrize("chapter", _core.CHAPTERS)
@@ -69,23 +57,6 @@ def test_script_cannot_be_closed_by_the_data():
 
 
 # --------------------------------------------------------------------------- in a real browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(
-                "REQUIRE_BROWSER=1 but /usr/bin/chromium is missing (apt-get install chromium)"
-            )
-        pytest.skip(
-            "headless Chromium (/usr/bin/chromium) is not installed; set REQUIRE_BROWSER=1 to fail"
-        )
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
