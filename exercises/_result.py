@@ -7,8 +7,8 @@ A Result shows itself three ways:
 - ``_repr_html_``: a compact box for Jupyter with the same symbol and words, coloured blue
   (correct), orange (wrong) or grey (not attempted), a palette that stays distinct for the common
   forms of colour blindness;
-- ``_repr_mimebundle_``: the same data as JSON under the MIME type :data:`MIME_TYPE`, which the
-  command-line grader reads from executed notebooks.
+- ``_repr_mimebundle_``: the same data as JSON in the output's metadata, under the key
+  :data:`MIME_TYPE`, which the command-line grader can read from executed notebooks.
 
 Everything shown for a correct answer and for an unattempted one is deterministic (no timings,
 no random inputs), so notebook outputs compare equal under nbval.
@@ -163,8 +163,13 @@ class Result:
         parts.append("</div>")
         return "".join(parts)
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        return {MIME_TYPE: self.to_dict()}
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        # The machine-readable copy goes into the output's *metadata*, keyed by MIME_TYPE: as a
+        # data entry it would be an output that the book's HTML builder cannot render (and warns
+        # about). The visible data comes from _repr_html_ and __repr__.
+        return {}, {MIME_TYPE: self.to_dict()}
 
 
 def _inline_html(text: str) -> str:

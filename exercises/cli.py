@@ -167,7 +167,10 @@ def _collect_results(log: Path, nb: Any) -> list[Result]:
     if not found:  # e.g. an exercises installation that does not write the log
         for cell in nb.cells:
             for out in cell.get("outputs", []):
-                data = out.get("data", {}) if isinstance(out, dict) else {}
+                if not isinstance(out, dict):
+                    continue
+                # the result's JSON sits in the output's metadata (older runs: in its data)
+                data = {**out.get("data", {}), **out.get("metadata", {})}
                 if MIME_TYPE in data:
                     try:
                         payload = data[MIME_TYPE]

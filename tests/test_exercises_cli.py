@@ -279,3 +279,25 @@ def test_list_piped_into_a_closed_pipe_exits_quietly():
         os.close(write_end)
     assert proc.returncode == 0
     assert b"Traceback" not in proc.stderr
+
+
+def test_results_are_read_from_output_metadata_without_a_log(tmp_path):
+    """Without the results log, the grader falls back to the outputs' metadata."""
+    import nbformat
+
+    from exercises import MIME_TYPE, check
+    from exercises.cli import _collect_results
+
+    result = check("regression.outlier_loss", "huber")
+    data, metadata = result._repr_mimebundle_()
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell('check("regression.outlier_loss", "huber")')
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={"text/plain": str(result), **data}, metadata=metadata
+        )
+    ]
+    nb.cells.append(cell)
+    found = _collect_results(tmp_path / "no-log.jsonl", nb)
+    assert [r.to_dict() for r in found] == [result.to_dict()]
+    assert MIME_TYPE in metadata
