@@ -53,19 +53,8 @@ from ._progress import ENV_VAR as PROGRESS_ENV
 from ._result import MIME_TYPE, Result
 from ._values import fmt_number
 
-FIELDS = (
-    "notebook",
-    "notebook_status",
-    "problems",
-    "question_id",
-    "chapter",
-    "kind",
-    "status",
-    "score",
-    "max_score",
-    "feedback",
-    "hint",
-)
+#: Columns of the JSON/CSV reports: the notebook's, then every field of a :class:`Result`.
+FIELDS = ("notebook", "notebook_status", "problems", *Result.__slots__)
 
 
 @dataclass
