@@ -8,6 +8,15 @@ SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
+# Every notebook run (book build, nbval, make notebooks) uses one BLAS/OpenMP thread, since the
+# thread count changes the order of floating-point sums and so the last digits a notebook prints,
+# and records no progress (the site and the committed outputs show nobody's progress file).
+# conftest.py and scripts/run_notebooks.py set the same.
+export OMP_NUM_THREADS := 1
+export OPENBLAS_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+export LOSS_COURSE_PROGRESS := off
+
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

@@ -3,14 +3,29 @@
 With ``--nbval`` (``pytest --nbval book/``) the notebooks are run by this environment's Python
 (so ``losses`` and ``exercises`` are importable whatever kernels are installed elsewhere) and
 their outputs are compared after the patterns of ``tests/nbval_sanitize.cfg``.
+
+Every kernel and build started from the tests runs in :data:`NOTEBOOK_ENV`: one BLAS/OpenMP
+thread (the number of threads changes the order of floating-point sums, so a notebook run with
+two threads could print other last digits than the committed run), and no progress recording (a
+test run must not write to the reader's progress file, nor a notebook show its path).
 """
 
+import os
 from pathlib import Path
 
 SANITIZE = Path(__file__).parent / "tests" / "nbval_sanitize.cfg"
+#: The environment of every notebook run (Makefile, scripts/run_notebooks.py and here alike).
+NOTEBOOK_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "LOSS_COURSE_PROGRESS": "off",
+}
 
 
 def pytest_configure(config):
+    for name, value in NOTEBOOK_ENV.items():
+        os.environ.setdefault(name, value)
     option = config.option
     if not (getattr(option, "nbval", False) or getattr(option, "nbval_lax", False)):
         return

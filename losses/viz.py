@@ -64,6 +64,7 @@ __all__ = [
     "InteractiveFigure",
     "StaticFigure",
     "book_rc",
+    "bound",
     "interactive",
     "show",
     "subplots",
@@ -685,3 +686,19 @@ def table(rows, columns, *, floatfmt=".3f", caption=None) -> Table:
     Huber   1.56   +6.0%
     """
     return Table(rows, columns, floatfmt=floatfmt, caption=caption)
+
+
+def bound(value: float, limit: float = 1e-8) -> str:
+    """A small error shown as the bound it stays below, not as its last digits.
+
+    The last digits of a rounding-level number (a finite-difference error, a residual) change
+    with the processor and the summation order, so a notebook that printed them would differ
+    from one machine to the next. What the reader needs is that the number is below ``limit``;
+    a value at or above it is shown in full, so that a real problem stays visible.
+
+    >>> bound(2.4e-11), bound(2.8e-11, limit=1e-9), bound(3e-7)
+    ('< 1e-8', '< 1e-9', '3.0e-07 (not below 1e-8)')
+    """
+    mantissa, exponent = f"{limit:.0e}".split("e")
+    shown = f"{mantissa}e{int(exponent)}"
+    return f"< {shown}" if abs(value) < limit else f"{value:.1e} (not below {shown})"

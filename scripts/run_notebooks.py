@@ -12,11 +12,17 @@ fills the book build's execution cache instead, running the notebooks in paralle
 per core) and leaving the files untouched; `jupyter-book build` then uses the cached results, so a
 cold build takes about half the time on two cores. A notebook that fails here is simply not
 cached: the build runs it again and reports the error.
+
+The kernels run in the environment of the book build and of nbval (the Makefile and conftest.py
+set the same variables): one BLAS/OpenMP thread, since the thread count changes the order of
+floating-point sums and with it the last digits a notebook prints; and no progress recording,
+so that a committed notebook shows neither the author's progress nor the path of its file.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -24,6 +30,13 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+NOTEBOOK_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "LOSS_COURSE_PROGRESS": "off",
+}
 
 
 def run(path: Path, timeout: int) -> None:
@@ -73,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         "--cache", type=Path, help="fill this jupyter-cache (the build's) instead of the files"
     )
     args = parser.parse_args(argv)
+    os.environ.update(NOTEBOOK_ENV)  # inherited by every kernel started below
     notebooks = toc_notebooks(args.toc) if args.toc else []
     if not notebooks and not args.paths:
         parser.error("give notebooks, folders, or --toc")

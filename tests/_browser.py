@@ -35,9 +35,9 @@ def no_browser(reason: str):
     pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """A headless Chromium shared by the tests of one module."""
+    """One headless Chromium for the whole test session (each test opens its own pages)."""
     if not Path(CHROMIUM).exists():
         no_browser(f"no browser at {CHROMIUM}")
     try:

@@ -89,11 +89,31 @@ def site_pages(site: Path) -> list[str]:
 
 # JavaScript run in each page once it has loaded -----------------------------------------------
 
-WAIT_FOR_MATHJAX = """async () => {
-  const M = window.MathJax;
-  if (M && M.startup && M.startup.promise) { await M.startup.promise; }
-  return Boolean(M && M.startup);
+# What "the page is ready" means here: the document and its own scripts have run (every course
+# quiz has marked itself ready), MathJax has finished its first typesetting pass, and every image
+# has either decoded or failed. Each is waited for directly, never "the network is idle", which on
+# a busy machine may not happen within any timeout.
+PAGE_READY = """async (timeoutMs) => {
+  const ready = (async () => {
+    if (document.readyState !== 'complete') {
+      await new Promise(r => window.addEventListener('load', r, {once: true}));
+    }
+    const M = window.MathJax;
+    if (M && M.startup && M.startup.promise) { await M.startup.promise; }
+    await Promise.all([...document.images].map(i => i.decode().catch(() => null)));
+    return '';
+  })();
+  const late = new Promise(r => setTimeout(() => r('not ready after ' + timeoutMs + ' ms'), timeoutMs));
+  const problem = await Promise.race([ready, late]);
+  const quizzes = [...document.querySelectorAll('.losscourse-quiz')];
+  return {
+    problem,
+    quizzesNotReady: quizzes.filter(q => !q.hasAttribute('data-lcq-ready')).map(q => q.id),
+  };
 }"""
+#: Generous bounds for one page on a loaded 2-core machine (a page is ready in well under 2 s
+#: when the machine is quiet).
+PAGE_TIMEOUT_MS = 120_000
 
 INSPECT = """(rawTex) => {
   const skip = 'pre, code, script, style, textarea, mjx-container, .highlight, .lfc-interactive';
@@ -143,6 +163,7 @@ class Visit:
         self.page = page_path
         self.external: list[str] = []
         self.console: list[str] = []
+        self.not_ready: list[str] = []  # what the page was still waiting for
         self.info: dict = {}
         self.interactive: list[str] = []  # problems
         self.sliders_moved = 0
@@ -271,12 +292,15 @@ def visits(browser, server, site) -> list[Visit]:
             ),
         )
         page.on("pageerror", lambda e, v=visit: v.console.append(f"uncaught: {e}"))
-        page.goto(f"{server}/{path}", wait_until="load", timeout=60_000)
+        page.set_default_timeout(PAGE_TIMEOUT_MS)
+        page.goto(f"{server}/{path}", wait_until="load")
         redirect = REFRESH.search((site / path).read_text(encoding="utf-8"))
         if redirect:  # index.html: a meta refresh to the first page; check where it lands
-            page.wait_for_url(f"**/{redirect.group(1)}", wait_until="load", timeout=30_000)
-        page.evaluate(WAIT_FOR_MATHJAX)
-        page.wait_for_load_state("networkidle", timeout=30_000)
+            page.wait_for_url(f"**/{redirect.group(1)}", wait_until="load")
+        ready = page.evaluate(PAGE_READY, PAGE_TIMEOUT_MS)
+        if ready["problem"]:
+            visit.not_ready.append(f"{ready['problem']} (load event, MathJax or images)")
+        visit.not_ready += [f"quiz {q}: its script did not run" for q in ready["quizzesNotReady"]]
         visit.info = page.evaluate(INSPECT, list(RAW_TEX))
         if shots:
             name = path.replace("/", "__").removesuffix(".html") + ".png"
@@ -318,6 +342,11 @@ def test_every_toc_page_was_built(site):
 def test_no_request_leaves_the_site(visits):
     problems = _report(visits, "external")
     assert not problems, f"pages requested addresses outside 127.0.0.1:\n{problems}"
+
+
+def test_every_page_becomes_ready(visits):
+    problems = _report(visits, "not_ready")
+    assert not problems, f"pages that did not finish loading:\n{problems}"
 
 
 def test_no_console_errors(visits):
@@ -377,9 +406,10 @@ def test_notebook_pages_offer_the_ipynb_and_copy_buttons(visits):
 
 def test_search_finds_a_word_of_the_course(browser, server):
     page = browser.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     try:
         page.goto(f"{server}/search.html?q=Huber", wait_until="load")
-        page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+        page.wait_for_selector("#search-results ul.search li")
         assert page.locator("#search-results ul.search li").count() > 0
     finally:
         page.close()

@@ -45,3 +45,20 @@ def test_numbers_are_right_aligned_and_text_left_aligned():
     cells = out.split("<td")[1:]
     assert "text-align:left" in cells[0]
     assert "text-align:right" in cells[1] and "text-align:right" in cells[2]
+
+
+@pytest.mark.parametrize(
+    ("value", "limit", "shown"),
+    [
+        (2.4e-11, 1e-8, "< 1e-8"),  # two machines' finite-difference errors...
+        (2.8e-11, 1e-8, "< 1e-8"),  # ...print the same
+        (-3e-9, 1e-8, "< 1e-8"),  # a signed residual counts by its size
+        (1.7e-9, 1e-7, "< 1e-7"),
+        (5e-5, 1e-4, "< 1e-4"),
+        (1e-8, 1e-8, "1.0e-08 (not below 1e-8)"),  # the bound itself is not below it
+        (3e-7, 1e-8, "3.0e-07 (not below 1e-8)"),
+        (float("nan"), 1e-8, "nan (not below 1e-8)"),  # a NaN never hides behind the bound
+    ],
+)
+def test_bound_hides_rounding_digits_but_not_a_real_error(value, limit, shown):
+    assert viz.bound(value, limit=limit) == shown
