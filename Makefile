@@ -63,8 +63,9 @@ serve:
 	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 # The book is built from scratch (no cache, no old pages) so that every warning shows, then one
-# pytest run covers the unit tests and doctests (tests/, losses/), nbval (book/) and the browser
-# test of that build (tests/test_site.py; it skips without Chromium unless REQUIRE_BROWSER=1).
+# pytest run covers the unit tests and doctests (tests/ and the three packages), nbval (book/)
+# and the browser test of that build (tests/test_site.py; it skips without Chromium unless
+# REQUIRE_BROWSER=1).
 test: $(VENV)/.test-installed
 	@start=$$SECONDS; \
 	echo "== ruff check"; $(BIN)/ruff check .; \
@@ -73,7 +74,7 @@ test: $(VENV)/.test-installed
 	grep -E "build succeeded|warning" _build/build.log | tail -n 3; \
 	echo "   built in $$((SECONDS - t)) s"; t=$$SECONDS; \
 	echo "== pytest: unit tests, doctests, nbval on book/, browser test of _build/html"; \
-	LFC_SITE_DIR=_build/html $(BIN)/python -m pytest --nbval tests losses book; \
+	LFC_SITE_DIR=_build/html $(BIN)/python -m pytest --nbval tests losses course exercises book; \
 	echo "   pytest in $$((SECONDS - t)) s; make test in $$((SECONDS - start)) s"
 
 lint: $(VENV)/.test-installed

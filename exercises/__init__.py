@@ -32,6 +32,11 @@ The bank has one module per chapter: :mod:`exercises.regression`, :mod:`exercise
 :mod:`exercises.imbalanced`, :mod:`exercises.distributions`, :mod:`exercises.metric_learning` and
 :mod:`exercises.closing` (the final chapter's mixed quiz and combined exercise).
 
+``exercises`` is the question bank and the grader. It imports :mod:`losses` (the references the
+code questions compare with), numpy and the standard library; the command line
+(:mod:`exercises.cli`) also nbformat, nbclient and jupyter_core to run notebooks. It never
+imports :mod:`course` (``tests/test_architecture.py`` enforces these rules).
+
 >>> from exercises import check
 >>> check("imbalanced.two_losses", ["focal", "dice"]).passed
 True

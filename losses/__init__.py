@@ -19,6 +19,12 @@ plus the stable helpers :func:`softmax`, :func:`log_softmax`, :func:`sigmoid`,
 :func:`log_sigmoid`, :func:`logsumexp` and the checker :func:`numerical_grad`.
 ``LOSSES`` maps each loss name to its ``(fn, fn_grad)`` pair.
 
+``losses`` is only the library: every module is a loss family or a numerical helper
+(``_numerics``, ``_validation``), and it imports numpy and the standard library, nothing else,
+so it can be copied into any project on its own. The book's figures and experiments live in the
+package ``course``, the question bank and the grader in ``exercises``; both import ``losses``,
+never the other way round (``tests/test_architecture.py`` enforces it).
+
 Example:
     >>> import losses
     >>> losses.mse([0.0, 0.0], [1.0, 3.0])

@@ -52,11 +52,11 @@ def test_notebook_is_committed_ready(path):
             if WIDGET_VIEW in data and "text/html" not in data:
                 problems.append(
                     f"{where} shows a widget with no kernel-free view: on the site it would be "
-                    "a dead control; use losses.viz.interactive"
+                    "a dead control; use course.viz.interactive"
                 )
             if "image/png" in data and "text/html" not in data:
                 problems.append(
                     f"{where} shows a bare image (plt.show?): it has no alt text on the site; "
-                    "use losses.viz.show(fig, alt=...)"
+                    "use course.viz.show(fig, alt=...)"
                 )
     assert not problems, f"{path.name}:\n" + "\n".join(problems)

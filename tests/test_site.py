@@ -373,7 +373,7 @@ def test_images_load_and_have_alt_text(visits):
 
     problems = _report(visits, problems_of)
     assert not problems, (
-        "images that did not load or have no alt text (show figures with losses.viz.show):\n"
+        "images that did not load or have no alt text (show figures with course.viz.show):\n"
         f"{problems}"
     )
 

@@ -6,7 +6,7 @@ import pytest
 from scipy import integrate, special, stats
 
 import losses
-from losses.experiments import distributions as ex
+from course.experiments import distributions as ex
 
 
 def _random_distributions(seed, k=6):

@@ -7,7 +7,7 @@ from sklearn.model_selection import LeaveOneOut, cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
 
 import losses
-from losses.experiments import metric_learning as ex
+from course.experiments import metric_learning as ex
 
 # ------------------------------------------------------------------------------ retrieval
 

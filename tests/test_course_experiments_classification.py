@@ -9,7 +9,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVC
 
 import losses
-from losses.experiments import classification as ex
+from course.experiments import classification as ex
 
 LAM = 0.01
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from losses.experiments import regression as ex
+from course.experiments import regression as ex
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

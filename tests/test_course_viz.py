@@ -1,17 +1,15 @@
-"""Tests of losses.viz: the book's figure style, static figures with alt text, interactive figures."""
+"""Tests of course.viz: the book's figure style, static figures with alt text, interactive figures."""
 
 import base64
 import html
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 pytest.importorskip("matplotlib")
 
-from losses import viz  # noqa: E402
+from course import viz  # noqa: E402
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 SMALL = {"figsize": (3.2, 2.0), "dpi": 60}  # small frames keep these tests fast
@@ -40,16 +38,6 @@ def visible_imgs(page_html):
         for m in re.finditer(r"<img [^>]*>", page_html)
         if "display:none" not in m.group(0)
     ]
-
-
-def test_import_losses_does_not_import_matplotlib_or_ipywidgets():
-    # In a fresh interpreter: this process has matplotlib loaded already.
-    code = (
-        "import sys, losses, losses.viz\n"
-        "heavy = [m for m in ('matplotlib', 'ipywidgets', 'IPython', 'PIL') if m in sys.modules]\n"
-        "assert not heavy, heavy\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_book_style_uses_okabe_ito_palette_and_grid():

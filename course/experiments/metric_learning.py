@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import contrastive, contrastive_grad, triplet, triplet_grad
+from losses import contrastive, contrastive_grad, triplet, triplet_grad
 
 __all__ = [
     "METHODS",

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import kl_divergence, kl_divergence_grad, logsumexp, softmax
+from losses import kl_divergence, kl_divergence_grad, logsumexp, softmax
 
 __all__ = [
     "DISCRETE_P",

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import LOSSES, numerical_grad, softmax
+from losses import LOSSES, numerical_grad, softmax
+
 from . import regression
 
 __all__ = [

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import (
+from losses import (
     binary_cross_entropy,
     binary_cross_entropy_grad,
     dice,

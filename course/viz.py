@@ -1,7 +1,8 @@
 """Figures for the book: one style, alt text everywhere, interactive figures that work offline.
 
-matplotlib and ipywidgets are imported lazily, inside the functions, so that ``import losses``
-stays numpy-only. Install them with ``pip install -e ".[viz]"`` (``requirements.txt`` has them).
+matplotlib, ipywidgets and IPython are imported lazily, inside the functions, so that importing
+this module costs nothing until a figure is drawn. Install them with ``pip install -e ".[viz]"``
+(``requirements.txt`` has them).
 
 Chapter authors: the three rules
 --------------------------------
@@ -9,7 +10,7 @@ Chapter authors: the three rules
    alt text and takes an optional caption. Do not call ``plt.show()``: a bare matplotlib image
    has no alt text on the website (the site test rejects it)::
 
-       from losses import viz
+       from course import viz
 
        fig, ax = viz.subplots()
        ax.plot(r, r**2, label="MSE")

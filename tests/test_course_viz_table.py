@@ -1,9 +1,9 @@
-"""losses.viz.table: the results tables of the chapters."""
+"""course.viz.table: the results tables of the chapters."""
 
 import numpy as np
 import pytest
 
-from losses import viz
+from course import viz
 
 
 def test_numbers_are_formatted_per_column_and_strings_kept():

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import LOSSES
+from losses import LOSSES
 
 __all__ = [
     "Housing",

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import losses
-from losses.experiments import choosing as ch
+from course.experiments import choosing as ch
 
 
 def test_there_is_a_slice_for_every_loss():

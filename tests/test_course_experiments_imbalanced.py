@@ -13,7 +13,7 @@ from sklearn.metrics import (
 )
 
 import losses
-from losses.experiments import imbalanced as ex
+from course.experiments import imbalanced as ex
 
 
 @pytest.fixture(scope="module")
