@@ -221,6 +221,18 @@ def _img_tag(png: bytes, alt: str, *, style: str = "", extra: str = "") -> str:
     )
 
 
+#: Figures are drawn dark on white. Under a dark theme (JupyterLab's, or the site's) they are
+#: shown inverted with their hues turned back, so they are not a glaring white block; the
+#: Okabe–Ito colours stay distinct.
+_DARK_CSS = (
+    "<style>"
+    'body[data-jp-theme-light="false"] .lfc-figure img,'
+    'html[data-theme="dark"] .lfc-figure img'
+    "{filter:invert(0.88) hue-rotate(180deg)}"
+    "</style>"
+)
+
+
 def _close(fig) -> None:
     """Close ``fig`` in pyplot if pyplot manages it (so the inline backend does not redraw it)."""
     import sys
@@ -273,7 +285,8 @@ class StaticFigure:
 
     def _repr_html_(self) -> str:
         cap = _caption_html(self.caption)
-        return f'<figure class="lfc-figure" style="margin:0">{_img_tag(self.png, self.alt)}{cap}</figure>'
+        img = _img_tag(self.png, self.alt)
+        return f'<figure class="lfc-figure" style="margin:0">{img}{cap}</figure>{_DARK_CSS}'
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {
@@ -315,8 +328,32 @@ _SLIDE_JS = (
     "var v=JSON.parse(s.dataset.labels)[+s.value];k=k*(+s.max+1)+(+s.value);"
     "s.setAttribute('aria-valuetext',v);s.parentNode.querySelector('output').textContent=v;});"
     "f.querySelectorAll('.lfc-frames img').forEach(function(m,i){"
-    "m.style.display=(i===k)?'':'none';});};</script>"
+    "m.style.display=(i===k)?'':'none';});};"
+    # Scripts run: the slider works, so the note that says to run the cell can go.
+    "document.querySelectorAll('.lfc-interactive .lfc-run-note').forEach(function(n){"
+    "n.style.display='none';});</script>"
 )
+#: Shown where the page's scripts do not run (a saved notebook reopened in JupyterLab, which
+#: does not trust it): the slider is dead until the cell runs again.
+_RUN_NOTE = (
+    '<p class="lfc-run-note" style="font-size:0.9em;margin:0.3em 0">'
+    "<strong>▶ Run this cell</strong> to move the slider: the figure is redrawn by the "
+    "notebook's kernel.</p>"
+)
+
+
+def _in_reader_session() -> bool:
+    """True in a kernel that a Jupyter server started for a reader (JupyterLab, Notebook).
+
+    jupyter_server names the notebook of each kernel it starts in ``JPY_SESSION_NAME``; the book
+    build, nbval and ``scripts/run_notebooks.py`` start theirs without a server, so their outputs
+    carry the full static view. ``LFC_ALL_FRAMES=1`` forces the full view anywhere.
+    """
+    import os
+
+    if os.environ.get("LFC_ALL_FRAMES") == "1":
+        return False
+    return bool(os.environ.get("JPY_SESSION_NAME")) and _in_kernel()
 
 
 def _in_kernel() -> bool:
@@ -403,16 +440,28 @@ class InteractiveFigure:
                 raise ValueError("figsize is given twice: as an argument and in subplot_kw")
             figsize = self._subplot_kw.pop("figsize")
         self._draw, self._figsize, self._dpi = draw, tuple(figsize), dpi
-        self.frames: dict[tuple[int, ...], bytes] = {}
         self.alts: dict[tuple[int, ...], str] = {}
         for index in itertools.product(*(range(len(v)) for v in self.params.values())):
-            values = self._values(index)
-            text = alt(**values) if callable(alt) else alt
+            text = alt(**self._values(index)) if callable(alt) else alt
             self.alts[index] = _require_text(text, "alt")
-            self.frames[index] = self._render(values)
+        # Frames are drawn when first needed and kept: a reader's live kernel draws the one
+        # shown (and each one the slider reaches); the static view needs them all.
+        self._frames: dict[tuple[int, ...], bytes] = {}
+        self.frame(self.current)  # a draw() that fails, fails here
         self._widget = None
 
     # -- rendering --------------------------------------------------------------------------
+    def frame(self, index: tuple[int, ...]) -> bytes:
+        """The PNG of one combination of slider positions, drawn on first use."""
+        if index not in self._frames:
+            self._frames[index] = self._render(self._values(index))
+        return self._frames[index]
+
+    @property
+    def frames(self) -> dict[tuple[int, ...], bytes]:
+        """Every frame (index tuple -> PNG bytes), in slider order; draws the missing ones."""
+        return {index: self.frame(index) for index in self.alts}
+
     def _format(self, value) -> str:
         try:
             return self.fmt.format(value)
@@ -435,8 +484,21 @@ class InteractiveFigure:
             return _png(fig, self._dpi)
 
     # -- static (kernel-free) view -----------------------------------------------------------
-    def to_html(self) -> str:
-        """The kernel-free view: every frame as an ``<img>``, one range input per parameter."""
+    def to_html(self, *, all_frames: bool = True) -> str:
+        """The kernel-free view: every frame as an ``<img>``, one range input per parameter.
+
+        Until its script runs (a saved notebook reopened in JupyterLab does not run it) the view
+        says to run the cell; the script hides that note. ``all_frames=False`` embeds only the
+        current frame, with the note and without sliders: what a reader's live kernel saves
+        beside its widget, so that a slider cell does not draw every frame.
+        """
+        if not all_frames:
+            cap = _caption_html(self.caption)
+            img = _img_tag(self.frame(self.current), self.alts[self.current])
+            return (
+                f'<figure class="lfc-interactive-saved lfc-figure" style="margin:0">{img}{cap}'
+                f"{_RUN_NOTE}</figure>{_DARK_CSS}"
+            )
         imgs = []
         for index, png in self.frames.items():
             hidden = "" if index == self.current else "display:none"
@@ -457,9 +519,10 @@ class InteractiveFigure:
             )
         cap = _caption_html(self.caption)
         return (
-            '<figure class="lfc-interactive" style="margin:0">'
+            '<figure class="lfc-interactive lfc-figure" style="margin:0">'
             f'<div class="lfc-frames">{"".join(imgs)}</div>'
-            f'<div class="lfc-controls">{"".join(sliders)}</div>{cap}</figure>{_SLIDE_JS}'
+            f'<div class="lfc-controls">{"".join(sliders)}</div>{cap}{_RUN_NOTE}</figure>'
+            f"{_SLIDE_JS}{_DARK_CSS}"
         )
 
     def _repr_html_(self) -> str:
@@ -500,14 +563,15 @@ class InteractiveFigure:
         return self._widget
 
     def _figure_html(self, index: tuple[int, ...]) -> str:
-        if index not in self.frames:  # every frame is pre-rendered; this is a safeguard
-            values = self._values(index)
-            self.frames[index] = self._render(values)
         cap = _caption_html(self.caption)
-        return f'<figure style="margin:0">{_img_tag(self.frames[index], self.alts[index])}{cap}</figure>'
+        img = _img_tag(self.frame(index), self.alts[index])
+        return f'<figure class="lfc-figure" style="margin:0">{img}{cap}</figure>{_DARK_CSS}'
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"text/plain": repr(self), "text/html": self.to_html()}
+        # A reader's live session needs only the widget (and a light saved view); a notebook
+        # run for the site or for nbval embeds every frame so the page works without a kernel.
+        live = _in_reader_session()
+        bundle = {"text/plain": repr(self), "text/html": self.to_html(all_frames=not live)}
         if _in_kernel():
             try:
                 view = self.widget()._repr_mimebundle_()

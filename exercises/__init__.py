@@ -34,8 +34,8 @@ The bank has one module per chapter: :mod:`exercises.regression`, :mod:`exercise
 
 ``exercises`` is the question bank and the grader. It imports :mod:`losses` (the references the
 code questions compare with), numpy and the standard library; the command line
-(:mod:`exercises.cli`) also nbformat, nbclient and jupyter_core to run notebooks. It never
-imports :mod:`course` (``tests/test_architecture.py`` enforces these rules).
+(:mod:`exercises.cli`) also nbformat, nbclient and jupyter_core to run notebooks, and the quiz
+its live view's ipywidgets and IPython, lazily, in a kernel. It never imports :mod:`course` (``tests/test_architecture.py`` enforces these rules).
 
 >>> from exercises import check
 >>> check("imbalanced.two_losses", ["focal", "dice"]).passed

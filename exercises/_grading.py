@@ -69,15 +69,12 @@ def is_placeholder(answer: Any) -> bool:
 
 
 def _not_attempted(q: _core.Question) -> Result:
-    return Result(
-        q.id,
-        q.chapter,
-        q.kind,
-        "not_attempted",
-        0.0,
-        q.points,
-        "Replace the placeholder with your answer, then run this cell again.",
-    )
+    message = "Replace the placeholder with your answer, then run this cell again."
+    if isinstance(q, _core.ChoiceQuestion):  # the options, so the cell can be answered as shown
+        how = "one key" if q.kind == "single" else "a list of every key that applies"
+        options = "\n".join(f'  "{o.key}": {o.text}' for o in q.options)
+        message = f"Answer with {how}, in quotes:\n{options}\n{message}"
+    return Result(q.id, q.chapter, q.kind, "not_attempted", 0.0, q.points, message)
 
 
 def grade(

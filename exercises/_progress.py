@@ -225,12 +225,12 @@ class Progress:
 
     def _repr_html_(self) -> str:
         where = html.escape(str(self.path)) if self.path else "(recording switched off)"
-        colours = {"passed": "#0b5cad", "tried": "#b35900", "not tried": "#5f6368"}
+        colours = {"passed": "#2f7bd6", "tried": "#d9822b", "not tried": "#8a8f96"}
         marks = {"passed": "✓ passed", "tried": "✗ tried", "not tried": "· not tried"}
         out = ['<div class="losscourse-progress">']
         if self.notice:
             out.append(
-                f'<p style="color:#b35900"><strong>Note:</strong> {html.escape(self.notice)}</p>'
+                f'<p style="color:#d9822b"><strong>Note:</strong> {html.escape(self.notice)}</p>'
             )
         for chapter, rows in self.chapters.items():
             done, total = self.summary()[chapter]
@@ -240,12 +240,44 @@ class Progress:
             )
             for qid, state, _, _ in rows:
                 out.append(
-                    f'<li><code>{html.escape(qid)}</code> <span style="color:{colours[state]}">'
+                    f'<li data-qid="{html.escape(qid)}"><code>{html.escape(qid)}</code> '
+                    f'<span class="lcp-state" style="color:{colours[state]}">'
                     f"{marks[state]}</span></li>"
                 )
             out.append("</ul></details>")
-        out.append(f'<p style="font-size:0.85em">Stored in <code>{where}</code>.</p></div>')
+        out.append(
+            f'<p class="lcp-where" style="font-size:0.85em">Stored in <code>{where}</code>.</p>'
+        )
+        if self.path is None:  # a page built without a progress file: the site
+            out.append(_SITE_PROGRESS_JS)
+        out.append("</div>")
         return "".join(out)
+
+
+#: On the static site there is no kernel and no progress file: the quizzes keep the reader's
+#: answers in the browser (localStorage, key ``losscourse-progress``) and this script shows them.
+_SITE_PROGRESS_JS = """<script>
+(function () {
+  var root = document.currentScript && document.currentScript.parentNode;
+  if (!root) { return; }
+  var all = {};
+  try { all = JSON.parse(window.localStorage.getItem("losscourse-progress") || "{}"); }
+  catch (e) { return; }
+  root.querySelectorAll("details").forEach(function (d) {
+    var items = d.querySelectorAll("li[data-qid]"), done = 0;
+    items.forEach(function (li) {
+      var rec = all[li.getAttribute("data-qid")], span = li.querySelector(".lcp-state");
+      if (!rec) { return; }
+      if (rec.passed) { done += 1; span.textContent = "\u2713 passed"; span.style.color = "#2f7bd6"; }
+      else { span.textContent = "\u2717 tried"; span.style.color = "#d9822b"; }
+    });
+    var s = d.querySelector("summary");
+    s.lastChild.textContent = ": " + done + "/" + items.length + " passed";
+  });
+  root.querySelector(".lcp-where").textContent =
+    "Kept in this browser: the answers you check in the quizzes of this site.";
+})();
+</script>"""
 
 
 def progress() -> Progress:

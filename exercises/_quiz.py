@@ -105,6 +105,7 @@ def _question_data(q: _core.Question) -> dict[str, Any]:
     if isinstance(q, _core.ChoiceQuestion):
         return {
             "kind": q.kind,
+            "points": q.points,
             "options": {
                 o.key: {"correct": o.correct, "feedback": _inline(o.feedback)} for o in q.options
             },
@@ -114,6 +115,7 @@ def _question_data(q: _core.Question) -> dict[str, Any]:
     if isinstance(q, _core.NumericQuestion):
         return {
             "kind": "numeric",
+            "points": q.points,
             "answer": q.answer,
             "abs_tol": q.abs_tol,
             "rel_tol": q.rel_tol,
@@ -124,22 +126,25 @@ def _question_data(q: _core.Question) -> dict[str, Any]:
     return {"kind": "code"}
 
 
+# Colours that read on a light and on a dark theme alike: text inherits the page's colour,
+# backgrounds are translucent tints, and the verdict never relies on colour alone.
 _STYLE = """<style>
 .losscourse-quiz{margin:0.6em 0;font-size:0.95em;line-height:1.5}
-.losscourse-quiz .lcq-question{border:1px solid #c8ccd0;border-radius:6px;padding:0.6em 0.9em;
-margin:0.7em 0;background:#fbfbfc;color:#1f1f1f}
+.losscourse-quiz .lcq-question{border:1px solid rgba(127,127,127,0.45);border-radius:6px;
+padding:0.6em 0.9em;margin:0.7em 0;background:rgba(127,127,127,0.06);color:inherit}
 .losscourse-quiz .lcq-title{margin:0 0 0.3em 0;font-weight:600}
-.losscourse-quiz .lcq-id{font-weight:normal;color:#555;font-size:0.85em}
+.losscourse-quiz .lcq-id{font-weight:normal;opacity:0.75;font-size:0.85em}
 .losscourse-quiz fieldset{border:0;margin:0.3em 0;padding:0}
 .losscourse-quiz label{display:block;margin:0.2em 0;cursor:pointer}
 .losscourse-quiz .lcq-sr{position:absolute;left:-9999px}
-.losscourse-quiz button{margin-top:0.3em;padding:0.2em 0.9em;border:1px solid #555;
-border-radius:4px;background:#fff;color:#1f1f1f;cursor:pointer}
+.losscourse-quiz button{margin-top:0.3em;padding:0.2em 0.9em;border:1px solid currentColor;
+border-radius:4px;background:transparent;color:inherit;cursor:pointer}
 .losscourse-quiz .lcq-feedback{margin-top:0.4em;padding:0.3em 0.6em;border-radius:4px}
 .losscourse-quiz .lcq-feedback:empty{display:none}
-.losscourse-quiz .lcq-ok{border-left:5px solid #0b5cad;background:#eaf2fb}
-.losscourse-quiz .lcq-bad{border-left:5px solid #b35900;background:#fdf1e6}
-.losscourse-quiz .lcq-info{border-left:5px solid #5f6368;background:#f3f3f3}
+.losscourse-quiz .lcq-ok{border-left:5px solid #2f7bd6;background:rgba(47,123,214,0.14)}
+.losscourse-quiz .lcq-bad{border-left:5px solid #d9822b;background:rgba(217,130,43,0.16)}
+.losscourse-quiz .lcq-info{border-left:5px solid #8a8f96;background:rgba(138,143,150,0.14)}
+.losscourse-quiz .lcq-run-note{font-size:0.9em}
 </style>"""
 
 _SCRIPT = """<script>
@@ -149,6 +154,19 @@ _SCRIPT = """<script>
   if (!root || root.getAttribute("data-lcq-ready")) { return; }
   root.setAttribute("data-lcq-ready", "1");
   var DATA = %(data)s;
+  var note = root.querySelector(".lcq-run-note");
+  if (note) { note.style.display = "none"; }
+  var siteOnly = root.closest(".lcq-site-only");
+  if (siteOnly && !root.closest(".jp-OutputArea, .jp-Cell, .output_area")) { siteOnly.hidden = false; }
+  function record(qid, passed, score, max) {
+    // The site's progress, kept in this browser (the closing chapter shows it).
+    try {
+      var all = JSON.parse(window.localStorage.getItem("losscourse-progress") || "{}");
+      var old = all[qid] || {passed: false, best_score: 0};
+      all[qid] = {passed: old.passed || passed, best_score: Math.max(old.best_score, score), max_score: max};
+      window.localStorage.setItem("losscourse-progress", JSON.stringify(all));
+    } catch (e) { /* storage switched off: the verdict still shows */ }
+  }
   function show(box, cls, html) {
     box.className = "lcq-feedback " + cls;
     box.innerHTML = html;
@@ -156,7 +174,7 @@ _SCRIPT = """<script>
   }
   function close(x, target, atol, rtol) { return Math.abs(x - target) <= Math.max(atol, rtol * Math.abs(target)); }
   function grade(qbox) {
-    var d = DATA[qbox.getAttribute("data-qid")];
+    var qid = qbox.getAttribute("data-qid"), d = DATA[qid];
     var box = qbox.querySelector(".lcq-feedback");
     var hint = d.hint ? " <strong>Hint:</strong> " + d.hint : "";
     var OK = "<strong>\\u2713 Correct.</strong> ", BAD = "<strong>\\u2717 Not quite.</strong> ";
@@ -164,6 +182,7 @@ _SCRIPT = """<script>
       var sel = qbox.querySelector("input:checked");
       if (!sel) { show(box, "lcq-info", "Choose an option first."); return; }
       var o = d.options[sel.value];
+      record(qid, o.correct, o.correct ? d.points : 0, d.points);
       if (o.correct) { show(box, "lcq-ok", OK + o.feedback + " " + d.explanation); }
       else { show(box, "lcq-bad", BAD + o.feedback + hint); }
     } else if (d.kind === "multiple") {
@@ -174,7 +193,9 @@ _SCRIPT = """<script>
         var opt = d.options[picked[i].value];
         if (opt.correct) { right += 1; } else { wrong.push(opt.feedback); }
       }
-      if (!wrong.length && right === total) {
+      var full = !wrong.length && right === total;
+      record(qid, full, full ? d.points : 0, d.points);
+      if (full) {
         var fb = [];
         for (i = 0; i < picked.length; i++) { fb.push(d.options[picked[i].value].feedback); }
         show(box, "lcq-ok", OK + fb.join(" ") + " " + d.explanation);
@@ -187,7 +208,9 @@ _SCRIPT = """<script>
       var raw = qbox.querySelector("input").value.trim().replace(",", ".");
       var x = Number(raw);
       if (raw === "" || !isFinite(x)) { show(box, "lcq-info", "Enter a number."); return; }
-      if (close(x, d.answer, d.abs_tol, d.rel_tol)) { show(box, "lcq-ok", OK + d.explanation); return; }
+      var ok = close(x, d.answer, d.abs_tol, d.rel_tol);
+      record(qid, ok, ok ? d.points : 0, d.points);
+      if (ok) { show(box, "lcq-ok", OK + d.explanation); return; }
       for (var j = 0; j < d.wrong.length; j++) {
         if (close(x, d.wrong[j][0], d.abs_tol, d.rel_tol)) { show(box, "lcq-bad", BAD + d.wrong[j][1]); return; }
       }
@@ -207,12 +230,119 @@ _SCRIPT = """<script>
 </script>"""
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+#: Shown where the page's scripts do not run (a saved notebook reopened in JupyterLab does not
+#: trust its outputs): the Check buttons do nothing until the cell runs; the script hides it.
+_RUN_NOTE = (
+    '<p class="lcq-run-note"><strong>▶ Run this cell</strong> to answer here: the questions '
+    "are checked by the notebook's kernel, and your answers count in "
+    "<code>progress()</code>.</p>"
+)
+
+
+def _in_kernel() -> bool:
+    """True inside a running IPython kernel, where widgets can be displayed."""
+    import sys
+
+    if "IPython" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _question_widget(number: int, q: _core.Question):
+    """One question as widgets: prompt, inputs, a Check button and the verdict of check()."""
+    import ipywidgets as widgets
+
+    from ._api import check
+
+    head = widgets.HTMLMath(
+        f"<p><strong>Question {number}</strong> <small>({html.escape(q.id)}, "
+        f"{fmt_number(q.points)} point{'' if q.points == 1 else 's'})</small></p>"
+        f"{markdown_to_html(q.prompt)}"
+    )
+    verdict = widgets.Output()
+    if q.kind == "code":
+        call = f'check("{q.id}", your_function)'
+        note = widgets.HTML(
+            f"<p><em>A code exercise: write the function in a cell and run "
+            f"<code>{html.escape(call)}</code>.</em></p>"
+        )
+        return widgets.VBox(
+            [head, note],
+            layout={
+                "border": "1px solid rgba(127,127,127,0.45)",
+                "padding": "0.3em 0.8em",
+                "margin": "0.4em 0",
+            },
+        )
+    if isinstance(q, _core.ChoiceQuestion):
+        boxes = [
+            widgets.Checkbox(value=False, indent=False, layout={"width": "2em"}) for _ in q.options
+        ]
+        labels = [widgets.HTMLMath(_inline(o.text)) for o in q.options]
+        if q.kind == "single":  # one box at a time, like radio buttons
+
+            def keep_one(change, boxes=boxes):
+                if change["new"]:
+                    for other in boxes:
+                        if other is not change["owner"]:
+                            other.value = False
+
+            for box in boxes:
+                box.observe(keep_one, names="value")
+        inputs = [widgets.HBox([b, lab]) for b, lab in zip(boxes, labels, strict=True)]
+        if q.kind == "multiple":
+            inputs.insert(0, widgets.HTML("<em>Choose all that apply.</em>"))
+
+        def answer():
+            picked = [o.key for o, b in zip(q.options, boxes, strict=True) if b.value]
+            if q.kind == "single":
+                return picked[0] if picked else None
+            return picked or None
+    else:
+        box = widgets.Text(placeholder="a number", layout={"width": "12em"})
+        inputs = [box]
+
+        def answer():
+            raw = box.value.strip().replace(",", ".")
+            if not raw:
+                return None
+            try:
+                return float(raw)
+            except ValueError:
+                return raw  # check() explains that this is not a number
+
+    button = widgets.Button(description="Check", tooltip=f"check {q.id}")
+
+    def on_click(_button):
+        result = check(q.id, answer())
+        # The verdict as a display output, built here: Output.append_display_data would create
+        # an IPython shell singleton as a side effect.
+        data, metadata = {"text/plain": str(result), "text/html": result._repr_html_()}, {}
+        metadata.update(result._repr_mimebundle_()[1])
+        verdict.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
+
+    button.on_click(on_click)
+    return widgets.VBox(
+        [head, *inputs, button, verdict],
+        layout={
+            "border": "1px solid rgba(127,127,127,0.45)",
+            "padding": "0.3em 0.8em",
+            "margin": "0.4em 0",
+        },
+    )
+
+
 class Quiz:
     """A set of questions rendered for the static page (``_repr_html_``) or as text (``str``)."""
 
     def __init__(self, questions: list[_core.Question], title: str) -> None:
         self.questions = questions
         self.title = title
+        self._widget = None
         digest = hashlib.sha1("|".join(q.id for q in questions).encode()).hexdigest()[:10]
         self.root_id = f"lcq-quiz-{digest}"
 
@@ -261,8 +391,32 @@ class Quiz:
         body = "".join(self._question_html(i + 1, q) for i, q in enumerate(self.questions))
         return (
             f'<div class="losscourse-quiz mathjax_process tex2jax_process" id="{self.root_id}">'
-            f"{_STYLE}{body}{script}</div>"
+            f"{_STYLE}{_RUN_NOTE}{body}{script}</div>"
         )
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        # The site shows the HTML quiz (the book prefers text/html to widgets); a live kernel
+        # shows widgets whose Check button calls check(), so a quiz answer counts in progress().
+        bundle: dict[str, Any] = {"text/plain": str(self), "text/html": self._repr_html_()}
+        if _in_kernel():
+            try:
+                view = self.widget()._repr_mimebundle_()
+            except ImportError:  # no ipywidgets: the HTML quiz still answers, without progress
+                view = {}
+            if WIDGET_VIEW in view:
+                bundle[WIDGET_VIEW] = view[WIDGET_VIEW]
+        return bundle
+
+    def widget(self):
+        """The quiz as ipywidgets: the same questions, each Check button calling :func:`check`."""
+        if self._widget is None:
+            import ipywidgets as widgets
+
+            rows = [widgets.HTML(f"<strong>{html.escape(self.title)}</strong>")]
+            rows += [_question_widget(i + 1, q) for i, q in enumerate(self.questions)]
+            self._widget = widgets.VBox(rows)
+            self._widget.add_class("losscourse-quiz-widget")
+        return self._widget
 
     @property
     def html(self) -> str:
@@ -298,10 +452,25 @@ def quiz(selection: str | Iterable[str], *, include_code: bool = True) -> Quiz:
     qs = resolve(selection)
     if not include_code:
         qs = [q for q in qs if q.kind != "code"]
-    if isinstance(selection, str) and selection in _core.CHAPTER_TITLES:
-        title = _core.CHAPTER_TITLES[selection]
-    elif selection == "mixed":
+    chapters = {q.chapter for q in qs}
+    if selection == "mixed":
         title = "Mixed quiz"
+    elif len(chapters) == 1:
+        title = _core.CHAPTER_TITLES[chapters.pop()]
     else:
         title = "Selected questions"
     return Quiz(qs, title)
+
+
+def answer_form(question_id: str) -> str:
+    """The static form of one choice or numeric question, for the site only.
+
+    :func:`exercises.check` adds it under a "not attempted yet" verdict: on the static site (no
+    kernel) the reader answers the exercise right where it is asked. It is ``hidden`` until its
+    script runs outside Jupyter, so a notebook shows only the verdict and the cell to edit.
+    """
+    q = _core.get_question(question_id)
+    if q.kind == "code":
+        return ""
+    form = Quiz([q], _core.CHAPTER_TITLES[q.chapter])._repr_html_()
+    return f'<div class="lcq-site-only" hidden>{form}</div>'

@@ -28,7 +28,7 @@ import html
 import re
 from typing import Any
 
-from ._values import fmt_number
+from ._values import fmt_score
 
 #: MIME type of the structured output a Result emits.
 MIME_TYPE = "application/vnd.losscourse.result+json"
@@ -36,11 +36,12 @@ MIME_TYPE = "application/vnd.losscourse.result+json"
 STATUSES = ("passed", "failed", "not_attempted")
 
 _STYLE = {
-    # symbol, words, border colour, background
-    "passed": ("✓", "Correct", "#0b5cad", "#eaf2fb"),
-    "failed": ("✗", "Not yet", "#b35900", "#fdf1e6"),
-    "partial": ("✗", "Partly right", "#b35900", "#fdf1e6"),
-    "not_attempted": ("…", "Not attempted yet", "#5f6368", "#f3f3f3"),
+    # symbol, words, border colour, background: translucent tints and the page's own text
+    # colour, so the box reads on a light and on a dark theme (JupyterLab's, the site's)
+    "passed": ("✓", "Correct", "#2f7bd6", "rgba(47,123,214,0.14)"),
+    "failed": ("✗", "Not yet", "#d9822b", "rgba(217,130,43,0.16)"),
+    "partial": ("✗", "Partly right", "#d9822b", "rgba(217,130,43,0.16)"),
+    "not_attempted": ("…", "Not attempted yet", "#8a8f96", "rgba(138,143,150,0.14)"),
 }
 
 
@@ -102,7 +103,7 @@ class Result:
 
     def _points(self) -> str:
         unit = "point" if self.max_score == 1 else "points"
-        return f"{fmt_number(self.score)}/{fmt_number(self.max_score)} {unit}"
+        return f"{fmt_score(self.score)}/{fmt_score(self.max_score)} {unit}"
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain JSON-able data (the structured output)."""
@@ -146,10 +147,10 @@ class Result:
         symbol, words, border, background = _STYLE[self._style_key()]
         parts = [
             f'<div class="losscourse-result losscourse-{self.status}" role="status" '
-            f'style="border-left:6px solid {border};background:{background};color:#1f1f1f;'
+            f'style="border-left:6px solid {border};background:{background};color:inherit;'
             "padding:0.45em 0.8em;margin:0.3em 0;border-radius:4px;font-size:0.95em;"
             'line-height:1.45">',
-            f'<strong style="color:{border}">{symbol} {words}</strong> '
+            f"<strong>{symbol} {words}</strong> "
             f"<code>{html.escape(self.question_id)}</code> "
             f"<span>({html.escape(self._points())})</span>",
         ]
@@ -161,6 +162,10 @@ class Result:
                 f"{_inline_html(self.hint)}</div>"
             )
         parts.append("</div>")
+        if self.status == "not_attempted" and self.kind in ("single", "multiple", "numeric"):
+            from ._quiz import answer_form  # the site's form for this question (hidden elsewhere)
+
+            parts.append(answer_form(self.question_id))
         return "".join(parts)
 
     def _repr_mimebundle_(

@@ -100,6 +100,16 @@ def fmt_number(x: float) -> str:
     return f"{x:.6g}"
 
 
+def fmt_score(x: float) -> str:
+    """A score as a reader reads it: at most two decimals, no trailing zeros.
+
+    >>> fmt_score(0.428571), fmt_score(3.0), fmt_score(1.5), fmt_score(2.999)
+    ('0.43', '3', '1.5', '3')
+    """
+    text = f"{float(x):.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def fmt_value(x: Any) -> str:
     """A short rendering of an input or output value for feedback (long arrays are summarised)."""
     if isinstance(x, np.ndarray):

@@ -51,7 +51,7 @@ from . import _core
 from ._api import RESULTS_LOG_ENV
 from ._progress import ENV_VAR as PROGRESS_ENV
 from ._result import MIME_TYPE, Result
-from ._values import fmt_number
+from ._values import fmt_number, fmt_score
 
 #: Columns of the JSON/CSV reports: the notebook's, then every field of a :class:`Result`.
 FIELDS = ("notebook", "notebook_status", "problems", *Result.__slots__)
@@ -301,10 +301,10 @@ def format_table(reports: Sequence[NotebookReport]) -> str:
                     "not_attempted": "… not attempted",
                 }[r.status]
                 out.append(
-                    f"   {r.question_id:<{width}}  {mark:<20}  {fmt_number(r.score)}/{fmt_number(r.max_score)}"
+                    f"   {r.question_id:<{width}}  {mark:<20}  {fmt_score(r.score)}/{fmt_score(r.max_score)}"
                 )
             out.append(
-                f"   {'total':<{width}}  {'':<20}  {fmt_number(rep.score)}/{fmt_number(rep.max_score)}"
+                f"   {'total':<{width}}  {'':<20}  {fmt_score(rep.score)}/{fmt_score(rep.max_score)}"
             )
         else:
             out.append("   no check() results found")

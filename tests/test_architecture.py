@@ -4,7 +4,9 @@
 - ``course``: the book's figures and experiments. ``losses``, numpy, and matplotlib (with its
   own PIL and cycler), ipywidgets and IPython, the last three only inside the functions that draw.
 - ``exercises``: the question bank and the grader. ``losses`` and numpy; the command line
-  (``exercises/cli.py``) also the notebook runners nbformat, nbclient and jupyter_core.
+  (``exercises/cli.py``) also the notebook runners nbformat, nbclient and jupyter_core, and the
+  quiz (``exercises/_quiz.py``) ipywidgets and IPython, inside the functions that build its live
+  view in a kernel.
 
 No package imports one that is listed after it in its rules (``losses`` knows neither of the
 others; ``course`` and ``exercises`` do not know each other). Each rule is checked twice: on the
@@ -34,7 +36,7 @@ ALLOWED = {
     "exercises": {"numpy", "losses"},
 }
 #: single modules that may import more than their package
-EXTRA = {"exercises/cli.py": RUNNERS}
+EXTRA = {"exercises/cli.py": RUNNERS, "exercises/_quiz.py": {"ipywidgets", "IPython"}}
 
 
 def imports_of(path: Path) -> dict[str, int]:
@@ -76,7 +78,9 @@ def test_source_imports_follow_the_rules(package):
 def test_the_rules_catch_a_forbidden_import(tmp_path):
     # The checker itself: an import inside a function counts, a relative one does not.
     module = tmp_path / "m.py"
-    module.write_text("import numpy as np\nfrom . import x\n\ndef f():\n    import matplotlib.pyplot\n")
+    module.write_text(
+        "import numpy as np\nfrom . import x\n\ndef f():\n    import matplotlib.pyplot\n"
+    )
     assert imports_of(module) == {"numpy": 1, "matplotlib": 5}
 
 

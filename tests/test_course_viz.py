@@ -162,8 +162,9 @@ def test_subplot_kw_gives_draw_an_array_of_axes():
     fig = viz.interactive(
         draw, {"k": [1, 2]}, alt="two panels", subplot_kw={"ncols": 2, "figsize": (8, 3)}
     )
-    assert seen == [(2,), (2,)]
+    assert seen == [(2,)]  # only the frame shown first is drawn up front...
     assert 'width="800" height="300"' in fig.to_html()
+    assert seen == [(2,), (2,)]  # ...the static view draws the rest, once
     with pytest.raises(ValueError, match="figsize is given twice"):
         viz.interactive(
             draw, {"k": [1, 2]}, alt="x", figsize=(5, 5), subplot_kw={"figsize": (8, 3)}
@@ -224,3 +225,55 @@ def test_show_emits_img_with_alt_and_caption_and_closes_pyplot_figure():
 def test_png_is_reproducible():
     a, b = one_slider(), one_slider()
     assert a.frames == b.frames
+
+
+def test_a_readers_live_session_draws_frames_on_demand_and_saves_a_light_view(monkeypatch):
+    pytest.importorskip("ipywidgets")
+    drawn = []
+
+    def draw(ax, slope):
+        drawn.append(slope)
+        draw_line(ax, slope)
+
+    monkeypatch.setattr(viz, "_in_kernel", lambda: True)
+    monkeypatch.setenv("JPY_SESSION_NAME", "/home/reader/regression.ipynb")
+    monkeypatch.delenv("LFC_ALL_FRAMES", raising=False)
+    fig = viz.interactive(draw, {"slope": [0.5, 1, 2]}, alt="a line", **SMALL)
+    bundle = fig._repr_mimebundle_()
+    assert drawn == [0.5]  # one frame, not three
+    saved = bundle["text/html"]
+    assert saved.count("<img ") == 1 and 'type="range"' not in saved
+    assert "Run this cell" in saved  # what a reader sees when the notebook is reopened
+    slider, _figure = fig.widget().children
+    slider.value = 2
+    slider.value = 0
+    slider.value = 2
+    assert drawn == [0.5, 2]  # each frame drawn when the slider first reaches it, then kept
+
+
+@pytest.mark.parametrize(
+    ("env", "full"),
+    [
+        ({}, True),
+        ({"JPY_SESSION_NAME": "x.ipynb"}, False),
+        ({"JPY_SESSION_NAME": "x.ipynb", "LFC_ALL_FRAMES": "1"}, True),
+    ],
+)
+def test_builds_and_nbval_embed_every_frame(monkeypatch, env, full):
+    pytest.importorskip("ipywidgets")
+    monkeypatch.setattr(viz, "_in_kernel", lambda: True)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    monkeypatch.delenv("LFC_ALL_FRAMES", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    html_view = one_slider()._repr_mimebundle_()["text/html"]
+    assert (html_view.count("<img ") == 3) is full
+    assert ('type="range"' in html_view) is full
+
+
+def test_static_view_says_to_run_the_cell_until_its_script_runs():
+    page = one_slider().to_html()
+    note = re.search(r'<p class="lfc-run-note"[^>]*>(.*?)</p>', page)
+    assert note and "Run this cell" in note.group(1)
+    # the inline script, which runs on the site but not in an untrusted notebook, hides it
+    assert "lfc-run-note" in page.split("<script>", 1)[1]

@@ -678,7 +678,7 @@ def test_result_text_html_and_mimebundle():
     assert text.startswith("✓ Correct: regression.implement_huber (3/3 points)")
     assert repr(r) == text
     html = r._repr_html_()
-    assert "✓ Correct" in html and "regression.implement_huber" in html and "#0b5cad" in html
+    assert "✓ Correct" in html and "regression.implement_huber" in html and "#2f7bd6" in html
     data, metadata = r._repr_mimebundle_()
     assert data == {}  # no unrenderable custom MIME type among the displayed data
     assert metadata[MIME_TYPE]["passed"] is True and metadata[MIME_TYPE]["score"] == 3.0
@@ -686,7 +686,7 @@ def test_result_text_html_and_mimebundle():
 
     bad = check("regression.implement_huber", returns_none)
     assert str(bad).startswith("✗ Not yet") and "Hint:" in str(bad)
-    assert "✗ Not yet" in bad._repr_html_() and "#b35900" in bad._repr_html_()
+    assert "✗ Not yet" in bad._repr_html_() and "#d9822b" in bad._repr_html_()
     partial = check("imbalanced.two_losses", ["focal"])
     assert "✗ Partly right" in str(partial)
     todo = check("regression.implement_huber", ...)

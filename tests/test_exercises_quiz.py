@@ -158,3 +158,121 @@ def test_multiple_choice_says_so_once_in_html_and_in_text():
     assert "Choose all that apply" in str(q)
     single = quiz("regression.outlier_loss")
     assert "Choose all that apply" not in single.html and "Choose all" not in str(single)
+
+
+def test_site_progress_is_kept_in_the_browser_and_shown_by_progress(browser, tmp_path):
+    # The closing chapter shows progress(); on the site (no kernel, no progress file) it reads
+    # what the quizzes stored in the browser.
+    import exercises
+    from exercises._progress import Progress
+
+    no_file = Progress({}, None, "")._repr_html_()
+    assert "<script>" in no_file
+    assert "<script>" not in exercises.progress()._repr_html_()  # a reader's kernel: the file
+    quiz_page = tmp_path / "quiz.html"
+    progress_page = tmp_path / "progress.html"
+    head = '<!doctype html><html><head><meta charset="utf-8"><title>t</title></head><body>'
+    quiz_page.write_text(head + quiz("regression")._repr_html_() + "</body></html>", "utf-8")
+    progress_page.write_text(head + no_file + "</body></html>", "utf-8")
+    page = browser.new_page()
+    try:
+        page.goto(progress_page.as_uri())
+        page.evaluate("() => window.localStorage.clear()")
+        page.goto(quiz_page.as_uri())
+        box = "#lcq-regression-outlier_loss"
+        page.check(f"{box} input[value=mse]")
+        page.click(f"{box} button.lcq-check")  # wrong first...
+        page.check(f"{box} input[value=huber]")
+        page.click(f"{box} button.lcq-check")  # ...then right: passed counts
+        page.fill("#lcq-regression-huber_value input", "12345")
+        page.click("#lcq-regression-huber_value button.lcq-check")  # tried, not passed
+        page.goto(progress_page.as_uri())
+        item = page.locator('li[data-qid="regression.outlier_loss"]').text_content()
+        assert "passed" in item
+        assert "tried" in page.locator('li[data-qid="regression.huber_value"]').text_content()
+        summary = page.locator("summary").first.text_content()
+        assert summary.endswith(": 1/8 passed"), summary
+        assert "Kept in this browser" in page.locator(".lcp-where").inner_text()
+    finally:
+        page.close()
+
+
+def test_the_run_note_shows_only_where_the_script_does_not_run(page_with):
+    html = quiz("regression")._repr_html_()
+    assert "Run this cell" in html  # a saved notebook in JupyterLab runs no script: it shows
+    page, errors, _ = page_with("regression")
+    assert not page.locator(".lcq-run-note").is_visible()
+    assert errors == []
+
+
+# --------------------------------------------------------------------------- in a live kernel
+
+
+@pytest.fixture
+def in_kernel(monkeypatch):
+    pytest.importorskip("ipywidgets")
+    from exercises import _quiz
+
+    monkeypatch.setattr(_quiz, "_in_kernel", lambda: True)
+
+
+def _parts(question_box):
+    head, *inputs, button, verdict = question_box.children
+    return head, inputs, button, verdict
+
+
+def test_in_a_kernel_the_quiz_is_widgets_whose_check_records_progress(in_kernel):
+    import exercises
+
+    q = quiz(["regression.outlier_loss", "regression.huber_value", "imbalanced.two_losses"])
+    bundle = q._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == q.widget().model_id
+    assert "text/html" in bundle  # the site still gets the static quiz
+    _title, single, numeric, multiple = q.widget().children
+
+    _head, options, button, verdict = _parts(single)
+    keys = [o.key for o in _core.get_question("regression.outlier_loss").options]
+    boxes = {key: row.children[0] for key, row in zip(keys, options, strict=True)}
+    boxes["mse"].value = True
+    boxes["huber"].value = True  # a single choice keeps one box ticked, like radio buttons
+    assert not boxes["mse"].value
+    button.click()
+    assert "✓ Correct" in verdict.outputs[0]["data"]["text/plain"]
+
+    _head, (text,), button, verdict = _parts(numeric)
+    text.value = "not a number"
+    button.click()
+    assert "✗" in verdict.outputs[0]["data"]["text/plain"]
+    assert len(verdict.outputs) == 1  # a new verdict replaces the old one
+
+    _head, options, button, verdict = _parts(multiple)
+    button.click()  # nothing ticked yet
+    assert "Not attempted" in verdict.outputs[0]["data"]["text/plain"]
+
+    done = exercises.progress()
+    assert "regression.outlier_loss" in done.passed
+    states = {qid: s for qid, s, _, _ in done.chapters["regression"]}
+    assert states["regression.huber_value"] == "tried"
+
+
+def test_outside_a_kernel_the_quiz_has_no_widget_view():
+    assert "application/vnd.jupyter.widget-view+json" not in quiz("regression")._repr_mimebundle_()
+
+
+def test_an_unattempted_exercise_carries_its_site_form_hidden():
+    from exercises import check
+
+    html = check("regression.outlier_loss", ...)._repr_html_()
+    assert (
+        '<div class="lcq-site-only" hidden>' in html
+        and 'data-qid="regression.outlier_loss"' in html
+    )
+    assert "lcq-site-only" not in check("regression.outlier_loss", "huber")._repr_html_()
+    assert "lcq-site-only" not in check("regression.implement_huber", ...)._repr_html_()
+
+
+def test_partial_scores_show_two_decimals():
+    from exercises._result import Result
+
+    r = Result("q.x", "regression", "code", "failed", 3 * 1 / 7, 3.0, "3 of 7 cases")
+    assert "(0.43/3 points)" in str(r) and "0.43/3 points" in r._repr_html_()

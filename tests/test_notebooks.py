@@ -60,3 +60,24 @@ def test_notebook_is_committed_ready(path):
                     "use course.viz.show(fig, alt=...)"
                 )
     assert not problems, f"{path.name}:\n" + "\n".join(problems)
+
+
+CHAPTERS = {p.stem: p for p in NOTEBOOKS if p.stem not in ("how_to_use", "choosing")}
+
+
+@pytest.mark.parametrize("name", sorted(CHAPTERS))
+def test_each_question_of_a_chapter_is_asked_exactly_once(name):
+    """In an exercise cell (``check("id", ...)``) or in the chapter's quiz, never in both."""
+    import re
+
+    from exercises import _core
+
+    nb = nbformat.read(CHAPTERS[name], as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    in_cells = re.findall(r'check\(\s*"([^"]+)"', code)
+    in_quiz = re.findall(r'^\s*"([a-z_]+\.[a-z_0-9]+)",$', code, re.MULTILINE)
+    asked = in_cells + in_quiz
+    twice = sorted({q for q in asked if asked.count(q) > 1})
+    assert not twice, f"{name}: asked more than once: {twice}"
+    bank = {q.id for q in _core.all_questions(name)}
+    assert set(asked) == bank, f"{name}: never asked: {sorted(bank - set(asked))}"

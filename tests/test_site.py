@@ -148,6 +148,12 @@ INSPECT = """(rawTex) => {
     nCode: document.querySelectorAll('div.highlight pre').length,
     nCopy: document.querySelectorAll('div.highlight .copybtn').length,
     ipynb: [...document.querySelectorAll('a[href$=".ipynb"]')].map(a => a.href),
+    // notes that tell a notebook reader to run a cell must not show where scripts run
+    runNotes: [...document.querySelectorAll('.lfc-run-note, .lcq-run-note')]
+      .filter(n => n.offsetParent !== null).length,
+    // each unattempted exercise shows its answer form on the site
+    hiddenForms: document.querySelectorAll('.lcq-site-only[hidden]').length,
+    forms: document.querySelectorAll('.lcq-site-only').length,
   };
 }"""
 
@@ -382,6 +388,20 @@ def test_interactive_figures_respond(visits):
     problems = _report(visits, "interactive")
     assert not problems, f"interactive figures that do not respond:\n{problems}"
     assert sum(v.sliders_moved for v in visits) > 0, "no interactive figure on any page"
+
+
+def test_notebook_only_notes_are_hidden_and_exercise_forms_shown(visits):
+    def problems_of(v):
+        found = (
+            [f"{v.info['runNotes']} 'run this cell' notes visible"] if v.info["runNotes"] else []
+        )
+        if v.info["hiddenForms"]:
+            found.append(f"{v.info['hiddenForms']} exercise forms left hidden")
+        return found
+
+    problems = _report(visits, problems_of)
+    assert not problems, f"notebook-only notes or hidden exercise forms on the site:\n{problems}"
+    assert sum(v.info["forms"] for v in visits) > 0, "no exercise form on any page"
 
 
 def test_quizzes_respond(visits):
