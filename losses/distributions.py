@@ -70,7 +70,7 @@ def kl_divergence(y_true, y_pred, *, from_logits: bool = False, reduction: str =
     Example:
         >>> P, Q = [0.5, 0.5], [0.9, 0.1]
         >>> round(float(kl_divergence(P, Q)), 4), round(float(kl_divergence(Q, P)), 4)
-        (0.5108, 0.368)
+        (0.5108, 0.3681)
     """
     check_reduction(reduction)
     p, q = _kl_inputs(y_true, y_pred, from_logits)

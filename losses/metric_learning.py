@@ -224,7 +224,7 @@ def triplet_grad(
 
     Example:
         >>> ga, gp, gn = triplet_grad([[0.0, 0.0]], [[3.0, 4.0]], [[0.0, 5.5]])
-        >>> gp.tolist(), gn.tolist()   # positive pulled in, negative pushed out
+        >>> gp.round(6).tolist(), gn.round(6).tolist()   # positive pulled in, negative pushed out
         ([[0.6, 0.8]], [[0.0, -1.0]])
     """
     check_reduction(reduction)

@@ -51,7 +51,11 @@ def test_mae_beats_huber_as_one_sided_contamination_grows():
     mse, mae, huber = (sweep.errors[k] for k in ("mse", "mae", "huber"))
     assert mse[0] < 0.06 and mae[0] < 0.06 and huber[0] < 0.06  # clean data: all fine
     assert huber[1] < mse[1] / 5  # a few outliers: Huber is robust
-    assert mae[2] < huber[2] / 2 < mse[2]  # many one-sided outliers: MAE wins clearly
+    assert mae[2] < huber[2] / 2 < mse[2]  # many one-sided outliers: MAE beats Huber, δ = 1...
+    robust = sweep.errors["huber_robust"]
+    assert robust[1] < huber[1] / 2 and robust[2] < huber[2] / 2  # ...mostly a too-large δ:
+    assert robust[1] < 1.5 * mae[1]  # with δ from the data Huber is close to MAE
+    assert np.all((0.15 < sweep.robust_delta) & (sweep.robust_delta < 0.5))  # near 1.345 σ
 
 
 @pytest.mark.parametrize("name", sorted(losses.LOSSES))

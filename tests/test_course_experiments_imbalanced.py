@@ -382,3 +382,49 @@ def test_dice_training_finds_more_of_the_object_than_bce(seed):
 def test_fit_segmenter_refuses_unknown_loss(seg):
     with pytest.raises(ValueError, match="loss must be one of"):
         ex.fit_segmenter(seg, "focal")
+
+
+# ------------------------------------------------------------ focal damping and its optimum
+
+
+@pytest.mark.parametrize("gamma", [0.5, 1.0, 2.0, 5.0])
+def test_focal_damps_the_gradient_less_than_the_loss(gamma):
+    p = np.array([0.3, 0.5, 0.9, 0.99, 0.999])
+    loss_ratio, grad_ratio = ex.focal_damping(p, gamma)
+    np.testing.assert_allclose(loss_ratio, (1 - p) ** gamma, rtol=1e-12)
+    closed = (1 - p) ** gamma * (1 + gamma * p * -np.log(p) / (1 - p))
+    np.testing.assert_allclose(grad_ratio, closed, rtol=1e-9)
+    quotient = grad_ratio / loss_ratio
+    assert np.all(quotient >= 1) and np.all(quotient <= 1 + gamma)
+    assert quotient[-1] == pytest.approx(1 + gamma, rel=1e-2)  # p_t -> 1
+
+
+def _optimum_by_scipy(pi, gamma, alpha):
+    from scipy.optimize import minimize_scalar
+
+    def expected(q):
+        pos = losses.focal([1.0], [q], alpha=alpha, gamma=gamma)
+        neg = losses.focal([0.0], [q], alpha=alpha, gamma=gamma)
+        return pi * pos + (1 - pi) * neg
+
+    return minimize_scalar(expected, bounds=(1e-6, 1 - 1e-6), method="bounded").x
+
+
+@pytest.mark.parametrize("alpha", [None, 0.25, 0.75])
+@pytest.mark.parametrize("gamma", [0.0, 1.0, 2.0])
+def test_focal_optimal_prediction_matches_scipy(gamma, alpha):
+    pytest.importorskip("scipy")
+    pis = [0.1, 0.3, 0.5, 0.8]
+    got = ex.focal_optimal_prediction(pis, gamma=gamma, alpha=alpha)
+    want = [_optimum_by_scipy(pi, gamma, alpha) for pi in pis]
+    np.testing.assert_allclose(got, want, atol=2e-4)
+
+
+def test_without_alpha_focal_is_under_confident_but_keeps_the_threshold():
+    pis = np.array([0.1, 0.3, 0.5, 0.7, 0.9])
+    q = ex.focal_optimal_prediction(pis, gamma=2.0)
+    np.testing.assert_allclose(q, 1 - q[::-1], atol=1e-4)  # symmetric about 0.5
+    assert q[2] == pytest.approx(0.5, abs=1e-4)  # posterior 0.5 -> prediction 0.5
+    assert np.all(np.abs(q - 0.5) < np.abs(pis - 0.5) + 1e-12)  # pulled towards 0.5
+    shifted = ex.focal_optimal_prediction([0.5], gamma=2.0, alpha=0.25)[0]
+    assert 0.38 < shifted < 0.42  # α = 0.25 moves it

@@ -87,3 +87,24 @@ def test_per_sample_matches_the_losses():
 def test_unknown_loss_is_refused():
     with pytest.raises(ValueError, match="loss must be one of"):
         ex.fit_line([0.0, 1.0], [0.0, 1.0], "hinge")
+
+
+def test_robust_scale_is_scipys_normal_mad_and_ignores_outliers():
+    from scipy.stats import median_abs_deviation
+
+    rng = np.random.default_rng(3)
+    r = rng.normal(0.0, 0.15, 2000)
+    assert ex.robust_scale(r) == pytest.approx(median_abs_deviation(r, scale="normal"), abs=1e-4)
+    assert ex.robust_scale(r) == pytest.approx(0.15, rel=0.05)
+    spoiled = np.concatenate([r, np.full(200, 12.0)])  # 10 % luxury outliers
+    assert ex.robust_scale(spoiled) == pytest.approx(0.15, rel=0.2)
+    assert spoiled.std() > 20 * 0.15  # while the standard deviation explodes
+    assert ex.robust_delta(r) == pytest.approx(1.345 * ex.robust_scale(r), abs=1e-3)
+
+
+def test_huber_with_delta_from_the_data_beats_delta_one_on_the_housing_outliers():
+    d = ex.housing_data(seed=0)
+    robust, delta = ex.fit_huber_robust(d.size, d.price, steps=1000)
+    fixed = ex.fit_line(d.size, d.price, "huber", delta=1.0, steps=1000)
+    assert delta == pytest.approx(1.345 * 0.15, rel=0.25)  # the noise level the data were made with
+    assert abs(robust.slope - d.slope) < abs(fixed.slope - d.slope)

@@ -57,6 +57,8 @@ __all__ = [
     "fit_detector",
     "fit_segmenter",
     "focal_curves",
+    "focal_damping",
+    "focal_optimal_prediction",
     "loss_cdf",
     "loss_shares",
     "overlap_scores",
@@ -122,6 +124,51 @@ def focal_curves(p_t=None, gammas=GAMMAS, *, alpha: float | None = None) -> Foca
         ]
     )
     return FocalCurves(p, tuple(float(g) for g in gammas), alpha, loss, grad)
+
+
+def focal_damping(p_t, gamma: float) -> tuple[np.ndarray, np.ndarray]:
+    r"""How much focal loss (no α) scales down cross-entropy's loss and its gradient.
+
+    Returns ``(loss_ratio, grad_ratio)``: :math:`\mathrm{FL}/\mathrm{CE} = (1-p_t)^\gamma` and
+    :math:`|\partial\mathrm{FL}/\partial z| / |\partial\mathrm{CE}/\partial z|
+    = (1-p_t)^\gamma\,igl(1 + \gamma\,p_t\,|\log p_t| / (1-p_t)igr)`, both computed from
+    :func:`losses.focal` and :func:`losses.focal_grad`. Their quotient is at least 1 and tends to
+    :math:`1 + \gamma` as :math:`p_t 	o 1`: the gradient is damped *less* than the loss.
+
+    Example:
+        >>> loss_ratio, grad_ratio = focal_damping([0.9], 2.0)
+        >>> float(loss_ratio[0].round(4)), float(grad_ratio[0].round(4))
+        (0.01, 0.029)
+    """
+    c = focal_curves(p_t, gammas=[0.0, gamma])
+    return c.loss[1] / c.loss[0], c.grad[1] / c.grad[0]
+
+
+def focal_optimal_prediction(posterior, *, gamma: float = 2.0, alpha: float | None = None):
+    r"""The prediction :math:`q^*` that minimises the expected focal loss at a posterior.
+
+    For an input whose label is 1 with probability :math:`\pi`, a model that predicts :math:`q`
+    pays on average :math:`\pi\,\mathrm{FL}(1, q) + (1-\pi)\,\mathrm{FL}(0, q)`; the best
+    :math:`q` is found on a grid of step :math:`10^{-4}` (the function is smooth and has one
+    minimum in :math:`(0, 1)`). Cross-entropy (γ = 0, no α) gives :math:`q^* = \pi`, a proper
+    scoring rule. Without α the focal objective is symmetric under :math:`\pi \leftrightarrow
+    1-\pi`, :math:`q \leftrightarrow 1-q`, so :math:`q^*(0.5) = 0.5`: the outputs are pulled
+    towards 0.5 (under-confident) but the 0.5 threshold stays Bayes'. α breaks the symmetry.
+
+    Example:
+        >>> focal_optimal_prediction([0.2, 0.5, 0.9], gamma=0.0).round(3).tolist()
+        [0.2, 0.5, 0.9]
+        >>> focal_optimal_prediction([0.5], gamma=2.0).round(3).tolist()
+        [0.5]
+        >>> float(focal_optimal_prediction([0.5], gamma=2.0, alpha=0.25)[0].round(2))
+        0.4
+    """
+    pi = np.atleast_1d(np.asarray(posterior, dtype=np.float64))
+    q = np.linspace(1e-4, 1 - 1e-4, 9999)
+    fl_pos = focal(np.ones_like(q), q, alpha=alpha, gamma=gamma, reduction="none")
+    fl_neg = focal(np.zeros_like(q), q, alpha=alpha, gamma=gamma, reduction="none")
+    expected = pi[:, None] * fl_pos[None, :] + (1 - pi[:, None]) * fl_neg[None, :]
+    return q[np.argmin(expected, axis=1)]
 
 
 # ------------------------------------------------------------------- experiment A: the data
