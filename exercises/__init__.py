@@ -3,7 +3,7 @@
 In a chapter notebook::
 
     from exercises import check
-    check("regression.outlier_loss", "huber")        # a concept question: an option's key
+    check("regression.outlier_loss", "d")            # a concept question: an option's letter
     check("regression.outlier_gradient_mse", 200)    # a numeric question: a number
     check("regression.implement_huber", my_huber)    # a code question: your function
 
@@ -37,9 +37,14 @@ code questions compare with), numpy and the standard library; the command line
 (:mod:`exercises.cli`) also nbformat, nbclient and jupyter_core to run notebooks, and the quiz
 its live view's ipywidgets and IPython, lazily, in a kernel. It never imports :mod:`course` (``tests/test_architecture.py`` enforces these rules).
 
+Choice questions show their options under neutral letters, ``(a)``, ``(b)``, ..., in an order
+shuffled once per question (the same everywhere), and are answered with the letters; the bank's
+own option keys (``"huber"``), which name the options in its source, are never shown to readers
+but are still accepted, so the call in the contract's example keeps working.
+
 >>> from exercises import check
->>> check("imbalanced.two_losses", ["focal", "dice"]).passed
-True
+>>> check("regression.outlier_loss", "d").passed, check("regression.outlier_loss", "huber").passed
+(True, True)
 """
 
 from . import (  # noqa: F401  (importing a chapter module registers its questions)

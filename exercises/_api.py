@@ -24,13 +24,13 @@ RESULTS_LOG_ENV = "LOSS_COURSE_RESULTS_LOG"
 def check(question_id: str, answer: Any, *, timeout: float = DEFAULT_TIMEOUT) -> Result:
     """Grade ``answer`` to the question ``question_id`` and return a :class:`Result`.
 
-    ``answer`` is an option key (single choice), a list of keys (multiple choice), a number
+    ``answer`` is an option's letter (single choice), a list of letters (multiple choice), a number
     (numeric) or your function (code). The placeholder ``...`` or ``None`` gives "not attempted
     yet". A code answer is run on fixed and random cases in a separate process; ``timeout``
     (seconds) bounds the whole call. Only an unknown ``question_id`` raises (a ``KeyError`` that
     lists the closest ids); nothing about the answer does.
 
-    >>> check("regression.outlier_loss", "huber").passed
+    >>> check("regression.outlier_loss", "d").passed
     True
     >>> check("regression.outlier_loss", ...).status
     'not_attempted'

@@ -34,6 +34,8 @@ Example:
 from __future__ import annotations
 
 import difflib
+import hashlib
+import random
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -144,9 +146,33 @@ class ChoiceQuestion(Question):
 
     options: tuple[Option, ...] = ()
 
+    @property
+    def display_options(self) -> tuple[Option, ...]:
+        """The options in the order readers see them: shuffled once, the same everywhere.
+
+        The order comes from a hash of the question id (not from Python's randomised
+        ``hash``), so the notebook, the site and the grader agree, and the right answer is not
+        always the first option, as it often is in the bank's source.
+        """
+        seed = int.from_bytes(hashlib.sha256(self.id.encode()).digest()[:8], "big")
+        order = sorted(range(len(self.options)), key=lambda i: random.Random(seed + i).random())
+        return tuple(self.options[i] for i in order)
+
+    def letter(self, opt: Option) -> str:
+        """The neutral key a reader sees and answers with: ``"a"``, ``"b"``, ... in display order.
+
+        The options' own keys (``"huber"``) name them in the bank's code; readers never see
+        them (a key such as ``"calibrated"`` would give the answer away), though ``check``
+        still accepts them.
+        """
+        return LETTERS[self.display_options.index(opt)]
+
     def option(self, key: str) -> Option | None:
-        """The option whose key (or text) matches ``key`` after normalisation, or None."""
+        """The option whose letter, key or text matches ``key`` after normalisation, or None."""
         wanted = normalise_key(key)
+        letter = re.fullmatch(r"\(?([a-z])\)?", wanted)
+        if letter and letter.group(1) in LETTERS[: len(self.options)]:
+            return self.display_options[LETTERS.index(letter.group(1))]
         for opt in self.options:
             if normalise_key(opt.key) == wanted or normalise_key(opt.text) == wanted:
                 return opt
@@ -260,9 +286,13 @@ def get_question(question_id: str) -> Question:
     raise KeyError(f"Unknown question id {text!r}. {hint}")
 
 
+#: The neutral option keys, in option order.
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
 def describe_options(q: ChoiceQuestion) -> str:
-    """Plain-text list of option keys, used in feedback for an unrecognised answer."""
-    return ", ".join(repr(o.key) for o in q.options)
+    """Plain-text list of the options' letters, used in feedback for an unrecognised answer."""
+    return ", ".join(repr(q.letter(o)) for o in q.display_options)
 
 
 def as_sequence(x: Any) -> Sequence[Any]:

@@ -72,7 +72,7 @@ def _not_attempted(q: _core.Question) -> Result:
     message = "Replace the placeholder with your answer, then run this cell again."
     if isinstance(q, _core.ChoiceQuestion):  # the options, so the cell can be answered as shown
         how = "one key" if q.kind == "single" else "a list of every key that applies"
-        options = "\n".join(f'  "{o.key}": {o.text}' for o in q.options)
+        options = "\n".join(f'  "{q.letter(o)}": {o.text}' for o in q.display_options)
         message = f"Answer with {how}, in quotes:\n{options}\n{message}"
     return Result(q.id, q.chapter, q.kind, "not_attempted", 0.0, q.points, message)
 
@@ -118,7 +118,7 @@ def _grade_single(q: _core.ChoiceQuestion, answer: Any) -> Result:
             q,
             False,
             0.0,
-            f"Answer with the name of one option, as a string: {_core.describe_options(q)}.",
+            f"Answer with the letter of one option, as a string: {_core.describe_options(q)}.",
         )
     opt = q.option(answer)
     if opt is None:
@@ -143,7 +143,7 @@ def _grade_multiple(q: _core.ChoiceQuestion, answer: Any) -> Result:
             q,
             False,
             0.0,
-            "Answer with a list of option names, e.g. ['a', 'b'], chosen from: "
+            "Answer with a list of option letters, e.g. ['a', 'c'], chosen from: "
             f"{_core.describe_options(q)}.",
         )
     chosen: list[_core.Option] = []
@@ -170,7 +170,7 @@ def _grade_multiple(q: _core.ChoiceQuestion, answer: Any) -> Result:
     if not wrong and not missing:
         fb = "\n".join(o.feedback for o in right)
         return _result(q, True, q.points, _join(fb, q.explanation))
-    lines = [f"✗ {o.key!r}: {o.feedback}" for o in wrong]
+    lines = [f"✗ {q.letter(o)!r} ({o.text}): {o.feedback}" for o in wrong]
     if missing:
         lines.append(
             f"{missing} correct option{'s are' if missing > 1 else ' is'} missing from your answer."

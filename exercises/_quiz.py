@@ -107,7 +107,8 @@ def _question_data(q: _core.Question) -> dict[str, Any]:
             "kind": q.kind,
             "points": q.points,
             "options": {
-                o.key: {"correct": o.correct, "feedback": _inline(o.feedback)} for o in q.options
+                q.letter(o): {"correct": o.correct, "feedback": _inline(o.feedback)}
+                for o in q.display_options
             },
             "explanation": _inline(q.explanation),
             "hint": hint,
@@ -279,10 +280,13 @@ def _question_widget(number: int, q: _core.Question):
             },
         )
     if isinstance(q, _core.ChoiceQuestion):
+        shown = q.display_options
         boxes = [
-            widgets.Checkbox(value=False, indent=False, layout={"width": "2em"}) for _ in q.options
+            widgets.Checkbox(value=False, indent=False, layout={"width": "2em"}) for _ in shown
         ]
-        labels = [widgets.HTMLMath(_inline(o.text)) for o in q.options]
+        labels = [
+            widgets.HTMLMath(f"<strong>({q.letter(o)})</strong> {_inline(o.text)}") for o in shown
+        ]
         if q.kind == "single":  # one box at a time, like radio buttons
 
             def keep_one(change, boxes=boxes):
@@ -298,7 +302,7 @@ def _question_widget(number: int, q: _core.Question):
             inputs.insert(0, widgets.HTML("<em>Choose all that apply.</em>"))
 
         def answer():
-            picked = [o.key for o, b in zip(q.options, boxes, strict=True) if b.value]
+            picked = [q.letter(o) for o, b in zip(shown, boxes, strict=True) if b.value]
             if q.kind == "single":
                 return picked[0] if picked else None
             return picked or None
@@ -359,8 +363,8 @@ class Quiz:
             note = "" if q.kind == "single" else "<p><em>Choose all that apply.</em></p>"
             labels = "".join(
                 f'<label for="{dom}-{i}"><input type="{kind}" id="{dom}-{i}" name="{dom}" '
-                f'value="{html.escape(o.key)}"> {_inline(o.text)}</label>'
-                for i, o in enumerate(q.options)
+                f'value="{q.letter(o)}"> <strong>({q.letter(o)})</strong> {_inline(o.text)}</label>'
+                for i, o in enumerate(q.display_options)
             )
             body = (
                 f'{note}<fieldset><legend class="lcq-sr">Options for question {number}</legend>'
@@ -429,12 +433,12 @@ class Quiz:
             lines.append("")
             lines.append(f"{i}. [{q.id}] {q.prompt}")
             if isinstance(q, _core.ChoiceQuestion):
-                for o in q.options:
-                    lines.append(f"   - {o.key!r}: {o.text}")
+                for o in q.display_options:
+                    lines.append(f"   ({q.letter(o)}) {o.text}")
             if q.kind == "code":
                 lines.append(f'   Answer with check("{q.id}", your_function).')
             elif q.kind == "multiple":
-                lines.append(f'   Choose all that apply: check("{q.id}", ["key", ...]).')
+                lines.append(f'   Choose all that apply: check("{q.id}", ["a", ...]).')
             else:
                 lines.append(f'   Answer with check("{q.id}", ...).')
         return "\n".join(lines)

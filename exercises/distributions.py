@@ -393,6 +393,54 @@ implement_kl = CodeQuestion(
     hints=("Mask the outcomes with p > 0, then sum p * np.log(p / q) over them only.",),
 )
 
+reverse_kl_start = ChoiceQuestion(
+    id="distributions.reverse_kl_start",
+    chapter=CHAPTER,
+    kind="single",
+    points=1,
+    mirrors="Predict, then verify: where does a reverse-KL fit end?",
+    prompt=(
+        "Predict before you run the cell below. The two-mode mixture P of the experiment puts "
+        "weight 0.6 on the mode at −3 and 0.4 on the mode at +3. A Gaussian Q is fitted by "
+        "gradient descent on the reverse KL, D(Q‖P), starting at μ = 2.5, σ = 0.5. Where does it "
+        "end?"
+    ),
+    options=(
+        Option(
+            "heavier",
+            "On the heavier mode at −3, because it gives the lower divergence",
+            False,
+            "It would give the lower divergence (−ln 0.6 against −ln 0.4), but gradient descent "
+            "only follows the local slope: from μ = 2.5 it never sees the other mode.",
+        ),
+        Option(
+            "nearer",
+            "On the lighter mode at +3, the one it starts next to",
+            True,
+            "Reverse KL is mode-seeking, and which mode it seeks depends on the start: it slides "
+            "into the nearer one, even though the other would fit better.",
+        ),
+        Option(
+            "both",
+            "Wide, covering both modes",
+            False,
+            "That is what forward KL does. Reverse KL pays for Q's mass where P has none, so it "
+            "avoids the gap between the modes.",
+        ),
+        Option(
+            "middle",
+            "Centred at 0, between the modes",
+            False,
+            "The gap between the modes is where P is nearly 0: reverse KL pays most for putting "
+            "Q's mass there.",
+        ),
+    ),
+    hints=(
+        "Which direction does the gradient point at μ = 2.5, and what does the fit know of the mode at −3?",
+    ),
+    explanation="The cell below shows it: μ ends at 3, σ ≈ 0.7, and D(Q‖P) = −ln 0.4 ≈ 0.92.",
+)
+
 register(
     asymmetry,
     forward_kl_fit,
@@ -402,4 +450,5 @@ register(
     kl_pq_value,
     kl_qp_value,
     implement_kl,
+    reverse_kl_start,
 )

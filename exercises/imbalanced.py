@@ -660,6 +660,69 @@ implement_dice = CodeQuestion(
     ),
 )
 
+focal_gradient_gamma1 = NumericQuestion(
+    id="imbalanced.focal_gradient_gamma1",
+    chapter=CHAPTER,
+    kind="numeric",
+    points=2,
+    mirrors="Derivation: the focal gradient with respect to the logit",
+    prompt=(
+        r"A positive example ($y = 1$) gets $\hat p = \sigma(z) = 0.8$. With $\gamma = 1$ and no "
+        r"α, what is $\partial\,\mathrm{FL}/\partial z$, the gradient of its focal loss with "
+        "respect to its logit? Derive it (or use the chapter's formula) and give 4 decimals."
+    ),
+    answer=-0.0757,
+    abs_tol=5e-4,
+    rel_tol=0.0,
+    wrong_values=(
+        (-0.2, "That is cross-entropy's gradient σ(z) − y: the focal factor is missing."),
+        (
+            -0.04,
+            "That is (1 − p_t)^γ times cross-entropy's gradient. The product rule also "
+            "differentiates the factor (1 − p_t)^γ itself, which adds the term γ·p_t·log p_t.",
+        ),
+        (0.0757, "Right size, wrong sign: raising a positive's logit lowers its loss."),
+    ),
+    hints=(
+        r"Use $\partial\mathrm{FL}/\partial z = s\,u^\gamma(\gamma\,q\log q - u)$ with "
+        r"$s = +1$, $q = p_t = 0.8$, $u = 1 - q$.",
+    ),
+    explanation=(
+        "0.2 × (1 × 0.8 × ln 0.8 − 0.2) = 0.2 × (−0.1785 − 0.2) ≈ −0.0757, against −0.2 for "
+        "cross-entropy: γ = 1 keeps about 38 % of this example's gradient, more than the 20 % "
+        "of its loss."
+    ),
+)
+
+alpha_threshold = NumericQuestion(
+    id="imbalanced.alpha_threshold",
+    chapter=CHAPTER,
+    kind="numeric",
+    points=1,
+    mirrors="Reading a figure: where focal loss with α puts the 0.5 threshold",
+    prompt=(
+        "With α = 0.25 and γ = 2, a model that outputs the prediction q* minimising the expected "
+        "focal loss says q* = 0.5 for inputs of which true posterior P(y = 1 | x)? Read it off "
+        "the q*(π) figure, to two decimals."
+    ),
+    answer=0.75,
+    abs_tol=0.02,
+    rel_tol=0.0,
+    wrong_values=(
+        (
+            0.5,
+            "That is where it sits without α, and for cross-entropy; α = 0.25 weights the "
+            "positives down, so it takes a higher posterior to reach 0.5.",
+        ),
+        (0.25, "α is 0.25, but the threshold moves the other way: up, not down."),
+    ),
+    hints=("Follow the α = 0.25 curve to the height q* = 0.5 and read the posterior below it.",),
+    explanation=(
+        "About 0.75: thresholding that model at 0.5 calls positive only inputs whose posterior "
+        "exceeds 0.75, hence fewer predicted positives, higher precision and lower recall."
+    ),
+)
+
 register(
     why_ce_fails,
     two_losses,
@@ -671,4 +734,6 @@ register(
     smooth_role,
     implement_focal,
     implement_dice,
+    focal_gradient_gamma1,
+    alpha_threshold,
 )

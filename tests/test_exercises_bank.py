@@ -85,7 +85,13 @@ def test_single_choice_normalises_the_key_and_rejects_non_options():
     assert check("regression.outlier_loss", "Huber loss").passed  # the option's text works too
     assert check("regression.outlier_loss", ["huber"]).passed
     r = check("regression.outlier_loss", "log-cosh")
-    assert not r.passed and "not one of the options" in r.feedback and "'huber'" in r.feedback
+    assert not r.passed and "not one of the options" in r.feedback and "'d'" in r.feedback
+    assert "huber" not in r.feedback.lower()  # the feedback names letters, never the keys
+    assert (
+        check("regression.outlier_loss", "d").passed
+        and check("regression.outlier_loss", "(D)").passed
+    )
+    assert not check("regression.outlier_loss", "a").passed
     r = check("regression.outlier_loss", 3)
     assert not r.passed and r.score == 0 and "string" in r.feedback
 
@@ -212,3 +218,48 @@ def test_mixed_quiz_ids_exist_and_cover_every_chapter():
 def test_public_api():
     for name in ("check", "Result", "questions", "progress", "quiz"):
         assert hasattr(exercises, name)
+
+
+def test_readers_answer_with_neutral_letters_in_a_stable_shuffled_order():
+    qs = [q for q in _core.all_questions() if isinstance(q, _core.ChoiceQuestion)]
+    for q in qs:
+        shown = q.display_options
+        assert sorted(o.key for o in shown) == sorted(o.key for o in q.options)
+        assert [q.letter(o) for o in shown] == list("abcdefghij"[: len(shown)])
+        for o in shown:  # a letter, the bank's key and the option's text name the same option
+            assert q.option(q.letter(o)) is o and q.option(o.key) is o
+    # the order is a pure function of the id: the notebook, the site and the grader agree
+    assert [o.key for o in _core.get_question("regression.outlier_loss").display_options] == [
+        "mse",
+        "mae",
+        "cross_entropy",
+        "huber",
+    ]
+    # and the right answer is not always in the same place
+    firsts = [q.letter(o) for q in qs for o in q.display_options if o.correct]
+    assert max(firsts.count(letter) for letter in set(firsts)) < len(firsts) / 2
+
+
+def test_the_contracts_example_key_still_works():
+    assert check("regression.outlier_loss", "huber").passed  # exercises-api.md shows this call
+
+
+def test_new_derivation_and_prediction_questions_agree_with_the_course_code():
+    import losses
+    from course.experiments import distributions as dist
+    from course.experiments import imbalanced as imb
+
+    z = np.log(0.8 / 0.2)  # the logit of p̂ = 0.8
+    grad = losses.focal_grad([1.0], [z], alpha=None, gamma=1.0, from_logits=True, reduction="sum")
+    assert check("imbalanced.focal_gradient_gamma1", float(grad[0])).passed
+    assert not check("imbalanced.focal_gradient_gamma1", -0.2).passed  # cross-entropy's
+
+    posteriors = np.linspace(0.5, 0.99, 491)
+    q = imb.focal_optimal_prediction(posteriors, gamma=2.0, alpha=0.25)
+    crossing = posteriors[np.argmin(np.abs(q - 0.5))]
+    assert check("imbalanced.alpha_threshold", float(crossing)).passed
+    assert not check("imbalanced.alpha_threshold", 0.5).passed
+
+    fit = dist.fit_gaussian("reverse", init=(2.5, 0.5))
+    assert fit.mu == pytest.approx(3.0, abs=0.05)  # the lighter mode, next to the start
+    assert check("distributions.reverse_kl_start", "nearer").passed

@@ -40,7 +40,7 @@ def test_code_questions_show_their_prompt_and_the_check_call():
     assert "check(&quot;regression.implement_huber&quot;, your_function)" in html
     text = str(quiz("regression"))
     assert text.startswith("Quiz: Regression losses (8 questions)")
-    assert "'huber': Huber loss" in text
+    assert "(d) Huber loss" in text  # options shown by neutral letters, not by their keys
 
 
 def test_markdown_math_and_escaping():
@@ -93,6 +93,12 @@ def page_with(browser, tmp_path):
         p.close()
 
 
+def _value(qid, key):
+    """The neutral letter the page shows for the option with bank key ``key``."""
+    q = _core.get_question(qid)
+    return q.letter(q.option(key))
+
+
 def _feedback(page, qid):
     return page.locator(f"#lcq-{qid.replace('.', '-')} .lcq-feedback").inner_text()
 
@@ -102,11 +108,11 @@ def test_single_choice_in_the_browser(page_with):
     box = "#lcq-regression-outlier_loss"
     page.click(f"{box} button.lcq-check")
     assert "Choose an option first" in _feedback(page, "regression.outlier_loss")
-    page.check(f"{box} input[value=mse]")
+    page.check(f"{box} input[value={_value('regression.outlier_loss', 'mse')}]")
     page.click(f"{box} button.lcq-check")
     fb = _feedback(page, "regression.outlier_loss")
     assert fb.startswith("✗ Not quite.") and "More training does not help" in fb and "Hint:" in fb
-    page.check(f"{box} input[value=huber]")
+    page.check(f"{box} input[value={_value('regression.outlier_loss', 'huber')}]")
     page.click(f"{box} button.lcq-check")
     fb = _feedback(page, "regression.outlier_loss")
     assert fb.startswith("✓ Correct.") and "capped at δ" in fb
@@ -117,10 +123,10 @@ def test_single_choice_in_the_browser(page_with):
 def test_multiple_choice_and_numeric_in_the_browser(page_with):
     page, errors, _ = page_with("imbalanced")
     box = "#lcq-imbalanced-two_losses"
-    page.check(f"{box} input[value=focal]")
+    page.check(f"{box} input[value={_value('imbalanced.two_losses', 'focal')}]")
     page.click(f"{box} button.lcq-check")
     assert "1 correct option(s) missing" in _feedback(page, "imbalanced.two_losses")
-    page.check(f"{box} input[value=dice]")
+    page.check(f"{box} input[value={_value('imbalanced.two_losses', 'dice')}]")
     page.click(f"{box} button.lcq-check")
     assert _feedback(page, "imbalanced.two_losses").startswith("✓ Correct.")
 
@@ -140,11 +146,13 @@ def test_multiple_choice_and_numeric_in_the_browser(page_with):
 
 def test_two_quizzes_on_one_page_work_independently(page_with):
     page, errors, _ = page_with("distributions", "mixed")
-    page.check("#lcq-distributions-zero_in_q input[value=infinite]")
+    page.check(
+        f"#lcq-distributions-zero_in_q input[value={_value('distributions.zero_in_q', 'infinite')}]"
+    )
     page.click("#lcq-distributions-zero_in_q button.lcq-check")
     assert _feedback(page, "distributions.zero_in_q").startswith("✓ Correct.")
     # in the mixed quiz (the second block on the page)
-    page.check("#lcq-closing-choose_vae input[value=mse]")
+    page.check(f"#lcq-closing-choose_vae input[value={_value('closing.choose_vae', 'mse')}]")
     page.click("#lcq-closing-choose_vae button.lcq-check")
     assert _feedback(page, "closing.choose_vae").startswith("✗ Not quite.")
     assert errors == []
@@ -180,9 +188,9 @@ def test_site_progress_is_kept_in_the_browser_and_shown_by_progress(browser, tmp
         page.evaluate("() => window.localStorage.clear()")
         page.goto(quiz_page.as_uri())
         box = "#lcq-regression-outlier_loss"
-        page.check(f"{box} input[value=mse]")
+        page.check(f"{box} input[value={_value('regression.outlier_loss', 'mse')}]")
         page.click(f"{box} button.lcq-check")  # wrong first...
-        page.check(f"{box} input[value=huber]")
+        page.check(f"{box} input[value={_value('regression.outlier_loss', 'huber')}]")
         page.click(f"{box} button.lcq-check")  # ...then right: passed counts
         page.fill("#lcq-regression-huber_value input", "12345")
         page.click("#lcq-regression-huber_value button.lcq-check")  # tried, not passed
@@ -231,7 +239,7 @@ def test_in_a_kernel_the_quiz_is_widgets_whose_check_records_progress(in_kernel)
     _title, single, numeric, multiple = q.widget().children
 
     _head, options, button, verdict = _parts(single)
-    keys = [o.key for o in _core.get_question("regression.outlier_loss").options]
+    keys = [o.key for o in _core.get_question("regression.outlier_loss").display_options]
     boxes = {key: row.children[0] for key, row in zip(keys, options, strict=True)}
     boxes["mse"].value = True
     boxes["huber"].value = True  # a single choice keeps one box ticked, like radio buttons

@@ -277,7 +277,7 @@ def test_a_live_quiz_answer_counts_in_progress(student, lab):
     _url, _notebooks, work = lab
     qid = "regression.why_huber_helps"
     q = _core.get_question(qid)
-    right = [i for i, o in enumerate(q.options) if o.correct]
+    right = [i for i, o in enumerate(q.display_options) if o.correct]  # in the order shown
     box = page.locator(".losscourse-quiz-widget > .widget-vbox").filter(has_text=qid)
     box.wait_for()
     ticks = box.locator("input[type=checkbox]")
