@@ -8,15 +8,13 @@ import pytest
 
 import exercises
 from exercises import _progress, check, progress
+from tests._exercises_helpers import isolated_progress  # noqa: F401  (autouse fixture)
 
 
-@pytest.fixture(autouse=True)
-def progress_file(tmp_path, monkeypatch):
-    """Every test here uses its own progress file, never the real one in the home directory."""
-    path = tmp_path / "progress" / "progress.json"
-    monkeypatch.setenv("LOSS_COURSE_PROGRESS", str(path))
-    monkeypatch.delenv("LOSS_COURSE_RESULTS_LOG", raising=False)
-    return path
+@pytest.fixture
+def progress_file(isolated_progress):  # noqa: F811
+    """The test's own progress file (never the real one in the home directory)."""
+    return isolated_progress
 
 
 def test_default_location_is_outside_the_repository(monkeypatch, tmp_path):
