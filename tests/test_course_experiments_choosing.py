@@ -76,3 +76,13 @@ def test_example_inputs_are_valid_for_every_loss():
         assert np.isfinite(fn(*args, **kwargs))
     with pytest.raises(KeyError, match="no example inputs"):
         ch.example_inputs("l2")
+
+
+def test_the_sweeps_data_chosen_delta_is_fit_huber_robusts():
+    from course.experiments import regression
+
+    sweep = ch.contamination_sweep((4,), seeds=[0], steps=300)
+    d = regression.housing_data(n_outliers=4, seed=0)
+    fit, delta = regression.fit_huber_robust(d.size, d.price, steps=300)
+    assert sweep.robust_delta[0] == pytest.approx(delta)
+    assert sweep.errors["huber_robust"][0] == pytest.approx(abs(fit.slope - d.slope))

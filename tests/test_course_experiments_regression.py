@@ -108,3 +108,11 @@ def test_huber_with_delta_from_the_data_beats_delta_one_on_the_housing_outliers(
     fixed = ex.fit_line(d.size, d.price, "huber", delta=1.0, steps=1000)
     assert delta == pytest.approx(1.345 * 0.15, rel=0.25)  # the noise level the data were made with
     assert abs(robust.slope - d.slope) < abs(fixed.slope - d.slope)
+
+
+def test_a_fit_without_history_draws_the_same_line():
+    d = ex.housing_data(seed=1)
+    full = ex.fit_line(d.size, d.price, "huber", delta=0.3, steps=400)
+    quick = ex.fit_line(d.size, d.price, "huber", delta=0.3, steps=400, history=False)
+    assert (quick.slope, quick.intercept) == (full.slope, full.intercept)
+    assert full.history.shape == (400,) and quick.history.size == 0

@@ -216,10 +216,17 @@ def contamination_sweep(
     for j, k in enumerate(n_outliers):
         for seed in seeds:
             data = regression.housing_data(n_outliers=k, seed=seed)
+            fits = {}
             for name in names:
-                fit = regression.fit_line(data.size, data.price, name, delta=delta, steps=steps)
-                errors[name][j] += abs(fit.slope - data.slope) / len(seeds)
-            fit, chosen_delta = regression.fit_huber_robust(data.size, data.price, steps=steps)
+                fits[name] = regression.fit_line(
+                    data.size, data.price, name, delta=delta, steps=steps
+                )
+                errors[name][j] += abs(fits[name].slope - data.slope) / len(seeds)
+            # fit_huber_robust's steps, reusing the MAE fit above as its pilot
+            chosen_delta = regression.robust_delta(data.price - fits["mae"].predict(data.size))
+            fit = regression.fit_line(
+                data.size, data.price, "huber", delta=chosen_delta, steps=steps
+            )
             errors["huber_robust"][j] += abs(fit.slope - data.slope) / len(seeds)
             chosen[j] += chosen_delta / len(seeds)
     return Sweep(tuple(n_outliers), errors, chosen)

@@ -193,6 +193,7 @@ def fit_line(
     delta: float = 1.0,
     steps: int = 3000,
     lr: float = 0.5,
+    history: bool = True,
 ) -> LineFit:
     r"""Fit :math:`\hat y = a x + b` by gradient descent on the mean loss.
 
@@ -201,6 +202,8 @@ def fit_line(
     sign-valued gradient settle instead of bouncing. The chain rule turns the loss gradient
     :math:`g_i = \partial L/\partial\hat y_i` into :math:`\partial L/\partial w = \sum_i g_i u_i`
     and :math:`\partial L/\partial b = \sum_i g_i`. Both parameters start at 0.
+    ``history=False`` skips recording the loss at every step (a fit that only needs its line
+    runs about twice as fast); ``LineFit.history`` is then empty.
 
     Example:
         >>> x = np.array([0.0, 1.0, 2.0, 3.0])
@@ -215,17 +218,18 @@ def fit_line(
     x_mean, x_std = x.mean(), x.std()
     u = (x - x_mean) / x_std
     w = b = 0.0
-    history = np.empty(steps)
+    losses_seen = np.empty(steps if history else 0)
     for t in range(steps):
         g = grad(y, w * u + b, reduction="mean", **kw)
         step = lr / np.sqrt(1.0 + t / 100.0)
         w -= step * float(g @ u)
         b -= step * float(g.sum())
-        history[t] = fn(y, w * u + b, **kw)
+        if history:
+            losses_seen[t] = fn(y, w * u + b, **kw)
     slope = w / x_std
     intercept = b - slope * x_mean
     _, grads = per_sample(y, intercept + slope * x, loss, delta=delta)
-    return LineFit(loss, float(slope), float(intercept), history, grads)
+    return LineFit(loss, float(slope), float(intercept), losses_seen, grads)
 
 
 # ------------------------------------------------------------------------- choosing δ
@@ -273,6 +277,6 @@ def fit_huber_robust(x, y, *, k: float = 1.345, steps: int = 3000) -> tuple[Line
         >>> bool(0.1 < delta < 0.4), bool(abs(fit.slope - d.slope) < 0.1)
         (True, True)
     """
-    pilot = fit_line(x, y, "mae", steps=steps)
+    pilot = fit_line(x, y, "mae", steps=steps, history=False)
     delta = robust_delta(np.asarray(y, dtype=np.float64) - pilot.predict(x), k=k)
-    return fit_line(x, y, "huber", delta=delta, steps=steps), delta
+    return fit_line(x, y, "huber", delta=delta, steps=steps, history=False), delta
