@@ -19,6 +19,16 @@ each answerable question a ``div.lcq-question[data-qid]`` with id ``lcq-<chapter
 inputs, a ``button.lcq-check`` and a ``div.lcq-feedback`` that gets the class ``lcq-ok`` (right),
 ``lcq-bad`` (wrong) or ``lcq-info`` (nothing chosen yet) after Check.
 
+Options are shown under neutral letters, ``(a)``, ``(b)``, ..., in each question's display order
+(:attr:`exercises._core.ChoiceQuestion.display_options`); the inputs' values are those letters.
+
+In a live kernel the same quiz is also offered as ipywidgets (:meth:`Quiz.widget`), whose Check
+buttons call :func:`exercises.check`, so an answer counts in ``progress()``; JupyterLab shows that
+view, the book's HTML builder the static one. On the site each answer is kept in the browser's
+``localStorage`` (key ``losscourse-progress``), which ``progress()`` shows on a page built
+without a progress file. :func:`answer_form` is the single-question form that a "not attempted
+yet" result carries for the site.
+
 The answers are in the page's source: this is a self-check for readers, not an exam (grade exams
 with ``python -m exercises grade``).
 
@@ -157,8 +167,6 @@ _SCRIPT = """<script>
   var DATA = %(data)s;
   var note = root.querySelector(".lcq-run-note");
   if (note) { note.style.display = "none"; }
-  var siteOnly = root.closest(".lcq-site-only");
-  if (siteOnly && !root.closest(".jp-OutputArea, .jp-Cell, .output_area")) { siteOnly.hidden = false; }
   function record(qid, passed, score, max) {
     // The site's progress, kept in this browser (the closing chapter shows it).
     try {
@@ -466,15 +474,34 @@ def quiz(selection: str | Iterable[str], *, include_code: bool = True) -> Quiz:
     return Quiz(qs, title)
 
 
+#: Builds the site form from its JSON: only where scripts run and the page is not Jupyter's.
+_FORM_BUILDER = """<script>
+(function () {
+  var me = document.currentScript, data = me && me.previousElementSibling;
+  var host = data && data.previousElementSibling;
+  if (!host || host.closest(".jp-OutputArea, .jp-Cell, .output_area")) { return; }
+  var form = JSON.parse(data.textContent).html;
+  host.appendChild(document.createRange().createContextualFragment(form));
+})();
+</script>"""
+
+
 def answer_form(question_id: str) -> str:
     """The static form of one choice or numeric question, for the site only.
 
     :func:`exercises.check` adds it under a "not attempted yet" verdict: on the static site (no
-    kernel) the reader answers the exercise right where it is asked. It is ``hidden`` until its
-    script runs outside Jupyter, so a notebook shows only the verdict and the cell to edit.
+    kernel) the reader answers the exercise right where it is asked. The form travels as JSON in
+    a ``<script type="application/json">`` and a few lines of script build it, outside Jupyter
+    only: a notebook shows only the verdict and the cell to edit. (An HTML ``hidden`` attribute
+    would not do: JupyterLab's sanitizer strips it from an untrusted notebook's outputs, and
+    drops every ``<script>`` with its content, so there the form is simply absent.)
     """
     q = _core.get_question(question_id)
     if q.kind == "code":
         return ""
     form = Quiz([q], _core.CHAPTER_TITLES[q.chapter])._repr_html_()
-    return f'<div class="lcq-site-only" hidden>{form}</div>'
+    payload = json.dumps({"html": form}, ensure_ascii=False).replace("</", "<\\/")
+    return (
+        f'<div class="lcq-site-only" data-qid="{html.escape(q.id)}"></div>'
+        f'<script type="application/json">{payload}</script>{_FORM_BUILDER}'
+    )

@@ -267,16 +267,38 @@ def test_outside_a_kernel_the_quiz_has_no_widget_view():
     assert "application/vnd.jupyter.widget-view+json" not in quiz("regression")._repr_mimebundle_()
 
 
-def test_an_unattempted_exercise_carries_its_site_form_hidden():
+def test_an_unattempted_exercise_carries_its_site_form_as_data():
     from exercises import check
 
-    html = check("regression.outlier_loss", ...)._repr_html_()
-    assert (
-        '<div class="lcq-site-only" hidden>' in html
-        and 'data-qid="regression.outlier_loss"' in html
-    )
+    page = check("regression.outlier_loss", ...)._repr_html_()
+    host = '<div class="lcq-site-only" data-qid="regression.outlier_loss"></div>'
+    assert host in page and '<script type="application/json">' in page
+    # no form markup outside the script: a sanitised (untrusted) notebook shows none of it
+    assert "<input" not in page.split('<script type="application/json">')[0]
     assert "lcq-site-only" not in check("regression.outlier_loss", "huber")._repr_html_()
     assert "lcq-site-only" not in check("regression.implement_huber", ...)._repr_html_()
+
+
+def test_the_site_form_is_built_on_a_page_but_not_in_jupyter(browser, tmp_path):
+    from exercises import check
+
+    verdict = check("regression.outlier_loss", ...)._repr_html_()
+    head = '<!doctype html><html><head><meta charset="utf-8"><title>t</title></head><body>'
+    site = tmp_path / "site.html"
+    site.write_text(head + f'<div class="cell_output">{verdict}</div></body></html>', "utf-8")
+    lab = tmp_path / "lab.html"
+    lab.write_text(head + f'<div class="jp-OutputArea">{verdict}</div></body></html>', "utf-8")
+    page = browser.new_page()
+    try:
+        page.goto(site.as_uri())
+        box = "#lcq-regression-outlier_loss"
+        page.check(f"{box} input[value={_value('regression.outlier_loss', 'huber')}]")
+        page.click(f"{box} button.lcq-check")
+        assert _feedback(page, "regression.outlier_loss").startswith("✓ Correct.")
+        page.goto(lab.as_uri())
+        assert page.locator(".losscourse-quiz").count() == 0
+    finally:
+        page.close()
 
 
 def test_partial_scores_show_two_decimals():
