@@ -9,7 +9,8 @@ playwright, and does what a student does:
 - Run All: no cell fails, and every slider cell runs in under 2 s (JupyterLab's own timings);
 - a live slider, moved with the keyboard, changes the figure;
 - an exercise answered wrongly, then rightly, shows both verdicts;
-- a quiz question answered in the live quiz counts in ``progress()`` (the progress file);
+- a quiz question answered in the live quiz counts in ``progress()`` (the progress file, and
+  ``progress()`` run in a new cell);
 - under JupyterLab's dark theme, result boxes use the theme's text colour and figures are inverted.
 
 Every request that leaves 127.0.0.1 is aborted and reported. Without Chromium the test skips,
@@ -160,6 +161,17 @@ SET_AND_RUN = """([prefix, source]) => {
 }"""
 
 
+APPEND_AND_RUN = """(source) => {
+  const panel = window.jupyterapp.shell.currentWidget, nb = panel.content;
+  nb.activeCellIndex = nb.widgets.length - 1;
+  return window.jupyterapp.commands.execute('notebook:insert-cell-below').then(() => {
+    const index = nb.activeCellIndex;
+    nb.activeCell.model.sharedModel.setSource(source);
+    return window.jupyterapp.commands.execute('notebook:run-cell').then(() => index);
+  });
+}"""
+
+
 def _wait_idle(page, *, done_cells: bool) -> dict:
     """Wait (bounded) until the kernel is idle and, if asked, every code cell has run."""
     deadline = time.monotonic() + TIMEOUT_MS / 1000
@@ -292,6 +304,12 @@ def test_a_live_quiz_answer_counts_in_progress(student, lab):
     records = json.loads((work / "progress.json").read_text())
     found = records.get("questions", records).get(qid)
     assert found and found["passed"], f"progress file has no pass for {qid}: {records}"
+    # and progress(), run in a new cell as a student would, says so
+    index = page.evaluate(APPEND_AND_RUN, "from exercises import progress\nprogress()")
+    _wait_idle(page, done_cells=False)
+    shown = page.locator(".jp-Notebook .jp-Cell").nth(index).locator(f'li[data-qid="{qid}"]')
+    shown.wait_for(state="attached")
+    assert "passed" in shown.text_content()
 
 
 def test_dark_theme_keeps_results_and_figures_readable(student):
