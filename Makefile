@@ -11,7 +11,7 @@ SHELL := bash
 # Every notebook run (book build, nbval, make notebooks) uses one BLAS/OpenMP thread, since the
 # thread count changes the order of floating-point sums and so the last digits a notebook prints,
 # and records no progress (the site and the committed outputs show nobody's progress file).
-# conftest.py and scripts/run_notebooks.py set the same.
+# scripts/run_notebooks.py defines the same set (NOTEBOOK_ENV), which conftest.py reads.
 export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1

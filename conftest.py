@@ -10,17 +10,26 @@ two threads could print other last digits than the committed run), and no progre
 test run must not write to the reader's progress file, nor a notebook show its path).
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
-SANITIZE = Path(__file__).parent / "tests" / "nbval_sanitize.cfg"
-#: The environment of every notebook run (Makefile, scripts/run_notebooks.py and here alike).
-NOTEBOOK_ENV = {
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "LOSS_COURSE_PROGRESS": "off",
-}
+ROOT = Path(__file__).parent
+SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+
+
+def _notebook_env() -> dict[str, str]:
+    """The environment of every notebook run, defined once in scripts/run_notebooks.py (the
+    Makefile exports the same variables for the book build)."""
+    spec = importlib.util.spec_from_file_location(
+        "run_notebooks", ROOT / "scripts" / "run_notebooks.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return dict(module.NOTEBOOK_ENV)
+
+
+NOTEBOOK_ENV = _notebook_env()
 
 
 def pytest_configure(config):

@@ -31,6 +31,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+#: The environment of every notebook run: here, in nbval (conftest.py reads it from this file)
+#: and in the book build (the Makefile exports the same variables).
 NOTEBOOK_ENV = {
     "OMP_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",
