@@ -1,24 +1,19 @@
 """The public functions :func:`check` and :func:`questions`.
 
 :func:`check` also records each attempted answer in the reader's progress file (see
-:mod:`exercises._progress`) and, when the environment variable ``LOSS_COURSE_RESULTS_LOG`` names
-a file (the command-line grader sets it in the kernels it starts), appends the result there as one
-JSON line, so that results are collected even when a cell does not display them.
+:mod:`exercises._progress`). It is the self-study path: whoever runs it grades themself. Grading
+other people's notebooks never trusts a ``check`` that ran in them (see
+:mod:`exercises._submission`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
 from typing import Any
 
 from . import _core
 from ._grading import DEFAULT_TIMEOUT, grade
 from ._progress import ProgressStore
 from ._result import Result
-
-RESULTS_LOG_ENV = "LOSS_COURSE_RESULTS_LOG"
 
 
 def check(question_id: str, answer: Any, *, timeout: float = DEFAULT_TIMEOUT) -> Result:
@@ -47,10 +42,6 @@ def check(question_id: str, answer: Any, *, timeout: float = DEFAULT_TIMEOUT) ->
         ProgressStore.from_env().record(
             q.id, passed=result.passed, score=result.score, max_score=result.max_score
         )
-    log = os.environ.get(RESULTS_LOG_ENV)
-    if log:
-        with contextlib.suppress(OSError), open(log, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(result.to_dict(), sort_keys=True) + "\n")
     return result
 
 

@@ -1,27 +1,31 @@
 """Command line: ``python -m exercises grade PATH...`` and ``python -m exercises list``.
 
 ``grade``
-    Executes each notebook (each ``*.ipynb`` under a folder, skipping checkpoints, ``_build`` and
-    hidden folders) top to bottom in a fresh kernel, one notebook at a time, with a time limit per
-    cell (``--timeout``, default 120 s). Each runs in a new temporary working directory; the
-    original file is only read, never written. Every ``check`` call made in the kernel is
-    collected (through the results log that ``check`` appends to when ``LOSS_COURSE_RESULTS_LOG``
-    is set, falling back to the structured outputs a displayed :class:`~exercises.Result` leaves);
-    when a question is checked several times the last result counts. The kernels record no
-    progress (``LOSS_COURSE_PROGRESS=off``), so grading never changes anyone's progress file.
+    Grades each given notebook (each ``*.ipynb`` under a folder, skipping checkpoints, ``_build``
+    and hidden folders) as ``../shared/design/grading.md`` describes: the notebook is only read;
+    the statements its answers need (not its figures and experiments: see
+    :mod:`exercises._plan`) run in a bubblewrap sandbox of their own (:mod:`exercises._isolation`);
+    every ``check(question_id, answer)`` there sends its answer as plain data, and the score is
+    computed here, by the same grading as a reader's ``check`` (:mod:`exercises._submission`).
+    When a question is checked several times the last answer counts.
 
-    A cell that raises is reported and the following cells still run. A cell that exceeds the time
-    limit is reported and the kernel is interrupted; if the next cell times out too, the rest of
-    that notebook is skipped. A kernel that dies ends that notebook. In every case the results
-    collected so far count and the other notebooks are graded.
+    Limits: ``--timeout`` per cell (default 120 s), ``--time-limit`` per notebook (default
+    600 s), ``--memory`` per notebook (default 2GiB), and fixed limits on processes (64), file
+    size and disk (64 MiB, 256 MiB) and open files. A cell that raises or runs out of time is
+    reported and the following cells still run; a notebook that dies, or exceeds its own time
+    limit, keeps the results it had. Every other notebook is graded as if it were alone.
+
+    Without bubblewrap, grading stops with a message that says how to install it (exit status 2);
+    ``--no-isolation`` grades anyway, without a sandbox (only for notebooks you trust), and every
+    report says "not isolated".
 
     Output: a table per notebook with a total (default), or ``--format json`` / ``--format csv``
     with one row per notebook and question (a notebook without any result still gets one row).
-    ``--output FILE`` writes the report to FILE (the table is then also printed). A progress bar
-    goes to stderr (``--quiet`` turns it off).
+    ``--output FILE`` writes the report to FILE atomically (the table is then also printed). A
+    progress line goes to stderr (``--quiet`` turns it off).
 
     Exit status: 0 whenever grading ran, whatever the scores and even if notebooks failed; 2 for a
-    usage error (no such path, no notebook found, bad option).
+    usage error (no such path, no notebook found, bad option) or when no sandbox can be made.
 
 ``list``
     Prints the question bank (``--chapter`` to select one chapter, ``--format json`` for data).
@@ -35,65 +39,45 @@ regression (Regression losses)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
 import os
-import subprocess
+import re
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from . import _core
-from ._api import RESULTS_LOG_ENV
-from ._progress import ENV_VAR as PROGRESS_ENV
-from ._result import MIME_TYPE, Result
+from ._isolation import Limits, SandboxUnavailable, probe
+from ._result import Result
+from ._submission import NotebookReport, Options, grade_submission
 from ._values import fmt_number, fmt_score
 
 #: Columns of the JSON/CSV reports: the notebook's, then every field of a :class:`Result`.
-FIELDS = ("notebook", "notebook_status", "problems", *Result.__slots__)
+FIELDS = ("notebook", "notebook_status", "problems", "isolation", *Result.__slots__)
 
 
-@dataclass
-class NotebookReport:
-    """The grading of one notebook.
-
-    ``status``: ``"ok"`` (every cell ran), ``"errors"`` (some cell raised), ``"timeout"`` (some
-    cell exceeded the limit), ``"kernel died"``, or ``"unreadable"`` (not a notebook).
-    ``problems`` describes each failing cell.
-    """
-
-    path: str
-    status: str = "ok"
-    problems: list[str] = field(default_factory=list)
-    results: list[Result] = field(default_factory=list)
-
-    @property
-    def score(self) -> float:
-        return sum(r.score for r in self.results)
-
-    @property
-    def max_score(self) -> float:
-        return sum(r.max_score for r in self.results)
-
-    def rows(self) -> list[dict[str, Any]]:
-        base = {
-            "notebook": self.path,
-            "notebook_status": self.status,
-            "problems": "; ".join(self.problems),
-        }
-        if not self.results:
-            return [
-                {**base, **{k: "" for k in FIELDS if k not in base}, "score": 0.0, "max_score": 0.0}
-            ]
-        rows = []
-        for r in self.results:
-            d = r.to_dict()
-            rows.append({**base, **{k: d[k] for k in FIELDS if k in d}})
-        return rows
+def report_rows(rep: NotebookReport) -> list[dict[str, Any]]:
+    """The rows of one notebook in the JSON/CSV reports."""
+    base = {
+        "notebook": rep.path,
+        "notebook_status": rep.status,
+        "problems": "; ".join(rep.problems),
+        "isolation": rep.isolation,
+    }
+    if not rep.results:
+        return [
+            {**base, **{k: "" for k in FIELDS if k not in base}, "score": 0.0, "max_score": 0.0}
+        ]
+    rows = []
+    for r in rep.results:
+        d = r.to_dict()
+        rows.append({**base, **{k: d[k] for k in FIELDS if k in d}})
+    return rows
 
 
 # ----------------------------------------------------------------------------- finding notebooks
@@ -135,160 +119,50 @@ def find_notebooks(paths: Sequence[str]) -> list[Path]:
     return unique
 
 
-# ----------------------------------------------------------------------------- running one notebook
-
-
-def _cell_label(index: int, cell: Any) -> str:
-    first = next((ln.strip() for ln in str(cell.get("source", "")).splitlines() if ln.strip()), "")
-    if len(first) > 50:
-        first = first[:47] + "..."
-    return f"cell {index + 1}" + (f" ({first})" if first else "")
-
-
-def _collect_results(log: Path, nb: Any) -> list[Result]:
-    found: list[Result] = []
-    if log.exists():
-        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                found.append(Result.from_dict(json.loads(line)))
-            except Exception:
-                continue
-    if not found:  # e.g. an exercises installation that does not write the log
-        for cell in nb.cells:
-            for out in cell.get("outputs", []):
-                if not isinstance(out, dict):
-                    continue
-                # the result's JSON sits in the output's metadata (older runs: in its data)
-                data = {**out.get("data", {}), **out.get("metadata", {})}
-                if MIME_TYPE in data:
-                    try:
-                        payload = data[MIME_TYPE]
-                        found.append(
-                            Result.from_dict(
-                                payload if isinstance(payload, dict) else json.loads(payload)
-                            )
-                        )
-                    except Exception:
-                        continue
-    last: dict[str, Result] = {}
-    for r in found:
-        last.pop(r.question_id, None)
-        last[r.question_id] = r
-    order = {}
-    for r in found:
-        order.setdefault(r.question_id, len(order))
-    return sorted(last.values(), key=lambda r: order[r.question_id])
-
-
-def grade_notebook(
-    path: Path,
-    *,
-    timeout: float = 120.0,
-    kernel_name: str = "python3",
-    on_cell: Callable[[int, int], None] | None = None,
-) -> NotebookReport:
-    """Execute one notebook in a fresh kernel in a temporary folder and collect its results."""
-    import nbformat
-    from jupyter_core.utils import run_sync
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
-    report = NotebookReport(str(path))
-    try:
-        nb = nbformat.read(str(path), as_version=4)
-    except Exception as exc:
-        report.status = "unreadable"
-        report.problems.append(f"could not read the notebook: {type(exc).__name__}: {exc}")
-        return report
-
-    repo_root = str(Path(__file__).resolve().parent.parent)
-    with tempfile.TemporaryDirectory(prefix="exercises-grade-") as tmp:
-        log = Path(tmp) / ".exercises-results.jsonl"
-        env = dict(os.environ)
-        env[RESULTS_LOG_ENV] = str(log)
-        env[PROGRESS_ENV] = "off"
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (repo_root, env.get("PYTHONPATH", "")) if p)
-        env.setdefault("MPLBACKEND", "Agg")
-        client = NotebookClient(
-            nb,
-            timeout=max(1, int(round(timeout))),
-            kernel_name=kernel_name,
-            allow_errors=True,
-            interrupt_on_timeout=False,
-            record_timing=False,
-            resources={"metadata": {"path": tmp}},
-        )
-        code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-        statuses: list[str] = []
-        try:
-            # The kernel's own log lines (e.g. ipykernel's TCP warning) are not the reader's output.
-            quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-            with client.setup_kernel(env=env, cwd=tmp, **quiet):
-                timeouts_in_a_row = 0
-                for n, index in enumerate(code_cells):
-                    cell = nb.cells[index]
-                    if on_cell:
-                        on_cell(n + 1, len(code_cells))
-                    try:
-                        client.execute_cell(cell, index)
-                        timeouts_in_a_row = 0
-                    except CellTimeoutError:
-                        statuses.append("timeout")
-                        report.problems.append(
-                            f"{_cell_label(index, cell)}: did not finish within {fmt_number(timeout)} s"
-                        )
-                        timeouts_in_a_row += 1
-                        if timeouts_in_a_row >= 2:
-                            report.problems.append(
-                                "the kernel stayed busy; the remaining cells were not run"
-                            )
-                            break
-                        try:
-                            assert client.km is not None
-                            run_sync(client.km.interrupt_kernel)()
-                        except Exception:
-                            pass
-                        continue
-                    except DeadKernelError:
-                        statuses.append("kernel died")
-                        report.problems.append(f"{_cell_label(index, cell)}: the kernel died")
-                        break
-                    for out in cell.get("outputs", []):
-                        if out.get("output_type") == "error":
-                            statuses.append("errors")
-                            report.problems.append(
-                                f"{_cell_label(index, cell)}: {out.get('ename', 'Error')}: "
-                                f"{' '.join(str(out.get('evalue', '')).split())[:200]}"
-                            )
-                            break
-        except DeadKernelError:
-            statuses.append("kernel died")
-            report.problems.append("the kernel died")
-        except Exception as exc:  # kernel could not start, etc.
-            statuses.append("errors")
-            report.problems.append(f"could not run the notebook: {type(exc).__name__}: {exc}")
-        for s in ("kernel died", "timeout", "errors"):
-            if s in statuses:
-                report.status = s
-                break
-        report.results = _collect_results(log, nb)
-    return report
-
-
 # ----------------------------------------------------------------------------- reports
 
 
-def format_table(reports: Sequence[NotebookReport]) -> str:
-    out: list[str] = []
+_STATES = {
+    "ok": "ran without errors",
+    "errors": "ran with errors",
+    "timeout": "timed out",
+    "died": "died",
+    "unreadable": "could not be read",
+    "sandbox error": "could not be run",
+}
+
+
+def describe_isolation(options: Options) -> str:
+    """The report's header line: how the notebooks were run."""
+    if not options.isolated:
+        return (
+            "Isolation: NOT ISOLATED (--no-isolation): the notebooks ran with your rights, "
+            "without a sandbox; use this only for notebooks you trust."
+        )
+    lim = options.limits
+    return (
+        f"Isolation: each notebook in its own bubblewrap sandbox (no network, no files but its "
+        f"own; memory {_size(lim.memory)}, {lim.processes} processes, "
+        f"{options.cell_timeout:g} s per cell, {options.time_limit:g} s per notebook)."
+    )
+
+
+def _size(n: int) -> str:
+    for unit, factor in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if n >= factor and n % factor == 0:
+            return f"{n // factor} {unit}"
+    return f"{n} bytes"
+
+
+def format_table(reports: Sequence[NotebookReport], header: str = "") -> str:
+    out: list[str] = [header, ""] if header else []
     for rep in reports:
-        state = {
-            "ok": "ran without errors",
-            "errors": "ran with errors",
-            "timeout": "timed out",
-            "kernel died": "kernel died",
-            "unreadable": "could not be read",
-        }[rep.status]
-        out.append(f"== {rep.path}: {state}")
+        ran = (
+            f" ({rep.cells_run} of {rep.cells_total} code cells run: those the answers need)"
+            if rep.cells_total
+            else ""
+        )
+        out.append(f"== {rep.path}: {_STATES[rep.status]}{ran}")
         for p in rep.problems:
             out.append(f"   ! {p}")
         if rep.results:
@@ -315,7 +189,7 @@ def format_table(reports: Sequence[NotebookReport]) -> str:
 
 
 def format_json(reports: Sequence[NotebookReport]) -> str:
-    rows = [row for rep in reports for row in rep.rows()]
+    rows = [row for rep in reports for row in report_rows(rep)]
     return json.dumps(rows, indent=2, ensure_ascii=False)
 
 
@@ -324,7 +198,7 @@ def format_csv(reports: Sequence[NotebookReport]) -> str:
     writer = csv.DictWriter(buf, fieldnames=list(FIELDS), lineterminator="\n")
     writer.writeheader()
     for rep in reports:
-        for row in rep.rows():
+        for row in report_rows(rep):
             writer.writerow(row)
     return buf.getvalue()
 
@@ -338,17 +212,16 @@ class _Bar:
         self.enabled = enabled
         self.tty = enabled and hasattr(stream, "isatty") and stream.isatty()
 
-    def update(self, done: int, name: str, cell: int = 0, cells: int = 0) -> None:
+    def update(self, done: int, name: str) -> None:
         if not self.enabled:
             return
         width = 20
         filled = int(width * done / max(self.total, 1))
         bar = "#" * filled + "-" * (width - filled)
-        where = f" cell {cell}/{cells}" if cells else ""
-        line = f"[{bar}] {done}/{self.total} {name}{where}"
+        line = f"[{bar}] {done}/{self.total} {name}"
         if self.tty:
             self.stream.write("\r" + line[:110].ljust(110))
-        elif not cells:
+        else:
             self.stream.write(line + "\n")
         self.stream.flush()
 
@@ -374,10 +247,25 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument(
         "--timeout", type=float, default=120.0, help="time limit per cell in seconds (default 120)"
     )
+    g.add_argument(
+        "--time-limit",
+        type=float,
+        default=600.0,
+        help="time limit per notebook in seconds (default 600)",
+    )
+    g.add_argument(
+        "--memory",
+        default="2GiB",
+        help="memory limit per notebook, e.g. 2GiB, 512MiB (default 2GiB)",
+    )
+    g.add_argument(
+        "--no-isolation",
+        action="store_true",
+        help="run the notebooks without a sandbox (only for notebooks you trust)",
+    )
     g.add_argument("--format", choices=("table", "json", "csv"), default="table")
     g.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
-    g.add_argument("--kernel", default="python3", help="kernel name (default python3)")
-    g.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    g.add_argument("--quiet", "-q", action="store_true", help="no progress line")
     ls = sub.add_parser("list", help="print the question bank")
     ls.add_argument("--chapter", choices=_core.CHAPTERS)
     ls.add_argument("--format", choices=("table", "json"), default="table")
@@ -403,38 +291,80 @@ def _list(args: argparse.Namespace, stdout: TextIO) -> int:
     return 0
 
 
+def parse_size(text: str) -> int:
+    """``"2GiB"``, ``"512MiB"``, ``"2G"``, ``"1500000000"`` as a number of bytes.
+
+    >>> parse_size("2GiB"), parse_size("512M"), parse_size("1000")
+    (2147483648, 536870912, 1000)
+    """
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*", str(text), re.IGNORECASE)
+    if not m:
+        raise UsageError(f"--memory: not a size: {text!r} (e.g. 2GiB or 512MiB)")
+    factor = 1024 ** " KMGT".index(m.group(2).upper() or " ")
+    return int(float(m.group(1)) * factor)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never half."""
+    path = path.resolve()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _options(args: argparse.Namespace) -> Options:
+    if args.timeout <= 0 or args.time_limit <= 0:
+        raise UsageError("--timeout and --time-limit must be positive")
+    memory = parse_size(args.memory)
+    if memory < 256 * 1024**2:
+        raise UsageError("--memory: at least 256MiB (Python and numpy need about 100 MiB)")
+    limits = Limits(memory=memory, cpu_seconds=int(args.time_limit) + 30)
+    return Options(
+        cell_timeout=args.timeout,
+        time_limit=args.time_limit,
+        limits=limits,
+        isolated=not args.no_isolation,
+    )
+
+
 def _grade(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     notebooks = find_notebooks(args.paths)
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
+    options = _options(args)
+    if options.isolated:
+        try:
+            probe(options.limits)
+        except SandboxUnavailable as exc:
+            raise UsageError(str(exc)) from None
+    header = describe_isolation(options)
     bar = _Bar(len(notebooks), stderr, not args.quiet)
     reports = []
     for i, nb in enumerate(notebooks):
         bar.update(i, nb.name)
-        reports.append(
-            grade_notebook(
-                nb,
-                timeout=args.timeout,
-                kernel_name=args.kernel,
-                on_cell=lambda c, n, i=i, name=nb.name: bar.update(i, name, c, n),
-            )
-        )
+        reports.append(grade_submission(nb, options))
     bar.update(len(notebooks), "done")
     bar.close()
-    table = format_table(reports)
+    table = format_table(reports, header)
     if args.format == "table":
         report = table
     elif args.format == "json":
         report = format_json(reports)
     else:
         report = format_csv(reports)
+    if not report.endswith("\n"):
+        report += "\n"
     if args.output:
-        Path(args.output).write_text(
-            report if report.endswith("\n") else report + "\n", encoding="utf-8"
-        )
+        write_atomically(Path(args.output), report)
         stdout.write(table + "\n")
     else:
-        stdout.write(report if report.endswith("\n") else report + "\n")
+        stdout.write(report)
     return 0
 
 

@@ -1,0 +1,478 @@
+"""Grade one handed-in notebook: plan, run in the sandbox, score here.
+
+The score is computed in this process, never where the submission's code runs
+(``../shared/design/grading.md``, rules 1–5):
+
+1. the notebook is read (never written) and planned (:mod:`exercises._plan`): only the statements
+   its answers need will run;
+2. the runner (:mod:`exercises._runner`) runs them in a sandbox (:mod:`exercises._isolation`);
+   each ``check(question_id, answer)`` there sends the answer as plain data (a string, a number, a
+   list, an array as numbers) and waits;
+3. here the answer is graded by the same :func:`exercises._grading.grade` as in a reader's
+   notebook, so the feedback, hints and partial credit are the same. For a code answer the cases
+   are drawn here (fresh random ones each time), sent to the sandbox, and only the numbers the
+   function returned come back; expected values, known mistakes and the comparison stay here;
+4. nothing is sent back but "continue": a submission learns nothing about its score while it runs.
+
+A function that *is* a stand-in of the course's ``losses`` (the reference, handed in as the
+answer) scores 0 with a message saying why; a function that calls one fails every case, since the
+stand-ins raise (the course's packages are not in the sandbox).
+
+When a question is checked several times the last answer counts. A question whose ``check`` call
+is in the notebook but never ran (its cell failed, timed out, or was not valid Python) gets a row
+with 0 points and the reason.
+
+Answers travel as tagged plain data, and are rebuilt here with the same meaning:
+
+>>> decode_answer({"t": "seq", "kind": "list", "v": [{"t": "str", "v": "a"}]})
+['a']
+>>> decode_answer({"t": "array", "shape": [], "data": [0.5]})
+array(0.5)
+>>> decode_answer({"t": "object", "type": "complex"})
+<complex>
+>>> decode_answer({"t": "array", "shape": [2], "data": [1.0, True]})  # not numbers
+<object>
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from ._grading import DEFAULT_TIMEOUT, grade
+from ._isolation import ChannelClosed, ChannelTimeout, Limits, ProtocolError, Sandbox
+from ._plan import Plan, make_plan
+from ._result import Result
+from ._sandbox import MAX_RESULT_SIZE, Outcome
+
+#: Seconds allowed, beyond a limit the sandbox enforces itself, for its messages to arrive.
+GRACE = 5.0
+#: Largest notebook file read.
+MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
+
+ISOLATED = "bubblewrap sandbox"
+NOT_ISOLATED = "not isolated"
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to grade: ``cell_timeout`` (s, per cell), ``time_limit`` (s, the whole submission),
+    ``limits`` (memory, processes, ...), ``isolated`` (False: ``--no-isolation``)."""
+
+    cell_timeout: float = 120.0
+    time_limit: float = 600.0
+    limits: Limits = field(default_factory=Limits)
+    isolated: bool = True
+
+
+@dataclass
+class NotebookReport:
+    """The grading of one notebook.
+
+    ``status``: ``"ok"`` (every cell that ran finished), ``"errors"`` (some cell raised),
+    ``"timeout"`` (a cell, or the whole notebook, exceeded its time limit), ``"died"`` (the
+    process running it ended), ``"unreadable"`` (not a notebook) or ``"sandbox error"`` (the
+    sandbox could not run it). ``problems`` describes each. ``cells_run`` of ``cells_total`` code
+    cells ran (those the answers need).
+    """
+
+    path: str
+    status: str = "ok"
+    problems: list[str] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
+    isolation: str = ISOLATED
+    cells_run: int = 0
+    cells_total: int = 0
+
+    @property
+    def score(self) -> float:
+        return sum(r.score for r in self.results)
+
+    @property
+    def max_score(self) -> float:
+        return sum(r.max_score for r in self.results)
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def read_code_cells(path: Path) -> list[tuple[int, str]]:
+    """The code cells ``(index, source)`` of a notebook file, which is only read.
+
+    The file is read as JSON (nbformat 4, and the ``worksheets`` of nbformat 3); anything else
+    raises ``ValueError``.
+    """
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_NOTEBOOK_BYTES + 1)
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise ValueError(f"larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB")
+    nb = json.loads(data.decode("utf-8"))
+    if not isinstance(nb, dict):
+        raise ValueError("not a notebook (no cells)")
+    cells = nb.get("cells")
+    if cells is None and isinstance(nb.get("worksheets"), list) and nb["worksheets"]:
+        cells = nb["worksheets"][0].get("cells")
+    if not isinstance(cells, list):
+        raise ValueError("not a notebook (no cells)")
+    found = []
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", cell.get("input", ""))
+        if isinstance(source, list):
+            source = "".join(str(s) for s in source)
+        found.append((index, str(source)))
+    return found
+
+
+def _cell_label(index: int, source: str) -> str:
+    first = next((ln.strip() for ln in source.splitlines() if ln.strip()), "")
+    if len(first) > 50:
+        first = first[:47] + "..."
+    return f"cell {index + 1}" + (f" ({first})" if first else "")
+
+
+# ----------------------------------------------------------------------------- answers as data
+
+
+class _Opaque:
+    """Stands for an answer that is neither a string, a number nor a list (only its type name)."""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+
+def _opaque(type_name: Any) -> Any:
+    name = str(type_name)[:100]
+    if not name.isidentifier():
+        name = "object"
+    return type(name, (_Opaque,), {})()
+
+
+def decode_answer(data: Any, depth: int = 0) -> Any:
+    """Rebuild an answer the runner encoded (:func:`exercises._runner.encode_answer`)."""
+    if not isinstance(data, dict):
+        return _opaque("object")
+    kind = data.get("t")
+    value = data.get("v")
+    if kind == "none":
+        return None
+    if kind == "ellipsis":
+        return Ellipsis
+    if kind == "bool" and isinstance(value, bool):
+        return value
+    if kind == "str" and isinstance(value, str):
+        return value
+    if kind == "seq" and depth == 0 and isinstance(value, list):
+        items = [decode_answer(v, 1) for v in value[:100]]
+        container = {"list": list, "tuple": tuple, "set": list, "frozenset": list}
+        return container.get(str(data.get("kind")), list)(items)
+    if kind == "array":
+        array = _numbers(data.get("shape"), data.get("data"), limit=10_000)
+        if array is not None:
+            return array
+    if kind == "object":
+        return _opaque(data.get("type"))
+    return _opaque("object")
+
+
+def _numbers(shape: Any, values: Any, limit: int) -> np.ndarray | None:
+    """A float64 array from untrusted shape and values, or None if they do not make one."""
+    if not isinstance(shape, list) or len(shape) > 32 or not isinstance(values, list):
+        return None
+    if not all(type(n) is int and 0 <= n for n in shape):
+        return None
+    size = math.prod(shape)
+    if size > limit or len(values) != size:
+        return None
+    if not all(type(v) in (int, float) for v in values):
+        return None
+    return np.array(values, dtype=np.float64).reshape(shape)
+
+
+def encode_args(args: tuple[Any, ...]) -> list[Any]:
+    """A case's arguments as plain data for the runner."""
+    out: list[Any] = []
+    for a in args:
+        if isinstance(a, np.ndarray):
+            out.append({"dtype": a.dtype.str, "shape": list(a.shape), "data": a.ravel().tolist()})
+        elif isinstance(a, np.generic):
+            out.append(a.item())
+        else:
+            out.append(a)
+    return out
+
+
+_STATUSES = ("ok", "invalid", "error", "timeout", "crashed", "not_run")
+
+
+def _decode_outcomes(message: dict[str, Any], n: int) -> tuple[list[Outcome], bool]:
+    raw = message.get("outcomes")
+    if message.get("t") != "outcomes" or not isinstance(raw, list) or len(raw) != n:
+        raise ProtocolError("no outcome for every case")
+    outcomes = []
+    for item in raw:
+        if not isinstance(item, dict) or item.get("status") not in _STATUSES:
+            raise ProtocolError("an outcome without a status")
+        text = item.get("message")
+        text = " ".join(text.split())[:300] if isinstance(text, str) else ""
+        if item["status"] == "ok":
+            value = _numbers(item.get("shape"), item.get("data"), limit=MAX_RESULT_SIZE)
+            if value is None:
+                outcomes.append(Outcome("invalid", None, "returned a value that is not numbers"))
+                continue
+            outcomes.append(Outcome("ok", value))
+        else:
+            outcomes.append(Outcome(str(item["status"]), None, text))
+    return outcomes, message.get("printed") is True
+
+
+class _RemoteFunction:
+    """The submission's function, which only the sandbox can call (see ``_Session.run_cases``)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover - never called here
+        raise RuntimeError("a submitted function runs only in its sandbox")
+
+
+# ----------------------------------------------------------------------------- one submission
+
+
+class _Broken(Exception):
+    """The session with the sandbox cannot go on (``status`` and ``reason`` say why)."""
+
+    def __init__(self, status: str, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class _Session:
+    def __init__(self, box: Sandbox, plan: Plan, options: Options, report: NotebookReport):
+        self.box = box
+        self.plan = plan
+        self.options = options
+        self.report = report
+        self.started = time.monotonic()
+        self.results: dict[str, tuple[int, Result]] = {}
+        self.cell_errors: dict[int, str] = {}
+        self.cells_started: set[int] = set()
+        self.current: int | None = None
+        self.sources = {c.index: c.source for c in plan.cells}
+
+    # -- deadlines
+
+    def _deadline(self, seconds: float) -> float:
+        whole = self.started + self.options.time_limit
+        return min(time.monotonic() + seconds, whole)
+
+    def _receive(self, seconds: float) -> dict[str, Any]:
+        try:
+            return self.box.receive(self._deadline(seconds))
+        except ChannelTimeout:
+            raise self._timed_out() from None
+        except ChannelClosed:
+            raise self._died() from None
+        except ProtocolError as exc:
+            raise _Broken("died", f"the notebook broke the grading protocol ({exc})") from None
+
+    def _send(self, message: dict[str, Any]) -> None:
+        try:
+            self.box.send(message, self._deadline(GRACE + 10))
+        except ChannelTimeout:
+            raise self._timed_out() from None
+        except ChannelClosed:
+            raise self._died() from None
+
+    def _where(self) -> str:
+        if self.current is None:
+            return "before any cell ran"
+        return _cell_label(self.current, self.sources.get(self.current, ""))
+
+    def _timed_out(self) -> _Broken:
+        if time.monotonic() >= self.started + self.options.time_limit - 0.01:
+            why = f"the notebook exceeded its time limit ({self.options.time_limit:g} s in all)"
+        else:
+            why = f"did not finish within {self.options.cell_timeout:g} s"
+        return _Broken("timeout", f"{self._where()}: {why}; the rest was not run")
+
+    def _died(self) -> _Broken:
+        with_time = 0.0
+        while self.box.proc.poll() is None and with_time < 2:
+            time.sleep(0.05)
+            with_time += 0.05
+        return _Broken(
+            "died",
+            f"{self._where()}: the process running the notebook ended "
+            f"({self.box.exit_description()}); the rest was not run",
+        )
+
+    # -- the run
+
+    def run(self) -> None:
+        self._send(
+            {
+                "t": "plan",
+                "cells": [
+                    {"i": c.index, "source": c.source, "statements": c.statements}
+                    for c in self.plan.cells
+                ],
+                "cell_timeout": self.options.cell_timeout,
+                "uid": self.box.drop_to,
+                "limits": self.options.limits.rlimits(),
+            }
+        )
+        hello = self._receive(60)
+        if hello.get("t") != "hello" or (
+            self.box.drop_to is not None and hello.get("uid") != self.box.drop_to
+        ):
+            detail = self.box.startup_error()
+            raise _Broken("sandbox error", f"the sandbox did not start: {detail or hello}")
+        planned = set(self.sources)
+        while True:
+            message = self._receive(self.options.cell_timeout + GRACE)
+            kind = message["t"]
+            if kind == "cell" and message.get("i") in planned:
+                self.current = int(message["i"])
+                self.cells_started.add(self.current)
+            elif kind == "cell_end" and message.get("i") == self.current:
+                error = message.get("error")
+                if isinstance(error, str) and self.current is not None:
+                    error = " ".join(error.split())[:300]
+                    self.cell_errors[self.current] = error
+                    where = _cell_label(self.current, self.sources[self.current])
+                    self.report.problems.append(f"{where}: {error}")
+            elif kind == "answer":
+                self._answer(message)
+            elif kind == "done":
+                return
+            else:
+                raise _Broken("died", f"the notebook broke the grading protocol ({kind!r})")
+
+    def _answer(self, message: dict[str, Any]) -> None:
+        qid = message.get("qid")
+        try:
+            q = _core.get_question(qid if isinstance(qid, str) else "")
+        except KeyError as exc:
+            self._send({"t": "error", "message": str(exc.args[0])})
+            return
+        answer = decode_answer(message.get("answer"))
+        code = message.get("code")
+        timeout = message.get("timeout")
+        if not isinstance(timeout, int | float) or not math.isfinite(timeout) or timeout <= 0:
+            timeout = DEFAULT_TIMEOUT
+        timeout = min(float(timeout), self.options.cell_timeout)
+        ran = False
+        if isinstance(q, _core.CodeQuestion) and isinstance(code, dict):
+            reference = code.get("reference")
+            if code.get("placeholder") is True:
+                result = grade(q, ...)
+            elif isinstance(reference, str):
+                result = _reference_result(q, reference[:100])
+            else:
+
+                def run(fn: Any, cases: list[tuple[Any, ...]], seconds: float) -> Any:
+                    nonlocal ran
+                    ran = True
+                    return self._run_cases(cases, seconds)
+
+                result = grade(q, _RemoteFunction(), timeout=timeout, run=run)
+        else:
+            result = grade(q, answer, timeout=timeout)
+        if not ran:
+            self._send({"t": "continue"})
+        cell = self.current if self.current is not None else -1
+        self.results.pop(q.id, None)
+        self.results[q.id] = (cell, result)
+
+    def _run_cases(
+        self, cases: list[tuple[Any, ...]], seconds: float
+    ) -> tuple[list[Outcome], bool]:
+        self._send({"t": "run", "cases": [encode_args(args) for args in cases], "timeout": seconds})
+        message = self._receive(seconds + GRACE)
+        try:
+            return _decode_outcomes(message, len(cases))
+        except ProtocolError as exc:
+            raise _Broken("died", f"the notebook broke the grading protocol ({exc})") from None
+
+
+def _reference_result(q: _core.Question, name: str) -> Result:
+    feedback = (
+        f"You handed in the course's own {name} as your answer: this exercise asks you to write "
+        "the loss yourself, so it scores 0. (While a notebook is graded the course's packages are "
+        "out of its reach; in your own notebook check() accepts any function.)"
+    )
+    return Result(q.id, q.chapter, q.kind, "failed", 0.0, q.points, feedback)
+
+
+def _missing(q: _core.Question, cell: int, plan: Plan, session: _Session | None) -> Result:
+    """The row of a question whose check call never ran, with the reason."""
+    label = f"cell {cell + 1}"
+    if cell in plan.unrunnable:
+        why = f"{label} was not run: {plan.unrunnable[cell]}"
+    elif session is not None and cell in session.cell_errors:
+        why = f"{label} stopped with {session.cell_errors[cell]} before this check ran"
+    elif session is None or cell not in session.cells_started:
+        why = f"{label} was not run (see the notebook's problems)"
+    else:
+        why = f"the check call in {label} did not run"
+    return Result(
+        q.id, q.chapter, q.kind, "failed", 0.0, q.points, f"Could not be evaluated: {why}."
+    )
+
+
+def grade_submission(
+    path: Path, options: Options, *, on_event: Callable[[str], None] | None = None
+) -> NotebookReport:
+    """Grade one notebook file in its own sandbox; never raises because of the notebook."""
+    report = NotebookReport(str(path), isolation=ISOLATED if options.isolated else NOT_ISOLATED)
+    try:
+        cells = read_code_cells(path)
+    except Exception as exc:
+        report.status = "unreadable"
+        report.problems.append(f"could not read the notebook: {type(exc).__name__}: {exc}"[:300])
+        return report
+    plan = make_plan(cells)
+    report.cells_total = plan.n_code_cells
+    report.cells_run = len(plan.cells)
+    for index, why in plan.unrunnable.items():
+        if index in plan.question_cells.values():
+            report.problems.append(f"cell {index + 1} was not run: {why}")
+    session: _Session | None = None
+    if plan.cells:
+        try:
+            with Sandbox(isolated=options.isolated, limits=options.limits) as box:
+                session = _Session(box, plan, options, report)
+                try:
+                    session.run()
+                except _Broken as broken:
+                    report.status = broken.status
+                    report.problems.append(broken.reason)
+        except OSError as exc:
+            report.status = "sandbox error"
+            report.problems.append(f"could not start the sandbox: {exc}"[:300])
+    if report.status == "ok" and session is not None and session.cell_errors:
+        report.status = (
+            "timeout" if any("time limit" in e for e in session.cell_errors.values()) else "errors"
+        )
+    found = dict(session.results) if session is not None else {}
+    rows: list[tuple[int, int, Result]] = []
+    for n, (cell, result) in enumerate(found.values()):
+        rows.append((cell, n, result))
+    for qid, cell in plan.question_cells.items():
+        if qid in found:
+            continue
+        try:
+            q = _core.get_question(qid)
+        except KeyError:
+            continue
+        rows.append((cell, len(rows), _missing(q, cell, plan, session)))
+    report.results = [r for _, _, r in sorted(rows, key=lambda t: (t[0], t[1]))]
+    return report
