@@ -25,8 +25,9 @@ The placeholder ``...`` (or ``None``) gives "not attempted yet".
 - :func:`quiz` renders a chapter's concept questions as a quiz that works on the static website;
 - :func:`progress` shows what you have passed so far (stored outside the repository; see
   :mod:`exercises._progress` for where, and ``LOSS_COURSE_PROGRESS`` to move it);
-- ``python -m exercises grade PATH...`` grades notebooks from the command line;
-  ``python -m exercises list`` prints the bank.
+- ``python -m exercises grade PATH...`` grades handed-in notebooks, each in a sandbox (see
+  :mod:`exercises.cli`); ``python -m exercises release book/ OUT/`` writes student copies without
+  the worked solutions; ``python -m exercises list`` prints the bank.
 
 The bank has one module per chapter: :mod:`exercises.regression`, :mod:`exercises.classification`,
 :mod:`exercises.imbalanced`, :mod:`exercises.distributions`, :mod:`exercises.metric_learning` and
@@ -34,7 +35,7 @@ The bank has one module per chapter: :mod:`exercises.regression`, :mod:`exercise
 
 ``exercises`` is the question bank and the grader. It imports :mod:`losses` (the references the
 code questions compare with), numpy and the standard library; the command line
-(:mod:`exercises.cli`) also nbformat, nbclient and jupyter_core to run notebooks, and the quiz
+(:mod:`exercises.cli`) also dask's distributed, lazily, to grade on a cluster, and the quiz
 its live view's ipywidgets and IPython, lazily, in a kernel. It never imports :mod:`course` (``tests/test_architecture.py`` enforces these rules).
 
 Choice questions show their options under neutral letters, ``(a)``, ``(b)``, ..., in an order

@@ -39,7 +39,6 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,7 +47,14 @@ import numpy as np
 
 from . import _core
 from ._grading import DEFAULT_TIMEOUT, grade
-from ._isolation import ChannelClosed, ChannelTimeout, Limits, ProtocolError, Sandbox
+from ._isolation import (
+    ChannelClosed,
+    ChannelTimeout,
+    Limits,
+    ProtocolError,
+    Sandbox,
+    SandboxUnavailable,
+)
 from ._plan import Plan, make_plan
 from ._result import Result
 from ._sandbox import MAX_RESULT_SIZE, Outcome
@@ -104,16 +110,21 @@ class NotebookReport:
 # ----------------------------------------------------------------------------- reading
 
 
-def read_code_cells(path: Path) -> list[tuple[int, str]]:
-    """The code cells ``(index, source)`` of a notebook file, which is only read.
-
-    The file is read as JSON (nbformat 4, and the ``worksheets`` of nbformat 3); anything else
-    raises ``ValueError``.
-    """
+def read_notebook(path: Path) -> bytes:
+    """The bytes of a notebook file, which is opened read-only and never written."""
     with open(path, "rb") as fh:
         data = fh.read(MAX_NOTEBOOK_BYTES + 1)
     if len(data) > MAX_NOTEBOOK_BYTES:
         raise ValueError(f"larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB")
+    return data
+
+
+def code_cells(data: bytes) -> list[tuple[int, str]]:
+    """The code cells ``(index, source)`` of a notebook's bytes.
+
+    The notebook is read as JSON (nbformat 4, and the ``worksheets`` of nbformat 3); anything else
+    raises ``ValueError``.
+    """
     nb = json.loads(data.decode("utf-8"))
     if not isinstance(nb, dict):
         raise ValueError("not a notebook (no cells)")
@@ -428,13 +439,27 @@ def _missing(q: _core.Question, cell: int, plan: Plan, session: _Session | None)
     )
 
 
-def grade_submission(
-    path: Path, options: Options, *, on_event: Callable[[str], None] | None = None
-) -> NotebookReport:
+def grade_submission(path: Path, options: Options) -> NotebookReport:
     """Grade one notebook file in its own sandbox; never raises because of the notebook."""
-    report = NotebookReport(str(path), isolation=ISOLATED if options.isolated else NOT_ISOLATED)
     try:
-        cells = read_code_cells(path)
+        data = read_notebook(path)
+    except (OSError, ValueError) as exc:
+        report = NotebookReport(str(path), isolation=isolation_name(options))
+        report.status = "unreadable"
+        report.problems.append(f"could not read the notebook: {type(exc).__name__}: {exc}"[:300])
+        return report
+    return grade_notebook_data(str(path), data, options)
+
+
+def isolation_name(options: Options) -> str:
+    return ISOLATED if options.isolated else NOT_ISOLATED
+
+
+def grade_notebook_data(name: str, data: bytes, options: Options) -> NotebookReport:
+    """Grade a notebook given as bytes (``name`` labels the report): what a Dask worker runs."""
+    report = NotebookReport(name, isolation=isolation_name(options))
+    try:
+        cells = code_cells(data)
     except Exception as exc:
         report.status = "unreadable"
         report.problems.append(f"could not read the notebook: {type(exc).__name__}: {exc}"[:300])
@@ -455,7 +480,7 @@ def grade_submission(
                 except _Broken as broken:
                     report.status = broken.status
                     report.problems.append(broken.reason)
-        except OSError as exc:
+        except (OSError, SandboxUnavailable) as exc:
             report.status = "sandbox error"
             report.problems.append(f"could not start the sandbox: {exc}"[:300])
     if report.status == "ok" and session is not None and session.cell_errors:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m exercises grade PATH...`` and ``python -m exercises list``.
+"""Command line: ``python -m exercises grade PATH...``, ``release SOURCE OUT`` and ``list``.
 
 ``grade``
     Grades each given notebook (each ``*.ipynb`` under a folder, skipping checkpoints, ``_build``
@@ -19,13 +19,24 @@
     ``--no-isolation`` grades anyway, without a sandbox (only for notebooks you trust), and every
     report says "not isolated".
 
+    ``--jobs N`` grades N notebooks at once (default: the number of CPUs); ``--scheduler ADDRESS``
+    grades on a Dask distributed cluster instead (the optional ``cluster`` extra), each worker
+    with the same sandbox, and gives the same report.
+
     Output: a table per notebook with a total (default), or ``--format json`` / ``--format csv``
-    with one row per notebook and question (a notebook without any result still gets one row).
-    ``--output FILE`` writes the report to FILE atomically (the table is then also printed). A
-    progress line goes to stderr (``--quiet`` turns it off).
+    with one row per notebook and question (a notebook without any result still gets one row;
+    the column ``isolation`` says how it ran). ``--output FILE`` writes the report to FILE
+    atomically (the table is then also printed). ``--feedback DIR`` also writes one Markdown file
+    per notebook (each question's verdict, score, feedback and hint). A progress line that counts
+    notebooks goes to stderr (``--quiet`` turns it off).
 
     Exit status: 0 whenever grading ran, whatever the scores and even if notebooks failed; 2 for a
     usage error (no such path, no notebook found, bad option) or when no sandbox can be made.
+
+``release SOURCE OUT``
+    Writes student copies of the notebooks under SOURCE into OUT: the worked solutions removed,
+    the outputs cleared, the exercises' placeholders and ``check`` calls kept
+    (:mod:`exercises._release`).
 
 ``list``
     Prints the question bank (``--chapter`` to select one chapter, ``--format json`` for data).
@@ -39,6 +50,7 @@ regression (Regression losses)
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import contextlib
 import csv
 import io
@@ -53,8 +65,16 @@ from typing import Any, TextIO
 
 from . import _core
 from ._isolation import Limits, SandboxUnavailable, probe
+from ._release import release_notebook, solutions
 from ._result import Result
-from ._submission import NotebookReport, Options, grade_submission
+from ._submission import (
+    NotebookReport,
+    Options,
+    grade_notebook_data,
+    grade_submission,
+    isolation_name,
+    read_notebook,
+)
 from ._values import fmt_number, fmt_score
 
 #: Columns of the JSON/CSV reports: the notebook's, then every field of a :class:`Result`.
@@ -218,7 +238,7 @@ class _Bar:
         width = 20
         filled = int(width * done / max(self.total, 1))
         bar = "#" * filled + "-" * (width - filled)
-        line = f"[{bar}] {done}/{self.total} {name}"
+        line = f"[{bar}] {done}/{self.total} {name}".rstrip()
         if self.tty:
             self.stream.write("\r" + line[:110].ljust(110))
         else:
@@ -263,9 +283,30 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run the notebooks without a sandbox (only for notebooks you trust)",
     )
+    g.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="notebooks graded at once (default: the number of CPUs)",
+    )
+    g.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="grade on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786); needs the "
+        "'cluster' extra and bubblewrap on every worker",
+    )
     g.add_argument("--format", choices=("table", "json", "csv"), default="table")
     g.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    g.add_argument(
+        "--feedback", metavar="DIR", help="also write one readable feedback file per notebook"
+    )
     g.add_argument("--quiet", "-q", action="store_true", help="no progress line")
+    rel = sub.add_parser(
+        "release", help="write student copies of notebooks, without the worked solutions"
+    )
+    rel.add_argument("source", metavar="SOURCE", help="a notebook, or a folder of notebooks")
+    rel.add_argument("out", metavar="OUT", help="the folder to write the student copies into")
     ls = sub.add_parser("list", help="print the question bank")
     ls.add_argument("--chapter", choices=_core.CHAPTERS)
     ls.add_argument("--format", choices=("table", "json"), default="table")
@@ -344,12 +385,13 @@ def _grade(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         except SandboxUnavailable as exc:
             raise UsageError(str(exc)) from None
     header = describe_isolation(options)
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
     bar = _Bar(len(notebooks), stderr, not args.quiet)
-    reports = []
-    for i, nb in enumerate(notebooks):
-        bar.update(i, nb.name)
-        reports.append(grade_submission(nb, options))
-    bar.update(len(notebooks), "done")
+    if args.scheduler:
+        reports = _grade_on_cluster(args.scheduler, notebooks, options, bar)
+    else:
+        reports = _grade_here(notebooks, options, args.jobs, bar)
     bar.close()
     table = format_table(reports, header)
     if args.format == "table":
@@ -365,6 +407,127 @@ def _grade(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(table + "\n")
     else:
         stdout.write(report)
+    if args.feedback:
+        folder = Path(args.feedback)
+        for name, text in feedback_files(reports, header).items():
+            folder.mkdir(parents=True, exist_ok=True)
+            write_atomically(folder / name, text)
+    return 0
+
+
+def _grade_here(
+    notebooks: Sequence[Path], options: Options, jobs: int, bar: _Bar
+) -> list[NotebookReport]:
+    """Grade on this machine, ``jobs`` notebooks at once, each in its own sandbox.
+
+    The grading process mostly waits for the sandboxes, so threads are enough here.
+    """
+    reports: list[NotebookReport | None] = [None] * len(notebooks)
+    bar.update(0, "")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(grade_submission, nb, options): i for i, nb in enumerate(notebooks)}
+        for done, future in enumerate(concurrent.futures.as_completed(futures), start=1):
+            i = futures[future]
+            reports[i] = future.result()
+            bar.update(done, notebooks[i].name)
+    return [r for r in reports if r is not None]
+
+
+def _grade_on_cluster(
+    address: str, notebooks: Sequence[Path], options: Options, bar: _Bar
+) -> list[NotebookReport]:
+    """Grade on a Dask distributed cluster; each worker grades in sandboxes of its own.
+
+    The notebooks are read here and sent as bytes, so the workers need no shared folder; a worker
+    returns the same :class:`NotebookReport` a local run makes.
+    """
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise UsageError(
+            "--scheduler needs dask.distributed: pip install '.[cluster]' (or 'distributed')"
+        ) from None
+    reports: list[NotebookReport | None] = [None] * len(notebooks)
+    try:
+        client = Client(address, timeout=30)
+    except OSError as exc:
+        raise UsageError(f"--scheduler: cannot reach {address}: {exc}") from None
+    bar.update(0, "")
+    done = 0
+    with client:
+        futures = {}
+        for i, nb in enumerate(notebooks):
+            try:
+                data = read_notebook(nb)
+            except (OSError, ValueError):
+                reports[i] = grade_submission(nb, options)  # reports it as unreadable
+                done += 1
+                continue
+            future = client.submit(grade_notebook_data, str(nb), data, options, pure=False)
+            futures[future] = i
+        for future in as_completed(list(futures)):
+            i = futures[future]
+            try:
+                reports[i] = future.result()
+            except Exception as exc:  # the worker failed, not the notebook
+                rep = NotebookReport(str(notebooks[i]), isolation=isolation_name(options))
+                rep.status = "sandbox error"
+                rep.problems.append(f"the worker could not grade it: {type(exc).__name__}: {exc}")
+                reports[i] = rep
+            done += 1
+            bar.update(done, notebooks[i].name)
+    return [r for r in reports if r is not None]
+
+
+_VERDICTS = {"passed": "✓ correct", "failed": "✗ not yet", "not_attempted": "… not attempted"}
+
+
+def feedback_files(reports: Sequence[NotebookReport], header: str) -> dict[str, str]:
+    """One readable Markdown file per notebook, named after its path: ``{file name: text}``."""
+    paths = [Path(r.path).resolve() for r in reports]
+    common = Path(os.path.commonpath([p.parent for p in paths])) if paths else Path()
+    files = {}
+    for rep, path in zip(reports, paths, strict=True):
+        rel = path.relative_to(common)
+        lines = [
+            f"# Feedback on {rel.as_posix()}",
+            "",
+            f"Score: **{fmt_score(rep.score)} / {fmt_score(rep.max_score)}**. "
+            f"The notebook {_STATES[rep.status]}.",
+        ]
+        if rep.problems:
+            lines += ["", "Problems while running it:", ""]
+            lines += [f"- {p}" for p in rep.problems]
+        for r in rep.results:
+            score = f"{fmt_score(r.score)}/{fmt_score(r.max_score)}"
+            lines += ["", f"## {r.question_id}: {_VERDICTS[r.status]} ({score})", "", r.feedback]
+            if r.hint:
+                lines += ["", f"Hint: {r.hint}"]
+        if not rep.results:
+            lines += ["", "No check() answers were found in this notebook."]
+        lines += ["", "---", "", header]
+        files["__".join(rel.with_suffix(".md").parts)] = "\n".join(lines) + "\n"
+    return files
+
+
+def _release(args: argparse.Namespace, stdout: TextIO) -> int:
+    source = Path(args.source)
+    out = Path(args.out)
+    notebooks = find_notebooks([args.source])
+    folder = source if source.is_dir() else source.parent
+    if out.resolve() == folder.resolve():
+        raise UsageError("OUT must not be the folder the notebooks are in")
+    for nb_path in notebooks:
+        try:
+            nb = json.loads(nb_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"not a notebook: {nb_path}: {exc}") from None
+        target = out / nb_path.relative_to(folder)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        released = json.dumps(release_notebook(nb), indent=1, ensure_ascii=False) + "\n"
+        write_atomically(target, released)
+        n = len(solutions(nb))
+        stdout.write(f"{target}: {n} worked solution(s) removed, outputs cleared\n")
     return 0
 
 
@@ -382,6 +545,8 @@ def main(
     try:
         if args.command == "list":
             return _list(args, stdout)
+        if args.command == "release":
+            return _release(args, stdout)
         return _grade(args, stdout, stderr)
     except UsageError as exc:
         stderr.write(f"python -m exercises: error: {exc}\n")

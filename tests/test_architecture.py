@@ -4,7 +4,7 @@
 - ``course``: the book's figures and experiments. ``losses``, numpy, and matplotlib (with its
   own PIL and cycler), ipywidgets and IPython, the last three only inside the functions that draw.
 - ``exercises``: the question bank and the grader. ``losses`` and numpy; the command line
-  (``exercises/cli.py``) also the notebook runners nbformat, nbclient and jupyter_core, and the
+  (``exercises/cli.py``) also dask's distributed, for ``--scheduler``, and the
   quiz (``exercises/_quiz.py``) ipywidgets and IPython, inside the functions that build its live
   view in a kernel.
 
@@ -27,7 +27,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 DRAWING = {"matplotlib", "PIL", "cycler", "ipywidgets", "IPython"}
-RUNNERS = {"nbformat", "nbclient", "jupyter_core"}
 
 #: package -> the top-level modules (besides the standard library and itself) it may import
 ALLOWED = {
@@ -36,7 +35,7 @@ ALLOWED = {
     "exercises": {"numpy", "losses"},
 }
 #: single modules that may import more than their package
-EXTRA = {"exercises/cli.py": RUNNERS, "exercises/_quiz.py": {"ipywidgets", "IPython"}}
+EXTRA = {"exercises/cli.py": {"distributed"}, "exercises/_quiz.py": {"ipywidgets", "IPython"}}
 
 
 def imports_of(path: Path) -> dict[str, int]:

@@ -179,7 +179,7 @@ def test_table_and_progress_bar(graded):
     assert good.rstrip().splitlines()[-1].split() == ["total", "5/5"]
     assert "Graded 5 notebook(s); 2 ran without errors." in out
     err = graded["proc"].stderr
-    assert "[####################] 5/5 done" in err
+    assert "[--------------------] 0/5\n" in err and "[####################] 5/5 " in err
 
 
 def test_originals_untouched_and_no_progress_recorded(graded):

@@ -1,0 +1,196 @@
+"""The teacher's workflow: release the chapters, grade a class (here, on a Dask cluster too),
+write feedback. The class is the book's own worked solutions handed in by four students."""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from exercises._release import release_notebook, solutions, solve_notebook
+from exercises.cli import main
+from tests._exercises_helpers import (  # noqa: F401  (isolated_progress: autouse fixture)
+    isolated_progress,
+    require_sandbox,
+    run_cli,
+    write_notebook,
+)
+
+BOOK = Path(__file__).resolve().parents[1] / "book"
+CHAPTERS = sorted(p for p in BOOK.glob("*.ipynb") if p.name != "how_to_use.ipynb")
+STUDENTS = 4
+
+
+@pytest.fixture(scope="module")
+def solved_class(tmp_path_factory):
+    """Four students who each hand in the six chapters with the book's worked solutions."""
+    folder = tmp_path_factory.mktemp("class")
+    for s in range(1, STUDENTS + 1):
+        (folder / f"student{s}").mkdir()
+        for chapter in CHAPTERS:
+            nb = solve_notebook(json.loads(chapter.read_text(encoding="utf-8")))
+            (folder / f"student{s}" / chapter.name).write_text(json.dumps(nb), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def graded_class(solved_class):
+    require_sandbox()
+    out = solved_class.parent / "class.json"
+    feedback = solved_class.parent / "feedback"
+    proc = run_cli(
+        "grade",
+        str(solved_class),
+        "--jobs",
+        "2",
+        "--format",
+        "json",
+        "--output",
+        str(out),
+        "--feedback",
+        str(feedback),
+    )
+    assert proc.returncode == 0, proc.stderr
+    return {"rows": json.loads(out.read_text()), "proc": proc, "feedback": feedback}
+
+
+def test_every_chapter_has_worked_solutions_to_hand_in():
+    for chapter in CHAPTERS:
+        nb = json.loads(chapter.read_text(encoding="utf-8"))
+        assert solutions(nb), chapter.name
+
+
+def test_the_book_solutions_get_full_marks(graded_class):
+    rows = graded_class["rows"]
+    assert {Path(r["notebook"]).name for r in rows} == {c.name for c in CHAPTERS}
+    assert len({r["notebook"] for r in rows}) == STUDENTS * len(CHAPTERS)
+    failing = [
+        (r["notebook"], r["question_id"], r["feedback"]) for r in rows if r["status"] != "passed"
+    ]
+    assert failing == []
+    assert {r["notebook_status"] for r in rows} == {"ok"}
+    # every question of the bank that a chapter asks in an exercise cell is in the report
+    per_student = {r["question_id"] for r in rows if "/student1/" in r["notebook"]}
+    asked = {
+        qid
+        for chapter in CHAPTERS
+        for cell in json.loads(chapter.read_text(encoding="utf-8"))["cells"]
+        if cell["cell_type"] == "code"
+        for qid in re.findall(r'check\("([\w.]+)"', "".join(cell["source"]))
+    }
+    assert per_student == asked
+
+
+def test_the_progress_line_counts_submissions(graded_class):
+    err = graded_class["proc"].stderr
+    n = STUDENTS * len(CHAPTERS)
+    assert f"[####################] {n}/{n}" in err
+    assert f"] 1/{n}" in err
+
+
+def test_feedback_files_one_per_submission(graded_class, solved_class):
+    files = sorted(p.name for p in graded_class["feedback"].iterdir())
+    assert len(files) == STUDENTS * len(CHAPTERS)
+    assert "student2__regression.md" in files
+    text = (graded_class["feedback"] / "student2__regression.md").read_text()
+    assert text.startswith("# Feedback on student2/regression.ipynb\n\nScore: **6 / 6**.")
+    assert "## regression.implement_huber: ✓ correct (3/3)" in text
+    assert "All 14 cases agree with the reference" in text
+    assert "Isolation: each notebook in its own bubblewrap sandbox" in text
+
+
+def test_feedback_gives_the_hint_of_a_wrong_answer(tmp_path):
+    require_sandbox()
+    (tmp_path / "sub").mkdir()
+    cells = ['from exercises import check\ncheck("regression.outlier_loss", "a")']
+    write_notebook(tmp_path / "sub" / "wrong.ipynb", cells)
+    assert main(["grade", str(tmp_path / "sub"), "-q", "--feedback", str(tmp_path / "fb")]) == 0
+    text = (tmp_path / "fb" / "wrong.md").read_text()
+    assert "## regression.outlier_loss: ✗ not yet (0/1)" in text
+    assert "\nHint: " in text
+
+
+def test_release_removes_every_solution_and_the_copies_still_run(tmp_path):
+    require_sandbox()
+    out = tmp_path / "release"
+    assert main(["release", str(BOOK), str(out)]) == 0
+    released = sorted(p.name for p in out.glob("*.ipynb"))
+    assert released == sorted(p.name for p in BOOK.glob("*.ipynb"))
+    for chapter in CHAPTERS:
+        original = json.loads(chapter.read_text(encoding="utf-8"))
+        copy = (out / chapter.name).read_text(encoding="utf-8")
+        assert "Show solution" not in copy
+        # no line of any worked solution survives (short lines aside, and text that the code
+        # cells themselves hold, such as the function's signature)
+        given = "\n".join(
+            "".join(c["source"]) for c in original["cells"] if c["cell_type"] == "code"
+        )
+        for block in solutions(original):
+            for line in block.splitlines():
+                line = line.strip()
+                if len(line) > 25 and line not in given and not line.startswith("check("):
+                    assert json.dumps(line)[1:-1] not in copy, (chapter.name, line)
+        cells = json.loads(copy)["cells"]
+        assert all(not c.get("outputs") for c in cells if c["cell_type"] == "code")
+        # the exercise statements and their placeholders stay
+        assert any("...  # your code here" in "".join(c["source"]) for c in cells) or any(
+            "= ...  #" in "".join(c["source"]) for c in cells
+        )
+    # the student copies run and grade as "not attempted", without errors
+    report = tmp_path / "released.json"
+    assert main(["grade", str(out), "-q", "--format", "json", "-o", str(report)]) == 0
+    rows = json.loads(report.read_text())
+    assert {r["notebook_status"] for r in rows} == {"ok"}
+    assert {r["status"] for r in rows if r["question_id"]} == {"not_attempted"}
+    assert main(["release", str(out), str(out)]) == 2  # never over the originals
+
+
+def test_a_released_chapter_runs_top_to_bottom(tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.reads(
+        json.dumps(release_notebook(json.loads((BOOK / "regression.ipynb").read_text()))), 4
+    )
+    NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(BOOK)}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("Not attempted yet" in str(o) for o in outputs)
+
+
+def test_dask_cluster_gives_the_same_report_as_a_local_run(tmp_path, solved_class):
+    require_sandbox()
+    pytest.importorskip("distributed")
+    from distributed import LocalCluster
+
+    folder = tmp_path / "subset"
+    shutil.copytree(solved_class / "student1", folder / "student1")
+    write_notebook(
+        folder / "wrong.ipynb",
+        ['from exercises import check\ncheck("regression.outlier_loss", "a")'],
+    )
+    local = tmp_path / "local.json"
+    assert main(["grade", str(folder), "-q", "--format", "json", "-o", str(local)]) == 0
+    with LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        remote = tmp_path / "remote.json"
+        args = ["grade", str(folder), "-q", "--format", "json", "-o", str(remote)]
+        assert main([*args, "--scheduler", cluster.scheduler_address]) == 0
+    assert json.loads(remote.read_text()) == json.loads(local.read_text())
+
+
+def test_jobs_do_not_change_the_report(tmp_path, solved_class):
+    require_sandbox()
+    reports = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs{jobs}.json"
+        args = ["grade", str(solved_class / "student3"), "-q", "--jobs", jobs]
+        assert main([*args, "--format", "json", "-o", str(out)]) == 0
+        reports.append(json.loads(out.read_text()))
+    assert reports[0] == reports[1]
