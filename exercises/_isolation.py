@@ -200,8 +200,12 @@ def bwrap_command(runner: Path, limits: Limits, userns_fd: int | None) -> list[s
         cmd += ["--unshare-user", "--cap-drop", "ALL"] if _is_root() else ["--unshare-user"]
     cmd += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
     cmd += ["--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv"]
+    # The private /tmp and working folder first: a Python environment that lives under the
+    # host's /tmp (a fresh clone's .venv, say) is then bound on top of the empty tmpfs.
+    for folder in ("/tmp", WORK_DIR):
+        cmd += ["--perms", "1777", "--size", str(limits.disk), "--tmpfs", folder]
     destinations = [*roots, f"{GRADER_DIR}/graderlib"]
-    for d in sorted({p for dest in destinations for p in _parents(dest)}):
+    for d in sorted({p for dest in destinations for p in _parents(dest)} - {"/tmp", WORK_DIR}):
         cmd += ["--perms", "0755", "--dir", d]
     cmd += ["--ro-bind", "/usr", "/usr"]
     for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
@@ -216,8 +220,6 @@ def bwrap_command(runner: Path, limits: Limits, userns_fd: int | None) -> list[s
         cmd += ["--tmpfs", hidden]
     cmd += ["--ro-bind", str(runner), f"{GRADER_DIR}/graderlib"]
     cmd += ["--proc", "/proc", "--dev", "/dev"]
-    for folder in ("/tmp", WORK_DIR):
-        cmd += ["--perms", "1777", "--size", str(limits.disk), "--tmpfs", folder]
     cmd += ["--chdir", WORK_DIR]
     for key, value in _ENV.items():
         cmd += ["--setenv", key, value]
@@ -399,21 +401,23 @@ def probe(limits: Limits) -> None:
     """Start one empty sandbox; raise :class:`SandboxUnavailable` with the reason if it fails."""
     if bwrap_path() is None:
         raise SandboxUnavailable(install_hint())
+    box = Sandbox(isolated=True, limits=limits)
     try:
-        with Sandbox(isolated=True, limits=limits) as box:
-            deadline = time.monotonic() + 60
-            plan = {"t": "plan", "cells": [], "cell_timeout": 1, "uid": box.drop_to}
-            box.send({**plan, "limits": limits.rlimits()}, deadline)
-            hello = box.receive(deadline)
-            if hello.get("t") != "hello" or (box.drop_to and hello.get("uid") != box.drop_to):
-                raise SandboxUnavailable(f"the sandbox did not start as expected: {hello}")
+        deadline = time.monotonic() + 60
+        plan = {"t": "plan", "cells": [], "cell_timeout": 1, "uid": box.drop_to}
+        box.send({**plan, "limits": limits.rlimits()}, deadline)
+        hello = box.receive(deadline)
+        if hello.get("t") != "hello" or (box.drop_to and hello.get("uid") != box.drop_to):
+            raise SandboxUnavailable(f"the sandbox did not start as expected: {hello}")
     except (ChannelClosed, ChannelTimeout, ProtocolError, OSError) as exc:
-        detail = ""
-        with contextlib.suppress(Exception):
-            detail = box.startup_error()  # type: ignore[possibly-undefined]
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            box.proc.wait(5)
+        detail = box.startup_error()
         raise SandboxUnavailable(
             "bubblewrap is installed but could not start a sandbox on this machine"
             + (f": {detail}" if detail else f" ({type(exc).__name__})")
             + ". User namespaces may be disabled (sysctl kernel.unprivileged_userns_clone, or "
             "a container without them); --no-isolation grades without a sandbox."
         ) from exc
+    finally:
+        box.close()

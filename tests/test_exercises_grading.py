@@ -454,3 +454,21 @@ def test_bubblewrap_is_what_ci_installs():
         assert shutil.which("bwrap")
         out = subprocess.run([shutil.which("bwrap"), "--version"], capture_output=True, text=True)
         assert out.returncode == 0 and sys.platform.startswith("linux")
+
+
+def test_a_python_environment_under_tmp_stays_visible(tmp_path):
+    """The sandbox's private /tmp is mounted before the Python environment is bound, so a venv
+    that lives under the host's /tmp (a fresh clone there) is still found inside."""
+    from exercises import _isolation
+
+    cmd = (
+        _isolation.bwrap_command(tmp_path, _isolation.Limits(), None)
+        if shutil.which("bwrap")
+        else None
+    )
+    if cmd is None:
+        pytest.skip("bubblewrap (bwrap) is not installed")
+    tmpfs = cmd.index("/tmp", cmd.index("--tmpfs"))
+    for root in _isolation._python_roots():
+        bind = max(i for i, a in enumerate(cmd) if a == root and cmd[i - 1] == "--ro-bind")
+        assert tmpfs < bind, root
