@@ -43,8 +43,12 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
 from dataclasses import dataclass, field
 
+# ast.parse is not thread-safe in CPython 3.11 ("AST constructor recursion depth mismatch" when
+# two threads parse at once), and the grader plans several notebooks at once (--jobs).
+_PARSE_LOCK = threading.Lock()
 _DYNAMIC = frozenset({"exec", "eval", "globals", "locals", "vars", "__import__"})
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -298,7 +302,8 @@ def make_plan(cells: list[tuple[int, str]]) -> Plan:
             )
             continue
         try:
-            tree = ast.parse(source)
+            with _PARSE_LOCK:
+                tree = ast.parse(source)
         except (SyntaxError, ValueError) as exc:
             line = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
             plan.unrunnable[index] = (

@@ -8,11 +8,11 @@ of the course:
 =====================  ====================================================
 module                 losses
 =====================  ====================================================
-``regression``         :func:`mse`, :func:`mae`, :func:`huber`
+``regression``         :func:`mse`, :func:`mae`, :func:`huber`, :func:`quantile`
 ``classification``     :func:`cross_entropy`, :func:`binary_cross_entropy`, :func:`hinge`
-``imbalanced``         :func:`focal`, :func:`dice`
+``imbalanced``         :func:`focal`, :func:`dice`, :func:`tversky`
 ``distributions``      :func:`kl_divergence`
-``metric_learning``    :func:`contrastive`, :func:`triplet`
+``metric_learning``    :func:`contrastive`, :func:`triplet`, :func:`info_nce`
 =====================  ====================================================
 
 plus the stable helpers :func:`softmax`, :func:`log_softmax`, :func:`sigmoid`,
@@ -43,9 +43,16 @@ from .classification import (
     hinge_grad,
 )
 from .distributions import kl_divergence, kl_divergence_grad
-from .imbalanced import dice, dice_grad, focal, focal_grad
-from .metric_learning import contrastive, contrastive_grad, triplet, triplet_grad
-from .regression import huber, huber_grad, mae, mae_grad, mse, mse_grad
+from .imbalanced import dice, dice_grad, focal, focal_grad, tversky, tversky_grad
+from .metric_learning import (
+    contrastive,
+    contrastive_grad,
+    info_nce,
+    info_nce_grad,
+    triplet,
+    triplet_grad,
+)
+from .regression import huber, huber_grad, mae, mae_grad, mse, mse_grad, quantile, quantile_grad
 
 LOSSES = {
     "mse": (mse, mse_grad),
@@ -59,6 +66,9 @@ LOSSES = {
     "kl_divergence": (kl_divergence, kl_divergence_grad),
     "contrastive": (contrastive, contrastive_grad),
     "triplet": (triplet, triplet_grad),
+    "quantile": (quantile, quantile_grad),
+    "tversky": (tversky, tversky_grad),
+    "info_nce": (info_nce, info_nce_grad),
 }
 
 __all__ = [
@@ -77,6 +87,8 @@ __all__ = [
     "hinge_grad",
     "huber",
     "huber_grad",
+    "info_nce",
+    "info_nce_grad",
     "kl_divergence",
     "kl_divergence_grad",
     "log_sigmoid",
@@ -87,8 +99,12 @@ __all__ = [
     "mse",
     "mse_grad",
     "numerical_grad",
+    "quantile",
+    "quantile_grad",
     "sigmoid",
     "softmax",
     "triplet",
     "triplet_grad",
+    "tversky",
+    "tversky_grad",
 ]

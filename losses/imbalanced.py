@@ -1,4 +1,4 @@
-r"""Losses for imbalanced data (chapter 3): focal loss and soft Dice loss.
+r"""Losses for imbalanced data (chapter 3): focal loss, soft Dice loss and the Tversky family.
 
 Focal loss *reweights* binary cross-entropy so that the many easy examples stop dominating the
 total; Dice loss *replaces* the per-pixel objective with an overlap score, which a prediction
@@ -21,7 +21,7 @@ from ._validation import (
     reduce,
 )
 
-__all__ = ["focal", "focal_grad", "dice", "dice_grad"]
+__all__ = ["focal", "focal_grad", "dice", "dice_grad", "tversky", "tversky_grad"]
 
 
 # --------------------------------------------------------------------------------- focal
@@ -257,5 +257,148 @@ def dice_grad(y_true, y_pred, *, smooth: float = 1e-6, axis=None, reduction: str
     offset = ((2 * inter + smooth) * inv * inv * scale).astype(yp.dtype)
     slope = (2 * inv * scale).astype(yp.dtype)
     g = yt * -slope
+    g += offset
+    return g
+
+
+# ------------------------------------------------------------------------------- tversky
+
+
+def _tversky_inputs(y_true, y_pred, alpha, beta, gamma, smooth):
+    alpha = check_scalar(alpha, "alpha", low=0.0)
+    beta = check_scalar(beta, "beta", low=0.0)
+    gamma = check_scalar(gamma, "gamma", low=0.0, low_inclusive=False)
+    yt, yp, smooth = _dice_inputs(y_true, y_pred, smooth)
+    return yt, yp, alpha, beta, gamma, smooth
+
+
+def _tversky_index(yt, yp, alpha, beta, smooth, axis):
+    """TI over ``axis`` (keepdims), the denominator, and where it is 0 (TI taken as 1 there)."""
+    if axis is None:
+        tp = np.array(dot64(yt, yp)).reshape((1,) * yt.ndim)
+    else:
+        tp = np.sum(yt * yp, axis=axis, keepdims=True, dtype=np.float64)
+    sum_pred = np.sum(yp, axis=axis, keepdims=True, dtype=np.float64)
+    sum_true = np.sum(yt, axis=axis, keepdims=True, dtype=np.float64)
+    # TP + α·FP + β·FN + s with FP = Σŷ - TP and FN = Σy - TP
+    denom = (1.0 - alpha - beta) * tp + alpha * sum_pred + beta * sum_true + smooth
+    empty = denom <= 0  # nothing to find, nothing predicted, no smoothing: a perfect match
+    index = np.divide(tp + smooth, denom, out=np.ones_like(denom), where=~empty)
+    return index, tp, denom, empty
+
+
+def tversky(
+    y_true,
+    y_pred,
+    *,
+    alpha: float = 0.5,
+    beta: float = 0.5,
+    gamma: float = 1.0,
+    smooth: float = 1e-6,
+    axis=None,
+    reduction: str = "mean",
+):
+    r"""Tversky loss, and with :math:`\gamma \ne 1` the focal Tversky loss.
+
+    .. math::
+
+        L = (1 - \mathrm{TI})^{\gamma}, \qquad
+        \mathrm{TI} = \frac{TP + s}{TP + \alpha\,FP + \beta\,FN + s}
+
+    with the soft counts :math:`TP = \sum y\hat y`, :math:`FP = \sum (1-y)\hat y` and
+    :math:`FN = \sum y(1-\hat y)` over ``axis``. α prices false positives and β false negatives:
+    raising β above α buys recall with precision, which is what a small object that must not be
+    missed needs. With :math:`\alpha = \beta = \tfrac12` and :math:`s = 0` the index is the Dice
+    coefficient :math:`2TP/(2TP + FP + FN)`, so the loss is :func:`dice`; :math:`\alpha = \beta = 1`
+    gives the Jaccard index (IoU).
+
+    Args:
+        y_true: the true mask, values in [0, 1].
+        y_pred: predicted probabilities in [0, 1], the same shape.
+        alpha: weight of the false positives (≥ 0).
+        beta: weight of the false negatives (≥ 0).
+        gamma: the focal exponent (> 0); 1 is the plain Tversky loss. Values above 1 shrink the
+            loss of masks that are already good (their :math:`1 - \mathrm{TI}` is small), so
+            training concentrates on the poor ones.
+        smooth: :math:`s` ≥ 0, as in :func:`dice`.
+        axis: the axes the sums run over, as in :func:`dice` (``None``: one loss for the whole
+            arrays; ``(1, 2)`` for a batch of masks ``(n, H, W)``).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"`` over the per-mask losses.
+
+    Two empty masks give 0, also with ``smooth=0``.
+
+    Note:
+        Abraham and Khan (2019) write the focal Tversky loss as :math:`(1 - \mathrm{TI})^{1/\gamma}`
+        and recommend their :math:`\gamma = 4/3`; that is ``gamma=0.75`` here. This package's
+        ``gamma`` is the exponent itself, as in focal loss.
+
+    References:
+        Salehi, S. S. M., Erdogmus, D. and Gholipour, A. (2017). Tversky loss function for image
+        segmentation using 3D fully convolutional deep networks. *MLMI*.
+        Abraham, N. and Khan, N. M. (2019). A novel focal Tversky loss function with improved
+        attention U-Net for lesion segmentation. *ISBI*.
+
+    Example:
+        >>> y = [1.0, 1.0, 0.0, 0.0]
+        >>> p = [1.0, 0.0, 1.0, 0.0]          # TP = 1, FP = 1, FN = 1
+        >>> round(tversky(y, p, alpha=0.3, beta=0.7, smooth=0.0), 6)   # 1 - 1 / (1 + 0.3 + 0.7)
+        0.5
+    """
+    check_reduction(reduction)
+    yt, yp, alpha, beta, gamma, smooth = _tversky_inputs(y_true, y_pred, alpha, beta, gamma, smooth)
+    index, _, _, _ = _tversky_index(yt, yp, alpha, beta, smooth, axis)
+    per = np.maximum(1.0 - index, 0.0) ** gamma
+    return reduce(_squeeze(per, axis).astype(yp.dtype, copy=False), reduction)
+
+
+def tversky_grad(
+    y_true,
+    y_pred,
+    *,
+    alpha: float = 0.5,
+    beta: float = 0.5,
+    gamma: float = 1.0,
+    smooth: float = 1e-6,
+    axis=None,
+    reduction: str = "mean",
+):
+    r"""Gradient of :func:`tversky` with respect to ``y_pred``.
+
+    With :math:`N = TP + s` and :math:`D = TP + \alpha FP + \beta FN + s
+    = (1-\alpha-\beta)\,TP + \alpha\sum\hat y + \beta\sum y + s`, so that
+    :math:`\partial N/\partial\hat y_j = y_j` and
+    :math:`\partial D/\partial\hat y_j = (1-\alpha-\beta)\,y_j + \alpha`:
+
+    .. math::
+
+        \frac{\partial\,\mathrm{TI}}{\partial\hat y_j}
+            = \frac{y_j D - N\big((1-\alpha-\beta)\,y_j + \alpha\big)}{D^2},\qquad
+        \frac{\partial L}{\partial\hat y_j}
+            = -\gamma\,(1-\mathrm{TI})^{\gamma-1}\,\frac{\partial\,\mathrm{TI}}{\partial\hat y_j}.
+
+    A perfect mask (:math:`\mathrm{TI} = 1`) is the minimum: the subgradient 0 is returned there
+    (for :math:`\gamma < 1` the formula would be infinite), and for two empty masks with
+    ``smooth=0`` (no derivative exists, as for :func:`dice`). Divided by the number of masks for
+    the mean.
+
+    Example:
+        >>> tversky_grad([1.0, 0.0], [0.5, 0.5], smooth=0.0, reduction="sum").round(6).tolist()
+        [-0.75, 0.25]
+    """
+    check_reduction(reduction)
+    yt, yp, alpha, beta, gamma, smooth = _tversky_inputs(y_true, y_pred, alpha, beta, gamma, smooth)
+    index, tp, denom, empty = _tversky_index(yt, yp, alpha, beta, smooth, axis)
+    gap = np.maximum(1.0 - index, 0.0)
+    # -γ(1-TI)^(γ-1) / D², with 0 where TI = 1 or D = 0 (the subgradient)
+    live = ~empty & (gap > 0)
+    safe_gap = np.where(live, gap, 1.0)
+    safe_denom = np.where(live, denom, 1.0)
+    factor = np.where(live, -gamma * safe_gap ** (gamma - 1.0) / (safe_denom * safe_denom), 0.0)
+    factor *= grad_scale(reduction, int(np.prod(_squeeze(denom, axis).shape)))
+    numer = tp + smooth
+    # ∂TI/∂ŷ_j·D² = y_j (D - N(1-α-β)) - N·α: again offset + slope·y_j
+    slope = (factor * (denom - numer * (1.0 - alpha - beta))).astype(yp.dtype)
+    offset = (factor * -numer * alpha).astype(yp.dtype)
+    g = yt * slope
     g += offset
     return g

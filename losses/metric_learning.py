@@ -1,4 +1,5 @@
-r"""Metric-learning losses (chapter 5): contrastive loss on pairs, triplet loss on triplets.
+r"""Metric-learning losses (chapter 5): contrastive loss on pairs, triplet loss on triplets, and
+InfoNCE on a batch of pairs with in-batch negatives.
 
 Both score *embeddings* by their Euclidean distances: contrastive loss asks similar pairs to be
 close and dissimilar pairs to be at least a margin apart (absolute targets); triplet loss only
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._numerics import logsumexp, softmax
 from ._validation import (
     as_array,
     check_finite,
@@ -27,7 +29,14 @@ from ._validation import (
     reduce,
 )
 
-__all__ = ["contrastive", "contrastive_grad", "triplet", "triplet_grad"]
+__all__ = [
+    "contrastive",
+    "contrastive_grad",
+    "triplet",
+    "triplet_grad",
+    "info_nce",
+    "info_nce_grad",
+]
 
 
 def _embeddings(names_values):
@@ -246,3 +255,167 @@ def triplet_grad(
     d_anchor = dap + dan
     np.negative(d_anchor, out=d_anchor)  # d/da = c_p (a - p) - c_n (a - n)
     return d_anchor, dap, dan
+
+
+# ------------------------------------------------------------------------------ info_nce
+
+
+def _info_nce_inputs(anchor, positive, temperature, symmetric):
+    temperature = check_scalar(temperature, "temperature", low=0.0, low_inclusive=False)
+    if not isinstance(symmetric, bool | np.bool_):
+        raise ValueError(f"symmetric must be True or False, got {symmetric!r}.")
+    a, p = _embeddings([("anchor", anchor), ("positive", positive)])
+    if a.shape[0] < 2:
+        raise ValueError(
+            f"anchor has {a.shape[0]} row; InfoNCE needs n ≥ 2 pairs, since the other rows of a "
+            "batch are each anchor's negatives."
+        )
+    norms = []
+    for name, x in (("anchor", a), ("positive", p)):
+        norm = _row_norms(x)
+        zero = np.flatnonzero(norm == 0)
+        if zero.size:
+            raise ValueError(
+                f"{name} row {zero[0]} is all zeros: it has no direction to normalise "
+                "(InfoNCE compares unit vectors)."
+            )
+        norms.append(norm)
+    return a, p, norms[0], norms[1], temperature, bool(symmetric)
+
+
+def _row_norms(x):
+    """‖x_i‖ of each row in float64, scaled first so that tiny or huge rows do not under/overflow."""
+    x = x.astype(np.float64, copy=False)
+    scale = np.max(np.abs(x), axis=1)
+    safe = np.where(scale > 0, scale, 1.0)
+    unit = x / safe[:, None]
+    return np.sqrt(np.einsum("ij,ij->i", unit, unit)) * scale
+
+
+def _info_nce_logits(a, p, norm_a, norm_p, temperature):
+    """Unit rows â, p̂ (float64) and the similarity logits S = â·p̂ᵀ/τ."""
+    a_hat = a / norm_a[:, None]
+    p_hat = p / norm_p[:, None]
+    return a_hat, p_hat, (a_hat @ p_hat.T) / temperature
+
+
+def info_nce(
+    anchor,
+    positive,
+    *,
+    temperature: float = 0.1,
+    symmetric: bool = False,
+    reduction: str = "mean",
+):
+    r"""InfoNCE, the contrastive loss of SimCLR and CLIP, with in-batch negatives.
+
+    Row :math:`i` of ``positive`` is the positive of row :math:`i` of ``anchor``; every other row
+    of ``positive`` is one of its negatives. The rows are L2-normalised, and
+
+    .. math::
+
+        S_{ij} = \frac{\hat a_i \cdot \hat p_j}{\tau},\qquad
+        \ell_i = -S_{ii} + \log\sum_{j} e^{S_{ij}}
+               = -\log\frac{e^{S_{ii}}}{\sum_j e^{S_{ij}}}
+
+    is the cross-entropy of row :math:`i` of :math:`S` with the label :math:`i`: a softmax
+    classifier that must pick the true partner among the :math:`n` candidates of the batch.
+    The temperature :math:`\tau` sharpens that softmax: the smaller it is, the more the
+    gradient concentrates on the hardest negatives (those most similar to the anchor).
+
+    Args:
+        anchor, positive: ``(n, d)`` embeddings, :math:`n \ge 2`; no row may be all zeros.
+        temperature: :math:`\tau` > 0 (stable down to 1e-3).
+        symmetric: also score each column (each positive must pick its anchor among the
+            anchors) and average the two directions, as CLIP does:
+            :math:`\tfrac12\big(\ell_i + (-S_{ii} + \log\sum_j e^{S_{ji}})\big)`.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"`` (shape ``(n,)``).
+
+    Note:
+        This is the NT-Xent loss of SimCLR restricted to anchor→positive pairs; SimCLR also
+        treats the other augmented views in the same half of the batch as negatives. With
+        :math:`n` pairs the loss of a random embedding is about :math:`\log n`, and
+        :math:`\log n - \mathcal L` bounds the mutual information the embedding captures
+        (van den Oord et al., 2018).
+
+    References:
+        van den Oord, A., Li, Y. and Vinyals, O. (2018). Representation learning with
+        contrastive predictive coding. *arXiv:1807.03748*.
+        Chen, T., Kornblith, S., Norouzi, M. and Hinton, G. (2020). A simple framework for
+        contrastive learning of visual representations (SimCLR). *ICML*.
+        Radford, A. et al. (2021). Learning transferable visual models from natural language
+        supervision (CLIP). *ICML*.
+
+    Example:
+        >>> a = [[1.0, 0.0], [0.0, 1.0]]
+        >>> p = [[2.0, 0.0], [0.0, 3.0]]          # each anchor's positive points its way
+        >>> round(info_nce(a, p, temperature=1.0), 6)   # -1 + log(e + 1)
+        0.313262
+    """
+    check_reduction(reduction)
+    a, p, norm_a, norm_p, tau, symmetric = _info_nce_inputs(
+        anchor, positive, temperature, symmetric
+    )
+    _, _, s = _info_nce_logits(a, p, norm_a, norm_p, tau)
+    diag = np.diagonal(s)
+    per = logsumexp(s, axis=1) - diag
+    if symmetric:
+        per = 0.5 * (per + logsumexp(s, axis=0) - diag)
+    return reduce(per.astype(a.dtype, copy=False), reduction)
+
+
+def info_nce_grad(
+    anchor,
+    positive,
+    *,
+    temperature: float = 0.1,
+    symmetric: bool = False,
+    reduction: str = "mean",
+):
+    r"""Gradients of :func:`info_nce` with respect to ``anchor`` and ``positive``.
+
+    With :math:`P = \operatorname{softmax}(S)` row by row, the summed loss has
+    :math:`G = \partial\mathcal L/\partial S = P - I` (with ``symmetric``, the average of that
+    and the column-wise softmax minus :math:`I`). Then, through :math:`S = \hat A\hat P^\top/\tau`,
+
+    .. math::
+
+        \frac{\partial\mathcal L}{\partial \hat A} = \frac{G\hat P}{\tau},\qquad
+        \frac{\partial\mathcal L}{\partial \hat P} = \frac{G^\top\hat A}{\tau},
+
+    and through the normalisation :math:`\hat x = x/\|x\|` of each row,
+    :math:`\partial\mathcal L/\partial x = (g - \hat x\,(\hat x\cdot g))/\|x\|`: only the part of
+    the gradient that turns the vector counts, since its length does not change the loss.
+
+    Each anchor is pulled towards its positive with weight :math:`1 - P_{ii}` and pushed away
+    from every negative :math:`j` with weight :math:`P_{ij}`: the negatives the softmax finds
+    most similar push hardest, the more so the smaller :math:`\tau`.
+
+    Returns:
+        ``(d_anchor, d_positive)``, each shaped like ``anchor``.
+
+    Example:
+        >>> ga, gp = info_nce_grad([[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]],
+        ...                        temperature=1.0, reduction="sum")
+        >>> ga.round(6).tolist()   # descent (-gradient) turns each anchor from the other positive
+        [[0.0, 0.268941], [0.268941, 0.0]]
+    """
+    check_reduction(reduction)
+    a, p, norm_a, norm_p, tau, symmetric = _info_nce_inputs(
+        anchor, positive, temperature, symmetric
+    )
+    a_hat, p_hat, s = _info_nce_logits(a, p, norm_a, norm_p, tau)
+    g = softmax(s, axis=1)
+    if symmetric:
+        g += softmax(s, axis=0)
+        g *= 0.5
+    g[np.diag_indices_from(g)] -= 1.0
+    g *= grad_scale(reduction, a.shape[0]) / tau
+    d_a_hat = g @ p_hat
+    d_p_hat = g.T @ a_hat
+    out = []
+    for grad, unit, norm in ((d_a_hat, a_hat, norm_a), (d_p_hat, p_hat, norm_p)):
+        grad -= unit * np.einsum("ij,ij->i", unit, grad)[:, None]  # keep the turning part
+        grad /= norm[:, None]
+        out.append(grad.astype(a.dtype, copy=False))
+    return out[0], out[1]

@@ -30,6 +30,10 @@ DATA_ARGS = {
     "kl_divergence": ("y_true", "y_pred"),
     "contrastive": ("y_true", "x1", "x2"),
     "triplet": ("anchor", "positive", "negative"),
+    # "More losses" of the contract
+    "quantile": ("y_true", "y_pred"),
+    "tversky": ("y_true", "y_pred"),
+    "info_nce": ("anchor", "positive"),
 }
 CONTRACT_PARAMS = {
     "mse": {},
@@ -43,12 +47,19 @@ CONTRACT_PARAMS = {
     "kl_divergence": {"from_logits": False},
     "contrastive": {"margin": 1.0},
     "triplet": {"margin": 1.0, "squared": False},
+    "quantile": {"q": 0.5},
+    "tversky": {"alpha": 0.5, "beta": 0.5, "gamma": 1.0, "smooth": 1e-6, "axis": None},
+    "info_nce": {"temperature": 0.1, "symmetric": False},
 }
 NAMES = tuple(DATA_ARGS)
 # Which data arguments the gradient function differentiates, in the order it returns them.
-DIFF_ARGS = {name: (1,) for name in NAMES} | {"contrastive": (1, 2), "triplet": (0, 1, 2)}
+DIFF_ARGS = {name: (1,) for name in NAMES} | {
+    "contrastive": (1, 2),
+    "triplet": (0, 1, 2),
+    "info_nce": (0, 1),
+}
 # The argument whose dtype decides the output dtype ("the first embedding's" for metric losses).
-DTYPE_ARG = {name: 1 for name in NAMES} | {"contrastive": 1, "triplet": 0}
+DTYPE_ARG = {name: 1 for name in NAMES} | {"contrastive": 1, "triplet": 0, "info_nce": 0}
 REDUCTIONS = ("mean", "sum", "none")
 
 
@@ -254,6 +265,33 @@ def _triplet(margin=None, squared=None, n=6, d=3):
     return make
 
 
+def _quantile(q=None):
+    def make(rng, dtype):
+        y = rng.normal(size=(4, 3))
+        r = _signed(rng, 0.2, 2.0, (4, 3))  # away from the kink at r = 0
+        kwargs = {} if q is None else {"q": q}
+        return (y.astype(dtype), (y + r).astype(dtype)), kwargs
+
+    return make
+
+
+def _tversky(axis=_DEFAULT, soft=False, shape=(3, 4, 5), **params):
+    def make(rng, dtype):
+        (y_true, y_pred), kwargs = _dice(axis, None, soft, shape)(rng, dtype)
+        return (y_true, y_pred), {**kwargs, **params}
+
+    return make
+
+
+def _info_nce(n=5, d=3, **params):
+    def make(rng, dtype):
+        a = rng.normal(size=(n, d))
+        p = a + 0.5 * rng.normal(size=(n, d))
+        return (a.astype(dtype), p.astype(dtype)), dict(params)
+
+    return make
+
+
 CASES = {
     "mse": [Case("mse", "default", _regression())],
     "mae": [Case("mae", "default", _regression())],
@@ -317,6 +355,23 @@ CASES = {
         Case("triplet", "default", _triplet()),
         Case("triplet", "squared", _triplet(squared=True)),
         Case("triplet", "margin=0.5", _triplet(0.5)),
+    ],
+    "quantile": [
+        Case("quantile", "default", _quantile()),
+        Case("quantile", "q=0.9", _quantile(0.9)),
+        Case("quantile", "q=0.05", _quantile(0.05)),
+    ],
+    "tversky": [
+        Case("tversky", "default", _tversky()),
+        Case("tversky", "batch-a0.3-b0.7", _tversky(axis=(1, 2), alpha=0.3, beta=0.7)),
+        Case("tversky", "focal-g0.75", _tversky(soft=True, gamma=0.75)),
+        Case("tversky", "focal-g2-smooth", _tversky(axis=-1, gamma=2.0, smooth=1.0)),
+    ],
+    "info_nce": [
+        Case("info_nce", "default", _info_nce()),
+        Case("info_nce", "t=1", _info_nce(temperature=1.0)),
+        Case("info_nce", "symmetric", _info_nce(symmetric=True, temperature=0.5)),
+        Case("info_nce", "n=2", _info_nce(n=2, d=4, temperature=0.3)),
     ],
 }
 ALL_CASES = [c for name in NAMES for c in CASES[name]]

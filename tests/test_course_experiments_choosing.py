@@ -44,6 +44,12 @@ def test_slices_have_the_known_shapes():
     dice = ch.loss_slice("dice")
     assert dice.loss[-1] == pytest.approx(0.0, abs=1e-6)
     assert dice.loss[0] == pytest.approx(1.0, abs=1e-5)
+    quantile = ch.loss_slice("quantile")
+    assert set(np.round(quantile.grad, 12)) == {-0.9, 0.0, 0.1}  # -q below, 1 - q above
+    tversky = ch.loss_slice("tversky")
+    assert np.all(np.diff(tversky.loss) < 0)  # more of the object found, lower loss
+    nce = ch.loss_slice("info_nce")
+    assert nce.loss[-1] > nce.loss[0]  # tilting the positive towards the other anchor costs more
 
 
 def test_mae_beats_huber_as_one_sided_contamination_grows():

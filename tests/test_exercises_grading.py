@@ -472,3 +472,20 @@ def test_a_python_environment_under_tmp_stays_visible(tmp_path):
     for root in _isolation._python_roots():
         bind = max(i for i, a in enumerate(cmd) if a == root and cmd[i - 1] == "--ro-bind")
         assert tmpfs < bind, root
+
+
+def test_planning_is_safe_from_many_threads():
+    """ast.parse in CPython 3.11 fails when threads parse at once; --jobs plans in threads."""
+    import concurrent.futures
+
+    notebooks = [
+        json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted((Path(__file__).resolve().parents[1] / "book").glob("*.ipynb"))
+    ]
+    cells = [
+        [(i, "".join(c["source"])) for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]
+        for nb in notebooks
+    ]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        plans = list(pool.map(make_plan, cells * 10))
+    assert all(p.n_code_cells == len(c) for p, c in zip(plans, cells * 10, strict=True))

@@ -138,6 +138,9 @@ INT_INPUTS = {
     "kl_divergence": (([[0.5, 0.5]], [[1, 2]]), {"from_logits": True}),
     "contrastive": (([0, 1], [[0, 0], [1, 1]], [[3, 4], [1, 2]]), {"margin": 6.0}),
     "triplet": (([[0, 0], [1, 1]], [[3, 4], [1, 2]], [[0, 3], [5, 5]]), {}),
+    "quantile": (([1, 2, 3], [2, 2, 7]), {"q": 0.25}),
+    "tversky": (([[0, 1], [1, 1]], [[0, 1], [0, 1]]), {"axis": -1, "alpha": 0.3, "beta": 0.7}),
+    "info_nce": (([[0, 1], [1, 1], [2, 0]], [[1, 2], [1, 1], [3, 1]]), {"temperature": 0.5}),
 }
 
 
@@ -154,13 +157,15 @@ def test_integer_inputs_give_float64(name):
         assert g.dtype == np.float64
     # the same numbers as float64 give the same values (no integer arithmetic anywhere)
     floats = tuple(
-        a.astype(np.float64) if i == DTYPE_ARG[name] or name == "triplet" else a
+        a.astype(np.float64) if i == DTYPE_ARG[name] or name in ("triplet", "info_nce") else a
         for i, a in enumerate(arrays)
     )
     np.testing.assert_allclose(none, fn(*floats, **kwargs, reduction="none"), rtol=1e-12)
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES if n not in ("triplet", "kl_divergence")])
+@pytest.mark.parametrize(
+    "name", [n for n in NAMES if n not in ("triplet", "kl_divergence", "info_nce")]
+)
 def test_float32_prediction_with_integer_labels_stays_float32(name):
     args, kwargs = STANDARD[name].build(dtype=np.float32)
     labels = np.round(np.asarray(args[0])).astype(np.int64)
@@ -292,6 +297,7 @@ EMPTY = {
     "kl_divergence": (np.zeros((0, 3)), np.zeros((0, 3))),
     "contrastive": (np.zeros(0, dtype=int), np.zeros((0, 2)), np.zeros((0, 2))),
     "triplet": (np.zeros((0, 2)), np.zeros((0, 2)), np.zeros((0, 2))),
+    "info_nce": (np.zeros((0, 2)), np.zeros((0, 2))),
 }
 
 
@@ -361,6 +367,23 @@ EXTREMES = {
         ((np.ones((2, 3)), np.ones((2, 3)), np.ones((2, 3))), {"squared": True}),
         (([[0.0, 0.0]], [[3.0, 4.0]], [[0.0, 6.0]]), {}),
         (([[0.0, 0.0]], [[3.0, 4.0]], [[0.0, 6.0]]), {"margin": 0.0, "squared": False}),
+    ],
+    "quantile": [
+        ((np.zeros(3), np.zeros(3)), {"q": 0.3}),  # the kink everywhere
+        ((np.zeros(3), np.array([E, -E, 0.0])), {"q": 0.0}),
+        ((np.zeros(3), np.array([E, -E, 0.0])), {"q": 1.0}),
+    ],
+    "tversky": [
+        ((np.zeros((2, 3)), np.zeros((2, 3))), {"smooth": 0.0}),
+        ((np.zeros((2, 3)), np.zeros((2, 3))), {"smooth": 0.0, "axis": 1, "gamma": 0.5}),
+        ((np.ones((2, 3)), np.ones((2, 3))), {"smooth": 0.0, "gamma": 0.75}),  # TI = 1
+        ((np.zeros((2, 3)), np.ones((2, 3))), {"smooth": 0.0, "alpha": 0.0, "beta": 0.0}),
+        ((np.ones((2, 3)), np.zeros((2, 3))), {"smooth": 0.0, "gamma": 3.0}),
+    ],
+    "info_nce": [
+        ((np.eye(3), np.eye(3)), {"temperature": 1e-3}),
+        ((np.eye(3), -np.eye(3)), {"temperature": 1e-3, "symmetric": True}),
+        (([[E, 0.0], [0.0, 1e-300]], [[1.0, 1.0], [1.0, 1.0]]), {"temperature": 1e-3}),
     ],
 }
 EXTREME_CASES = [

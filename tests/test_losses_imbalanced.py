@@ -254,3 +254,81 @@ def test_focal_matches_torchvision_formula_in_torch():
     np.testing.assert_allclose(
         losses.focal_grad(y, z, from_logits=True), zt.grad.numpy(), rtol=1e-7, atol=1e-12
     )
+
+
+# ------------------------------------------------------------------ tversky
+
+
+def test_tversky_by_hand():
+    y = [1.0, 1.0, 0.0, 0.0]
+    p = [1.0, 0.0, 1.0, 0.0]  # TP = 1, FP = 1, FN = 1
+    assert losses.tversky(y, p, alpha=0.3, beta=0.7, smooth=0.0) == pytest.approx(0.5)
+    # β > α: a missed pixel costs more than a false alarm
+    y, p = [1.0, 1.0, 0.0], [1.0, 0.0, 0.0]  # one false negative
+    fn_heavy = losses.tversky(y, p, alpha=0.3, beta=0.7, smooth=0.0)
+    assert fn_heavy == pytest.approx(1 - 1 / (1 + 0.7))
+    y, p = [1.0, 0.0, 0.0], [1.0, 1.0, 0.0]  # one false positive
+    assert losses.tversky(y, p, alpha=0.3, beta=0.7, smooth=0.0) == pytest.approx(1 - 1 / 1.3)
+
+
+def test_tversky_half_half_is_dice_and_one_one_is_jaccard():
+    rng = np.random.default_rng(7)
+    y = (rng.random((3, 8, 8)) < 0.2).astype(float)
+    p = rng.uniform(0.05, 0.95, size=(3, 8, 8))
+    t = losses.tversky(y, p, smooth=0.0, axis=(1, 2), reduction="none")
+    d = losses.dice(y, p, smooth=0.0, axis=(1, 2), reduction="none")
+    np.testing.assert_allclose(t, d, rtol=1e-12)
+    gt = losses.tversky_grad(y, p, smooth=0.0, axis=(1, 2))
+    gd = losses.dice_grad(y, p, smooth=0.0, axis=(1, 2))
+    np.testing.assert_allclose(gt, gd, rtol=1e-10, atol=1e-14)
+    yh, ph = (rng.random(50) < 0.3).astype(float), (rng.random(50) < 0.3).astype(float)
+    jaccard = np.sum(yh * ph) / np.sum(np.maximum(yh, ph))
+    assert losses.tversky(yh, ph, alpha=1.0, beta=1.0, smooth=0.0) == pytest.approx(1 - jaccard)
+
+
+def test_focal_tversky_is_the_power_of_tversky():
+    rng = np.random.default_rng(8)
+    y = (rng.random(30) < 0.3).astype(float)
+    p = rng.uniform(0.05, 0.95, size=30)
+    plain = losses.tversky(y, p, alpha=0.3, beta=0.7)
+    for gamma in (0.75, 2.0):
+        focal = losses.tversky(y, p, alpha=0.3, beta=0.7, gamma=gamma)
+        assert focal == pytest.approx(plain**gamma)
+
+
+@pytest.mark.parametrize("smooth", [0.0, 1e-6, 1.0])
+def test_tversky_two_empty_masks_is_zero(smooth):
+    z = np.zeros((2, 4))
+    assert losses.tversky(z, z, smooth=smooth, gamma=0.75) == 0.0
+    g = losses.tversky_grad(z, z, smooth=smooth, axis=1, gamma=0.75)
+    assert np.all(np.isfinite(g))
+
+
+def test_tversky_perfect_mask_has_zero_subgradient_for_small_gamma():
+    y = np.array([1.0, 0.0, 1.0])
+    g = losses.tversky_grad(y, y, smooth=0.0, gamma=0.5)
+    np.testing.assert_array_equal(g, np.zeros(3))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"alpha": -0.1}, "alpha"),
+        ({"beta": -1.0}, "beta"),
+        ({"gamma": 0.0}, "gamma"),
+        ({"gamma": -2.0}, "gamma"),
+        ({"smooth": -1e-3}, "smooth"),
+    ],
+)
+def test_tversky_rejects(kwargs, pattern):
+    for fn in (losses.tversky, losses.tversky_grad):
+        with pytest.raises(ValueError, match=pattern):
+            fn([1.0, 0.0], [0.5, 0.5], **kwargs)
+    with pytest.raises(ValueError, match="y_pred"):
+        losses.tversky([1.0, 0.0], [1.5, 0.5])
+
+
+@pytest.mark.parametrize("case", cases_for("tversky"), ids=str)
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_tversky_gradient_matches_numerical_grad(case, reduction):
+    check_gradient(case, 1, reduction)

@@ -163,3 +163,108 @@ def test_triplet_matches_pytorch():
     assert losses.triplet(a, p, n) == pytest.approx(ref.item(), rel=1e-10)
     for ours, t in zip(losses.triplet_grad(a, p, n), ts, strict=True):
         np.testing.assert_allclose(ours, t.grad.numpy(), rtol=1e-8, atol=1e-12)
+
+
+# ------------------------------------------------------------------ InfoNCE
+
+
+def _info_nce_reference(a, p, tau, symmetric=False):
+    """Written out from the definition with scipy's logsumexp, one row at a time."""
+    from scipy.special import logsumexp
+
+    a = np.asarray(a, float) / np.linalg.norm(a, axis=1, keepdims=True)
+    p = np.asarray(p, float) / np.linalg.norm(p, axis=1, keepdims=True)
+    s = a @ p.T / tau
+    rows = np.array([logsumexp(s[i]) - s[i, i] for i in range(len(s))])
+    if not symmetric:
+        return rows
+    cols = np.array([logsumexp(s[:, i]) - s[i, i] for i in range(len(s))])
+    return 0.5 * (rows + cols)
+
+
+def test_info_nce_by_hand():
+    a = [[1.0, 0.0], [0.0, 1.0]]
+    p = [[2.0, 0.0], [0.0, 3.0]]  # normalised: the identity
+    # each row: -1/τ + log(e^(1/τ) + e^0)
+    for tau in (1.0, 0.5):
+        want = -1 / tau + np.log(np.exp(1 / tau) + 1.0)
+        np.testing.assert_allclose(
+            losses.info_nce(a, p, temperature=tau, reduction="none"), [want] * 2
+        )
+    # a random embedding scores about log n
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(512, 64))
+    y = rng.normal(size=(512, 64))
+    assert losses.info_nce(x, y, temperature=1.0) == pytest.approx(np.log(512), abs=0.05)
+
+
+@pytest.mark.parametrize("symmetric", [False, True])
+@pytest.mark.parametrize("tau", [1.0, 0.1, 1e-3])
+def test_info_nce_matches_the_definition(symmetric, tau):
+    rng = np.random.default_rng(3)
+    a, p = rng.normal(size=(6, 4)), rng.normal(size=(6, 4))
+    got = losses.info_nce(a, p, temperature=tau, symmetric=symmetric, reduction="none")
+    np.testing.assert_allclose(got, _info_nce_reference(a, p, tau, symmetric), rtol=1e-10)
+
+
+def test_info_nce_is_cross_entropy_of_the_similarity_logits():
+    rng = np.random.default_rng(9)
+    a, p = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    an = a / np.linalg.norm(a, axis=1, keepdims=True)
+    pn = p / np.linalg.norm(p, axis=1, keepdims=True)
+    logits = an @ pn.T / 0.2
+    ce = losses.cross_entropy(np.arange(5), logits, from_logits=True)
+    assert losses.info_nce(a, p, temperature=0.2) == pytest.approx(ce, rel=1e-12)
+
+
+def test_info_nce_ignores_lengths_and_is_stable_at_small_temperature():
+    rng = np.random.default_rng(10)
+    a, p = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    base = losses.info_nce(a, p, temperature=1e-3, reduction="none")
+    scaled = losses.info_nce(a * 1e6, p * 1e-6, temperature=1e-3, reduction="none")
+    np.testing.assert_allclose(base, scaled, rtol=1e-9)
+    assert np.all(np.isfinite(base))
+    ga, gp = losses.info_nce_grad(a, p, temperature=1e-3)
+    assert np.all(np.isfinite(ga)) and np.all(np.isfinite(gp))
+    # the length does not change the loss, so the gradient is orthogonal to each row
+    np.testing.assert_allclose(np.einsum("ij,ij->i", ga, a), 0.0, atol=1e-8)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "pattern"),
+    [
+        (([[1.0, 0.0]], [[1.0, 0.0]]), {}, "n ≥ 2"),
+        (([[1.0, 0.0], [0.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]]), {}, "anchor row 1 is all zeros"),
+        (([[1.0, 0.0], [0.0, 1.0]], [[0.0, 0.0], [0.0, 1.0]]), {}, "positive row 0"),
+        (([[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]), {"temperature": 0.0}, "temperature"),
+        (([[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]), {"symmetric": "yes"}, "symmetric"),
+        (([[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), {}, r"\(2, 2\).*\(2, 3\)"),
+    ],
+)
+def test_info_nce_rejects(args, kwargs, pattern):
+    for fn in (losses.info_nce, losses.info_nce_grad):
+        with pytest.raises(ValueError, match=pattern):
+            fn(*args, **kwargs)
+
+
+@pytest.mark.parametrize("case", cases_for("info_nce"), ids=str)
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_info_nce_gradient_matches_numerical_grad(case, reduction):
+    check_gradient(case, 2, reduction, rtol=1e-5, atol=1e-6)
+
+
+def test_info_nce_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(11)
+    a, p = rng.normal(size=(8, 5)), rng.normal(size=(8, 5))
+    at = torch.tensor(a, requires_grad=True)
+    pt = torch.tensor(p, requires_grad=True)
+    fn = torch.nn.functional
+    s = fn.normalize(at, dim=1) @ fn.normalize(pt, dim=1).T / 0.07
+    labels = torch.arange(8)
+    ref = 0.5 * (fn.cross_entropy(s, labels) + fn.cross_entropy(s.T, labels))
+    ref.backward()
+    assert losses.info_nce(a, p, temperature=0.07, symmetric=True) == pytest.approx(ref.item())
+    ga, gp = losses.info_nce_grad(a, p, temperature=0.07, symmetric=True)
+    np.testing.assert_allclose(ga, at.grad.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(gp, pt.grad.numpy(), rtol=1e-9, atol=1e-12)

@@ -121,3 +121,55 @@ def test_integer_inputs_computed_in_float64(name):
     assert g.dtype == np.float64
     # ints must not wrap or truncate: error 4 -> 16 / 4 / 3.5 (huber δ=1)
     assert out[2] == {"mse": 16.0, "mae": 4.0, "huber": 3.5}[name]
+
+
+# ------------------------------------------------------------------ quantile (pinball)
+
+
+@pytest.mark.parametrize("q", [0.0, 0.1, 0.5, 0.9, 1.0])
+def test_quantile_matches_sklearn_mean_pinball_loss(q):
+    from sklearn.metrics import mean_pinball_loss
+
+    rng = np.random.default_rng(4)
+    y, p = rng.normal(size=40), rng.normal(size=40)
+    assert losses.quantile(y, p, q=q) == pytest.approx(mean_pinball_loss(y, p, alpha=q), rel=1e-12)
+
+
+def test_quantile_by_hand_and_half_mae():
+    # under-predicting by 2 costs q·2, over-predicting by 3 costs (1 - q)·3
+    per = losses.quantile([10.0, 10.0], [8.0, 13.0], q=0.9, reduction="none")
+    np.testing.assert_allclose(per, [1.8, 0.3])
+    y, p = np.array([1.0, -2.0, 5.0]), np.array([0.0, 1.0, 5.5])
+    assert losses.quantile(y, p) == pytest.approx(0.5 * losses.mae(y, p))
+    assert losses.quantile(y, p, q=0.5) == losses.quantile(y, p)  # the default is q = 0.5
+
+
+@pytest.mark.parametrize("q", [0.1, 0.25, 0.5, 0.8])
+def test_quantile_minimiser_is_the_sample_quantile(q):
+    rng = np.random.default_rng(5)
+    y = rng.exponential(size=201)
+    grid = np.linspace(y.min(), y.max(), 4001)
+    best = grid[np.argmin([losses.quantile(y, np.full_like(y, c), q=q) for c in grid])]
+    # any point between the order statistics around the q-quantile minimises it
+    lo, hi = np.quantile(y, q, method="inverted_cdf"), np.quantile(y, q, method="higher")
+    assert lo - 2 * (grid[1] - grid[0]) <= best <= hi + 2 * (grid[1] - grid[0])
+
+
+def test_quantile_gradient_by_hand_and_at_the_kink():
+    g = losses.quantile_grad([0.0, 0.0, 0.0], [-1.0, 0.0, 2.0], q=0.9, reduction="sum")
+    np.testing.assert_allclose(g, [-0.9, 0.0, 0.1])
+    g = losses.quantile_grad([0.0, 0.0], [-1.0, 2.0], q=0.25)  # mean: ÷ 2
+    np.testing.assert_allclose(g, [-0.125, 0.375])
+
+
+@pytest.mark.parametrize("q", [-0.1, 1.5, float("nan"), "0.5x"])
+def test_quantile_rejects_q_outside_unit_interval(q):
+    for fn in (losses.quantile, losses.quantile_grad):
+        with pytest.raises(ValueError, match="q"):
+            fn([1.0], [2.0], q=q)
+
+
+@pytest.mark.parametrize("case", cases_for("quantile"), ids=str)
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_quantile_gradient_matches_numerical_grad(case, reduction):
+    check_gradient(case, 0, reduction)

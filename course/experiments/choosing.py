@@ -138,6 +138,30 @@ SLICES: dict[str, _Spec] = {
         (2, (0, 0)),
         {},
     ),
+    "quantile": _Spec(
+        "prediction ŷ (target y = 0)",
+        "one example, q = 0.9",
+        np.linspace(-4, 4, 401),
+        lambda t: ([0.0], [t]),
+        (1, (0,)),
+        {"q": 0.9},
+    ),
+    "tversky": _Spec(
+        "predicted probability of the object pixel",
+        "the dice mask; α = 0.3, β = 0.7",
+        np.linspace(0, 1, 401),
+        lambda t: ([1.0, 0.0, 0.0, 0.0], [t, 0.0, 0.0, 0.0]),
+        (1, (0,)),
+        {"alpha": 0.3, "beta": 0.7},
+    ),
+    "info_nce": _Spec(
+        "height t of the first positive, at (1, t)",
+        "2 pairs, τ = 0.5; anchors (1, 0) and (0, 1), the other positive at (0, 1)",
+        np.linspace(-3, 3, 401),
+        lambda t: ([[1.0, 0.0], [0.0, 1.0]], [[1.0, t], [0.0, 1.0]]),
+        (1, (0, 1)),
+        {"temperature": 0.5},
+    ),
 }
 
 
@@ -272,6 +296,17 @@ def example_inputs(name: str, seed: int = 0) -> tuple[tuple, dict]:
         return (y, rng.normal(size=(5, 3)), rng.normal(size=(5, 3))), {"margin": 2.0}
     if name == "triplet":
         return tuple(rng.normal(size=(5, 3)) for _ in range(3)), {"margin": 1.0}
+    if name == "quantile":
+        y = rng.normal(size=(3, 4))
+        # residuals kept at least 0.1 away from 0, the kink
+        r = np.sign(rng.normal(size=(3, 4))) * rng.uniform(0.1, 2, (3, 4))
+        return (y, y + r), {"q": 0.9}
+    if name == "tversky":
+        mask = (rng.random((2, 4, 4)) < 0.3).astype(float)
+        kwargs = {"alpha": 0.3, "beta": 0.7, "gamma": 0.75, "axis": (1, 2), "smooth": 1.0}
+        return (mask, rng.uniform(0.05, 0.95, (2, 4, 4))), kwargs
+    if name == "info_nce":
+        return (rng.normal(size=(5, 3)), rng.normal(size=(5, 3))), {"temperature": 0.5}
     raise KeyError(f"no example inputs for {name!r}; choose from {sorted(LOSSES)}")
 
 
