@@ -376,9 +376,10 @@ def tversky_grad(
         \frac{\partial L}{\partial\hat y_j}
             = -\gamma\,(1-\mathrm{TI})^{\gamma-1}\,\frac{\partial\,\mathrm{TI}}{\partial\hat y_j}.
 
-    A perfect mask (:math:`\mathrm{TI} = 1`) is the minimum: the subgradient 0 is returned there
-    (for :math:`\gamma < 1` the formula would be infinite), and for two empty masks with
-    ``smooth=0`` (no derivative exists, as for :func:`dice`). Divided by the number of masks for
+    At a perfect mask (:math:`\mathrm{TI} = 1`) the factor :math:`(1-\mathrm{TI})^{\gamma-1}` is 1
+    for :math:`\gamma = 1` and 0 for :math:`\gamma > 1`; for :math:`\gamma < 1` it would be
+    infinite, and the subgradient 0 is returned there, as for two empty masks with ``smooth=0``
+    (no derivative exists, as for :func:`dice`). Divided by the number of masks for
     the mean.
 
     Example:
@@ -389,11 +390,13 @@ def tversky_grad(
     yt, yp, alpha, beta, gamma, smooth = _tversky_inputs(y_true, y_pred, alpha, beta, gamma, smooth)
     index, tp, denom, empty = _tversky_index(yt, yp, alpha, beta, smooth, axis)
     gap = np.maximum(1.0 - index, 0.0)
-    # -γ(1-TI)^(γ-1) / D², with 0 where TI = 1 or D = 0 (the subgradient)
-    live = ~empty & (gap > 0)
-    safe_gap = np.where(live, gap, 1.0)
+    # -γ(1-TI)^(γ-1) / D². At TI = 1, (1-TI)^(γ-1) is 1 for γ = 1 and 0 for γ > 1; for γ < 1
+    # it is infinite, and the subgradient 0 is used, as where D = 0 (two empty masks).
+    live = ~empty & ((gap > 0) | (gamma >= 1.0))
+    safe_gap = np.where(gap > 0, gap, 1.0)
+    power = np.where(gap > 0, safe_gap ** (gamma - 1.0), 1.0 if gamma == 1.0 else 0.0)
     safe_denom = np.where(live, denom, 1.0)
-    factor = np.where(live, -gamma * safe_gap ** (gamma - 1.0) / (safe_denom * safe_denom), 0.0)
+    factor = np.where(live, -gamma * power / (safe_denom * safe_denom), 0.0)
     factor *= grad_scale(reduction, int(np.prod(_squeeze(denom, axis).shape)))
     numer = tp + smooth
     # ∂TI/∂ŷ_j·D² = y_j (D - N(1-α-β)) - N·α: again offset + slope·y_j

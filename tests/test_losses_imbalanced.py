@@ -304,10 +304,21 @@ def test_tversky_two_empty_masks_is_zero(smooth):
     assert np.all(np.isfinite(g))
 
 
-def test_tversky_perfect_mask_has_zero_subgradient_for_small_gamma():
+def test_tversky_gradient_at_a_perfect_mask():
     y = np.array([1.0, 0.0, 1.0])
-    g = losses.tversky_grad(y, y, smooth=0.0, gamma=0.5)
-    np.testing.assert_array_equal(g, np.zeros(3))
+    # γ < 1: (1 - TI)^(γ-1) is infinite there; the subgradient 0 is returned
+    np.testing.assert_array_equal(losses.tversky_grad(y, y, smooth=0.0, gamma=0.5), np.zeros(3))
+    # γ = 1: the gradient is -∂TI/∂ŷ, finite and the one-sided derivative below ŷ = 1
+    g = losses.tversky_grad(y, y, smooth=0.0, alpha=0.3, beta=0.7, reduction="sum")
+    h = 1e-7
+    below = y - h * np.array([1.0, 0.0, 0.0])
+    slope = (
+        losses.tversky(y, y, smooth=0.0, alpha=0.3, beta=0.7)
+        - losses.tversky(y, below, smooth=0.0, alpha=0.3, beta=0.7)
+    ) / h
+    assert g[0] == pytest.approx(slope, rel=1e-5) and g[0] < 0
+    # γ > 1: the factor (1 - TI)^(γ-1) is 0
+    np.testing.assert_array_equal(losses.tversky_grad(y, y, smooth=0.0, gamma=2.0), np.zeros(3))
 
 
 @pytest.mark.parametrize(
