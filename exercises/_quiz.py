@@ -35,8 +35,8 @@ with ``python -m exercises grade``).
 >>> q = quiz("regression")
 >>> 'id="lcq-regression-outlier_loss"' in q._repr_html_()
 True
->>> print(str(q).splitlines()[0])
-Quiz: Regression losses (8 questions)
+>>> print(str(q).splitlines()[0])  # doctest: +ELLIPSIS
+Quiz: Regression losses (... questions)
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ import hashlib
 import html
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -83,12 +84,73 @@ def markdown_to_html(text: str) -> str:
     return re.sub("\x00(\\d+)\x00", lambda m: stash[int(m.group(1))], out)
 
 
+_TEX_WORDS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
+    "eta": "η", "theta": "θ", "lambda": "λ", "mu": "μ", "pi": "π", "sigma": "σ", "tau": "τ",
+    "phi": "φ", "Delta": "Δ", "Sigma": "Σ",
+    "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "ne": "≠", "neq": "≠", "approx": "≈",
+    "cdot": "·", "times": "×", "to": "→", "infty": "∞", "pm": "±", "in": "∈", "partial": "∂",
+    "lVert": "‖", "rVert": "‖", "lvert": "|", "rvert": "|", "mid": "|",
+    "sum": "sum ", "log": "log ", "ln": "ln ", "exp": "exp ", "max": "max ", "min": "min ",
+    "left": "", "right": "", "big": "", "Big": "", "bigl": "", "bigr": "", "Bigl": "", "Bigr": "",
+    "quad": " ", "qquad": " ",
+}  # fmt: skip
+_TEX_FRAC = re.compile(r"\\[dt]?frac\s*(\{[^{}]*\}|[^\s{}])\s*(\{[^{}]*\}|[^\s{}])")
+_TEX_WRAP = re.compile(
+    r"\\(?:mathrm|text|operatorname|mathbf|mathbb|mathcal|boldsymbol)\s*\{([^{}]*)\}"
+)
+_TEX_HAT = re.compile(r"\\(?:hat|widehat)\s*(?:\{([^{}]*)\}|(\w))")
+
+
+def _unbrace(group: str) -> str:
+    inner = group[1:-1] if group.startswith("{") else group
+    return inner if re.fullmatch(r"[\w.]+", inner) else f"({inner})"
+
+
+def math_as_text(tex: str) -> str:
+    r"""A formula's TeX as plain text a screen reader can read (the accessible name of a quiz
+    option whose text has maths; MathJax's own reading of "½r²" is "1 2 r 2").
+
+    >>> math_as_text(r"\tfrac12 r^2"), math_as_text(r"D_{\mathrm{KL}}(P\|Q) \ne D_{\mathrm{KL}}(Q\|P)")
+    ('1/2 r^2', 'D_KL(P‖Q) ≠ D_KL(Q‖P)')
+    >>> math_as_text(r"\frac{2\,TP}{2\,TP + FP + FN}"), math_as_text(r"|r| \le \delta")
+    ('(2 TP)/(2 TP + FP + FN)', '|r| ≤ δ')
+    """
+    s = _TEX_WRAP.sub(lambda m: m.group(1), tex)
+    s = _TEX_HAT.sub(lambda m: (m.group(1) or m.group(2)) + "\u0302", s)
+    s = _TEX_FRAC.sub(lambda m: f"{_unbrace(m.group(1))}/{_unbrace(m.group(2))}", s)
+    s = re.sub(r"\\([,;:! ])", " ", s)
+    s = s.replace("\\|", "‖").replace("~", " ")
+    s = re.sub(r"\\([A-Za-z]+)", lambda m: _TEX_WORDS.get(m.group(1), m.group(1)), s)
+    s = re.sub(r"([_^])\{([^{}]*)\}", lambda m: m.group(1) + _unbrace("{" + m.group(2) + "}"), s)
+    s = s.replace("{", "").replace("}", "")
+    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", s).strip())
+
+
+def plain_text(text: str) -> str:
+    r"""A bank text (Markdown with `code`, **bold** and $maths$) as plain text, maths included.
+
+    >>> plain_text(r"**Both**: $\hat y = 0.5$ and `np.log`")
+    'Both: ŷ = 0.5 and np.log'
+    """
+    text = _MATH.sub(lambda m: math_as_text(m.group(1) or m.group(2)), text)
+    text = _CODE.sub(lambda m: m.group(1), text)
+    return re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+
+
 def _inline(text: str) -> str:
     """Markdown without the surrounding paragraph (for option labels and feedback)."""
     out = markdown_to_html(text)
     if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         out = out[3:-4]
     return out
+
+
+def _spoken(letter: str, text: str) -> str:
+    """An ``aria-label`` attribute for an option whose text has maths (its plain-text reading)."""
+    if not _MATH.search(text):
+        return ""  # the label's own text is the accessible name
+    return f' aria-label="{html.escape(f"({letter}) {plain_text(text)}")}"'
 
 
 def _dom_id(question_id: str) -> str:
@@ -371,7 +433,8 @@ class Quiz:
             note = "" if q.kind == "single" else "<p><em>Choose all that apply.</em></p>"
             labels = "".join(
                 f'<label for="{dom}-{i}"><input type="{kind}" id="{dom}-{i}" name="{dom}" '
-                f'value="{q.letter(o)}"> <strong>({q.letter(o)})</strong> {_inline(o.text)}</label>'
+                f'value="{q.letter(o)}"{_spoken(q.letter(o), o.text)}> '
+                f"<strong>({q.letter(o)})</strong> {_inline(o.text)}</label>"
                 for i, o in enumerate(q.display_options)
             )
             body = (

@@ -178,7 +178,25 @@ class Result:
 
 
 def _inline_html(text: str) -> str:
-    """Escape ``text`` and render its `code` spans and line breaks."""
+    r"""Escape ``text`` and render its `code` spans, line breaks and $maths$ (as ``\(...\)``,
+    which MathJax typesets on the site and in JupyterLab).
+
+    >>> _inline_html("Loss $\\log n$ with `np.log`\nnext")
+    'Loss \\(\\log n\\) with <code>np.log</code><br>next'
+    """
+    stash: list[str] = []
+
+    def keep(fragment: str) -> str:
+        stash.append(fragment)
+        return f"\x00{len(stash) - 1}\x00"
+
+    text = re.sub(
+        r"\$\$(.+?)\$\$|\$(.+?)\$",
+        lambda m: keep(f"\\({html.escape(m.group(1) or m.group(2))}\\)"),
+        text,
+        flags=re.S,
+    )
     out = html.escape(text)
     out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
-    return out.replace("\n", "<br>")
+    out = out.replace("\n", "<br>")
+    return re.sub("\x00(\\d+)\x00", lambda m: stash[int(m.group(1))], out)

@@ -4,12 +4,15 @@ mirroring self-check 2.
 Self-check 2 asks what cross-entropy and hinge loss each "want" from a model and when to prefer
 one over the other. The questions below check those two goals, which loss is zero for a confidently
 correct sample, when probabilities matter, the output layer for multi-label problems, two values to
-compute by hand, and ask the reader to implement cross-entropy.
+compute by hand, and ask the reader to implement cross-entropy. Two more go beyond the study
+guide, to calibration after training: why a temperature cannot change the accuracy, and which
+way a temperature fitted after label smoothing goes.
 
 Question ids: ``classification.ce_wants``, ``classification.hinge_wants``,
 ``classification.zero_loss``, ``classification.prefer_ce``, ``classification.multilabel``,
 ``classification.hinge_value``, ``classification.ce_value``,
-``classification.implement_cross_entropy``.
+``classification.implement_cross_entropy``, ``classification.temperature_accuracy``,
+``classification.smoothing_temperature``.
 
 >>> from exercises import check
 >>> check("classification.zero_loss", "hinge").passed
@@ -26,6 +29,10 @@ from ._core import Case, ChoiceQuestion, CodeQuestion, Mistake, NumericQuestion,
 
 CHAPTER = "classification"
 MIRRORS = "Self-check 2: what cross-entropy and hinge loss each want, and when to prefer each"
+BEYOND_GUIDE = (
+    "Beyond the study guide: calibration after training (temperature scaling, label smoothing), "
+    "which the guide does not cover (no self-check of its own)"
+)
 
 ce_wants = ChoiceQuestion(
     id="classification.ce_wants",
@@ -438,6 +445,99 @@ implement_cross_entropy = CodeQuestion(
     ),
 )
 
+# ------------------------------------------ beyond the guide: calibration after training
+
+temperature_accuracy = ChoiceQuestion(
+    id="classification.temperature_accuracy",
+    chapter=CHAPTER,
+    kind="single",
+    points=1,
+    mirrors=BEYOND_GUIDE,
+    prompt=(
+        "A 10-class network is 91 % accurate on its test set, and over-confident. You fit a "
+        r"temperature on held-out data, find $T = 2.3$, and from now on report "
+        r"$\operatorname{softmax}(z / T)$ instead of $\operatorname{softmax}(z)$. What happens to "
+        "its test accuracy?"
+    ),
+    options=(
+        Option(
+            "unchanged",
+            "It stays exactly the same",
+            True,
+            "Dividing all the logits of a sample by the same T > 0 keeps their order, so the "
+            "largest stays the largest: every predicted class, and with them the accuracy, is "
+            "unchanged. Only the confidence moves.",
+        ),
+        Option(
+            "rises",
+            "It rises, because better-calibrated probabilities lead to better decisions",
+            False,
+            "Calibration changes how sure the model says it is, not which class it picks: the "
+            "argmax of z/T is the argmax of z for every T > 0.",
+        ),
+        Option(
+            "falls",
+            "It falls a little, because T > 1 makes every prediction less confident",
+            False,
+            "Less confident is not less accurate: the top class keeps the largest probability; "
+            "it only gets less of it.",
+        ),
+        Option(
+            "depends",
+            "It can go either way, depending on the calibration set",
+            False,
+            "That is true of a recalibration with parameters per class, which can reorder the "
+            "classes, not of one temperature shared by all the logits.",
+        ),
+    ),
+    hints=("Compare the largest entry of z and of z/T when T is positive.",),
+)
+
+smoothing_temperature = ChoiceQuestion(
+    id="classification.smoothing_temperature",
+    chapter=CHAPTER,
+    kind="single",
+    points=1,
+    mirrors=BEYOND_GUIDE,
+    prompt=(
+        r"A model trained with label smoothing ($\varepsilon = 0.2$) is right on 85 % of held-out "
+        "samples, but its mean confidence there is only 70 %. You then fit a temperature on a "
+        "calibration set. What do you expect?"
+    ),
+    options=(
+        Option(
+            "sharpen",
+            "T < 1: the temperature sharpens the probabilities, undoing part of the smoothing",
+            True,
+            "The model is under-confident (confidence below accuracy), so the held-out loss wants "
+            "larger logits, and z/T with T < 1 scales them up. Label smoothing and temperature "
+            "scaling both act on the confidence; after smoothing, the fitted T often falls below "
+            "1 (it does in the chapter's experiment).",
+        ),
+        Option(
+            "soften",
+            "T > 1, as for any network trained with cross-entropy",
+            False,
+            "T > 1 softens the probabilities: the repair for over-confidence. This model is "
+            "under-confident, so softening would make it worse.",
+        ),
+        Option(
+            "one",
+            "T = 1: label smoothing has already calibrated the model",
+            False,
+            "Label smoothing pulls the confidence down by an amount set by ε, not by the data; "
+            "here it went below the accuracy, so the held-out loss is lowest at some T ≠ 1.",
+        ),
+        Option(
+            "accuracy",
+            "The temperature brings the accuracy back to what it would be without smoothing",
+            False,
+            "A temperature never changes the predicted class, so it cannot change the accuracy.",
+        ),
+    ),
+    hints=("Is this model over- or under-confident, and which way does T move the probabilities?",),
+)
+
 register(
     ce_wants,
     hinge_wants,
@@ -447,4 +547,6 @@ register(
     hinge_value,
     ce_value,
     implement_cross_entropy,
+    temperature_accuracy,
+    smoothing_temperature,
 )

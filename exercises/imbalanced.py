@@ -1,14 +1,17 @@
-r"""Exercises for the chapter on imbalanced data (focal loss, Dice loss), mirroring self-check 3.
+r"""Exercises for the chapter on imbalanced data (focal, Dice and Tversky losses), mirroring
+self-check 3.
 
 Self-check 3 asks why plain cross-entropy fails to segment tumours covering under 2 % of a scan and
 which two losses of the course address it. The questions below check that reasoning, the numbers of
 the "all background" prediction, focal loss's modulating factor and α convention, the role of Dice's
-smoothing term, and ask the reader to implement focal loss and Dice loss.
+smoothing term, and ask the reader to implement focal loss and Dice loss. Two more go beyond the
+study guide: which Tversky weights favour recall, and the value of a Tversky loss.
 
 Question ids: ``imbalanced.why_ce_fails``, ``imbalanced.two_losses``,
 ``imbalanced.background_accuracy``, ``imbalanced.background_dice``, ``imbalanced.focal_factor``,
 ``imbalanced.alpha_convention``, ``imbalanced.focal_vs_dice``, ``imbalanced.smooth_role``,
-``imbalanced.implement_focal``, ``imbalanced.implement_dice``.
+``imbalanced.implement_focal``, ``imbalanced.implement_dice``, ``imbalanced.focal_gradient_gamma1``,
+``imbalanced.alpha_threshold``, ``imbalanced.tversky_recall``, ``imbalanced.tversky_value``.
 
 >>> from exercises import check
 >>> check("imbalanced.background_accuracy", 0.984).passed
@@ -25,6 +28,10 @@ from ._core import Case, ChoiceQuestion, CodeQuestion, Mistake, NumericQuestion,
 
 CHAPTER = "imbalanced"
 MIRRORS = "Self-check 3: segmenting tumours under 2 % of a scan (why cross-entropy fails, which two losses help)"
+BEYOND_GUIDE = (
+    "Beyond the study guide: the Tversky and focal Tversky losses, which the guide does not cover "
+    "(no self-check of its own)"
+)
 
 why_ce_fails = ChoiceQuestion(
     id="imbalanced.why_ce_fails",
@@ -723,6 +730,89 @@ alpha_threshold = NumericQuestion(
     ),
 )
 
+tversky_recall = ChoiceQuestion(
+    id="imbalanced.tversky_recall",
+    chapter=CHAPTER,
+    kind="single",
+    points=1,
+    mirrors=BEYOND_GUIDE,
+    prompt=(
+        "A screening model segments small lesions. A missed lesion pixel costs far more than a "
+        "false alarm, which a radiologist will dismiss. You train with the Tversky loss "
+        r"$1 - \dfrac{TP}{TP + \alpha\,FP + \beta\,FN}$. Which setting fits?"
+    ),
+    options=(
+        Option(
+            "fn_dearer",
+            "α = 0.3, β = 0.7",
+            True,
+            "Right: a missed object pixel now costs more than a false alarm, so the trained model "
+            "marks more pixels as object; recall rises and precision falls.",
+        ),
+        Option(
+            "fp_dearer",
+            "α = 0.7, β = 0.3",
+            False,
+            "That makes the false alarm the dearer error: the model turns cautious, precision rises "
+            "and recall falls. β is the weight of the false negatives.",
+        ),
+        Option(
+            "dice",
+            "α = β = 0.5",
+            False,
+            "That is the Dice loss: a miss and a false alarm cost the same.",
+        ),
+        Option(
+            "jaccard",
+            "α = β = 1",
+            False,
+            "That is the Jaccard (IoU) loss: symmetric too, it favours neither kind of error.",
+        ),
+        Option(
+            "focal_exponent",
+            "α = β = 0.5 with the focal exponent γ = 2, i.e. the loss (1 − TI)²",
+            False,
+            "The exponent reweights whole masks by how good their index already is; it does not "
+            "change the price of a false negative against a false positive.",
+        ),
+    ),
+    hints=("Which of the two weights multiplies the false negatives?",),
+)
+
+tversky_value = NumericQuestion(
+    id="imbalanced.tversky_value",
+    chapter=CHAPTER,
+    kind="numeric",
+    points=1,
+    mirrors=BEYOND_GUIDE,
+    prompt=(
+        "A predicted mask has the soft counts TP = 6, FP = 4 and FN = 3 (in pixels). What is its "
+        r"Tversky loss $1 - \dfrac{TP}{TP + \alpha\,FP + \beta\,FN}$ with α = 0.3 and β = 0.7 "
+        "(no smoothing, no focal exponent)? Give 4 decimals."
+    ),
+    answer=0.3548,
+    abs_tol=5e-4,
+    rel_tol=0.0,
+    wrong_values=(
+        (0.6452, "That is the Tversky index; the loss is 1 minus it."),
+        (
+            0.3814,
+            "α and β are swapped: α multiplies the false positives (4), β the false negatives (3).",
+        ),
+        (
+            0.3684,
+            "That is the Dice loss (α = β = ½); here a false negative costs 0.7, a false positive 0.3.",
+        ),
+        (0.5385, "That is the Jaccard loss (α = β = 1)."),
+    ),
+    hints=("The denominator is 6 + 0.3 × 4 + 0.7 × 3.",),
+    explanation=(
+        "6 / (6 + 1.2 + 2.1) = 6 / 9.3 ≈ 0.6452, so the loss is ≈ 0.3548. Dice (α = β = ½) "
+        "would give 1 − 12/19 ≈ 0.3684: with β > α the three missed pixels weigh more than the "
+        "four false ones."
+    ),
+)
+
 register(
     why_ce_fails,
     two_losses,
@@ -736,4 +826,6 @@ register(
     implement_dice,
     focal_gradient_gamma1,
     alpha_threshold,
+    tversky_recall,
+    tversky_value,
 )

@@ -1,13 +1,18 @@
-r"""Exercises for the metric-learning chapter (contrastive and triplet loss), mirroring self-check 5.
+r"""Exercises for the metric-learning chapter (contrastive, triplet and InfoNCE loss), mirroring
+self-check 5.
 
 Self-check 5 asks, for a face-recognition system, what training data contrastive and triplet loss
 need and what triplet loss offers. The questions below check the data each needs, what the relative
 constraint of triplet loss buys (and that "triplet trains faster" is a claim to test, not a fact),
-semi-hard negatives, two values to compute, and ask the reader to implement triplet loss.
+semi-hard negatives, two values to compute, and ask the reader to implement triplet loss. Two more
+go beyond the study guide, to InfoNCE: what lowering the temperature does to the push on the
+negatives, and an implementation of the loss (where forgetting to normalise, dividing by τ in the
+wrong place or taking the softmax over the wrong axis all show).
 
 Question ids: ``metric_learning.training_data``, ``metric_learning.triplet_advantage``,
 ``metric_learning.semi_hard``, ``metric_learning.triplet_value``,
-``metric_learning.contrastive_value``, ``metric_learning.implement_triplet``.
+``metric_learning.contrastive_value``, ``metric_learning.implement_triplet``,
+``metric_learning.info_nce_temperature``, ``metric_learning.implement_info_nce``.
 
 >>> from exercises import check
 >>> check("metric_learning.triplet_value", 0.2).passed
@@ -24,6 +29,10 @@ from ._core import Case, ChoiceQuestion, CodeQuestion, Mistake, NumericQuestion,
 
 CHAPTER = "metric_learning"
 MIRRORS = "Self-check 5: face recognition with contrastive or triplet loss (data needed, triplet's advantage)"
+BEYOND_GUIDE = (
+    "Beyond the study guide: InfoNCE, the contrastive loss of SimCLR and CLIP, which the guide "
+    "does not cover (no self-check of its own)"
+)
 
 training_data = ChoiceQuestion(
     id="metric_learning.training_data",
@@ -374,6 +383,252 @@ implement_triplet = CodeQuestion(
     ),
 )
 
+# ------------------------------------------------------------- beyond the guide: InfoNCE
+
+info_nce_temperature = ChoiceQuestion(
+    id="metric_learning.info_nce_temperature",
+    chapter=CHAPTER,
+    kind="single",
+    points=1,
+    mirrors=BEYOND_GUIDE,
+    prompt=(
+        r"An embedding is trained with InfoNCE, $\ell_i = -\log\big(e^{S_{ii}} / \sum_j "
+        r"e^{S_{ij}}\big)$ with $S_{ij} = \cos(a_i, p_j)/\tau$. Keep the embeddings as they are "
+        r"and lower the temperature from $\tau = 1$ to $\tau = 0.05$. What happens to the push "
+        r"that the gradient puts on anchor $i$'s negatives?"
+    ),
+    options=(
+        Option(
+            "hardest",
+            "It concentrates on the negatives most similar to the anchor: they take a growing "
+            r"share of the push, while the weights $P_{ij}$ of dissimilar negatives shrink towards 0",
+            True,
+            r"Right: the weights are $P_{ij} \propto e^{\cos(a_i, p_j)/\tau}$, so dividing by a "
+            "small τ magnifies the differences between similarities. Small τ is soft hard-negative "
+            "mining; too small and one or two negatives (possibly false ones) decide the gradient.",
+        ),
+        Option(
+            "uniform",
+            "It spreads evenly over all negatives, whatever their similarity to the anchor",
+            False,
+            r"That is the opposite limit, a large τ: when every $S_{ij}$ is close to 0 the softmax is "
+            "almost uniform and every negative pushes alike.",
+        ),
+        Option(
+            "rescale",
+            "Nothing changes but a constant factor: τ scales the loss as a step size would",
+            False,
+            "τ sits inside the softmax, not in front of the loss: it changes the relative weights of "
+            r"the negatives ($e^{S_{ij}}$ with $S_{ij} = \cos/\tau$), not just their common scale.",
+        ),
+        Option(
+            "no_negatives",
+            "The negatives drop out of the loss, leaving only the pull towards the positive",
+            False,
+            "The negatives stay in the denominator at any τ; and the pull and the total push are "
+            r"always equal, $1 - P_{ii} = \sum_{j \ne i} P_{ij}$, so one cannot remain without the other.",
+        ),
+        Option(
+            "log_n",
+            r"The loss becomes $\log n$ whatever the embedding, so the gradient vanishes",
+            False,
+            r"That happens as τ grows (all $S_{ij} \to 0$, a uniform softmax); a small τ does the "
+            "opposite, it makes the softmax sharper.",
+        ),
+    ),
+    hints=(
+        r"Write $P_{ij}$ as a softmax of $\cos(a_i, p_j)/\tau$ and compare two negatives' weights.",
+    ),
+)
+
+
+_NCE_NAMES = ("anchor", "positive", "temperature")
+
+
+def _info_nce_reference(anchor, positive, temperature):
+    return losses.info_nce(anchor, positive, temperature=temperature)
+
+
+def _ncase(name, a, p, t):
+    return Case(name, (np.array(a, dtype=np.float64), np.array(p, dtype=np.float64), t), _NCE_NAMES)
+
+
+def _random_info_nce_case(rng: np.random.Generator) -> Case:
+    n = int(rng.integers(2, 12))
+    d = int(rng.integers(2, 8))
+    if n == d:
+        d += 1
+    # rows of different lengths (so that forgetting to normalise shows), positives near anchors
+    a = rng.normal(size=(n, d)) * np.exp(rng.normal(0.0, 0.6, size=(n, 1)))
+    p = (a + rng.normal(scale=rng.uniform(0.3, 1.2), size=(n, d))) * np.exp(
+        rng.normal(0.0, 0.6, size=(n, 1))
+    )
+    t = float(np.round(rng.uniform(0.1, 2.0), 2))
+    return Case(f"{n} pairs in {d} dimensions, temperature = {t:g}", (a, p, t), _NCE_NAMES)
+
+
+def _unit(x):
+    x = np.asarray(x, dtype=float)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def _cos(a, p):
+    return _unit(a) @ _unit(p).T
+
+
+def _lse(z, axis):
+    m = np.max(z, axis=axis, keepdims=True)
+    return np.squeeze(m, axis=axis) + np.log(np.sum(np.exp(z - m), axis=axis))
+
+
+def _m_no_normalise(a, p, t):
+    s = np.asarray(a, dtype=float) @ np.asarray(p, dtype=float).T / t
+    return np.mean(_lse(s, 1) - np.diag(s))
+
+
+def _m_columns(a, p, t):
+    s = _cos(a, p) / t
+    return np.mean(_lse(s, 0) - np.diag(s))
+
+
+def _m_tau_after(a, p, t):
+    c = _cos(a, p)
+    return np.mean(_lse(c, 1) - np.diag(c)) / t
+
+
+def _m_tau_diagonal_only(a, p, t):
+    c = _cos(a, p)
+    return np.mean(_lse(c, 1) - np.diag(c) / t)
+
+
+def _m_tau_times(a, p, t):
+    s = _cos(a, p) * t
+    return np.mean(_lse(s, 1) - np.diag(s))
+
+
+def _m_sum(a, p, t):
+    return losses.info_nce(a, p, temperature=t, reduction="sum")
+
+
+def _m_symmetric(a, p, t):
+    return losses.info_nce(a, p, temperature=t, symmetric=True)
+
+
+def _m_positive_excluded(a, p, t):
+    s = _cos(a, p) / t
+    off = np.where(np.eye(len(s), dtype=bool), -np.inf, s)
+    return np.mean(_lse(off, 1) - np.diag(s))
+
+
+def _m_normalise_columns(a, p, t):
+    a, p = np.asarray(a, dtype=float), np.asarray(p, dtype=float)
+    s = (a / np.linalg.norm(a, axis=0)) @ (p / np.linalg.norm(p, axis=0)).T / t
+    return np.mean(_lse(s, 1) - np.diag(s))
+
+
+implement_info_nce = CodeQuestion(
+    id="metric_learning.implement_info_nce",
+    chapter=CHAPTER,
+    kind="code",
+    points=3,
+    mirrors=BEYOND_GUIDE,
+    prompt=(
+        "Write `info_nce(anchor, positive, temperature)` returning the **mean** InfoNCE loss of a "
+        "batch of $n$ pairs. `anchor` and `positive` have shape `(n, d)`: row $i$ of `positive` "
+        "is the positive of row $i$ of `anchor`, and every other row of `positive` is one of its "
+        r"negatives. Scale every row to unit length ($\hat a_i = a_i / \lVert a_i \rVert$, "
+        r"likewise $\hat p_j$), then with $S_{ij} = \hat a_i \cdot \hat p_j / \tau$,"
+        "\n\n"
+        r"$$\ell_i = -S_{ii} + \log \sum_{j=1}^{n} e^{S_{ij}}.$$"
+        "\n\n"
+        "One direction only (anchors choosing among positives, not CLIP's average of both). Use "
+        "numpy and no loops; return one number."
+    ),
+    signature="info_nce(anchor, positive, temperature)",
+    reference=_info_nce_reference,
+    fixed_cases=(
+        _ncase(
+            "three pairs of unit vectors in 2-D, temperature = 1",
+            [[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]],
+            [[0.8, 0.6], [-0.6, 0.8], [0.0, 1.0]],
+            1.0,
+        ),
+        _ncase(
+            "rows of very different lengths (0.1 to 8), temperature = 0.5",
+            [[0.1, 0.0, 0.0], [0.0, 6.0, 2.0], [0.5, 0.5, 0.0], [1.0, -8.0, 0.5]],
+            [[0.3, 0.1, 0.0], [0.0, 0.2, 0.1], [4.0, 3.0, 1.0], [0.1, -0.5, 0.2]],
+            0.5,
+        ),
+        _ncase(
+            "four pairs in 3-D, temperature = 0.1",
+            [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.6, 0.6, 0.5]],
+            [[0.9, 0.3, 0.0], [0.2, 0.8, 0.3], [0.3, 0.3, 0.9], [0.2, 0.9, 0.3]],
+            0.1,
+        ),
+        _ncase(
+            "a lopsided batch: one positive is close to every anchor, temperature = 0.25",
+            [[1.0, 0.2], [0.9, -0.4], [0.8, 0.9]],
+            [[1.0, 0.0], [0.0, -1.0], [-0.7, 0.7]],
+            0.25,
+        ),
+        _ncase(
+            "n = 2 pairs, temperature = 2",
+            [[2.0, 1.0], [-1.0, 3.0]],
+            [[1.0, 1.0], [-2.0, 1.0]],
+            2.0,
+        ),
+    ),
+    random_case=_random_info_nce_case,
+    n_random=8,
+    mistakes=(
+        Mistake(
+            _m_no_normalise,
+            "The rows were not scaled to unit length: InfoNCE compares directions (cosine "
+            "similarities). Divide each row by its norm, "
+            "x / np.linalg.norm(x, axis=1, keepdims=True), before taking the dot products.",
+        ),
+        Mistake(
+            _m_normalise_columns,
+            "You normalised the columns: each row is one embedding, so divide by "
+            "np.linalg.norm(x, axis=1, keepdims=True).",
+        ),
+        Mistake(
+            _m_columns,
+            "The log-sum-exp runs over the wrong axis: anchor i chooses among the positives, so sum "
+            "over j in row i of S (axis=1), not down the columns.",
+        ),
+        Mistake(
+            _m_tau_after,
+            "τ is applied after the log-sum-exp: divide the similarities by τ first, "
+            "S = cos / τ, and only then take the softmax (τ changes its shape, not just its scale).",
+        ),
+        Mistake(
+            _m_tau_diagonal_only,
+            "τ divides only the positive's similarity: every entry of S, negatives included, is "
+            "cos / τ.",
+        ),
+        Mistake(
+            _m_tau_times,
+            "You multiplied by τ: the similarities are divided by the temperature, S = cos / τ.",
+        ),
+        Mistake(
+            _m_positive_excluded,
+            "The positive is missing from the denominator: the sum over j includes j = i "
+            "(a softmax over all n candidates).",
+        ),
+        Mistake(
+            _m_symmetric,
+            "You averaged both directions (CLIP's symmetric loss); the question asks for one: "
+            "anchors choosing among positives.",
+        ),
+        Mistake(_m_sum, "You returned the sum over the rows; the question asks for the mean."),
+    ),
+    hints=(
+        "Normalise the rows, S = a_hat @ p_hat.T / temperature, then the mean over i of "
+        "logsumexp(S[i]) − S[i, i] (subtract the row maximum before exp to avoid overflow).",
+    ),
+)
+
 register(
     training_data,
     triplet_advantage,
@@ -381,4 +636,6 @@ register(
     triplet_value,
     contrastive_value,
     implement_triplet,
+    info_nce_temperature,
+    implement_info_nce,
 )

@@ -1,14 +1,16 @@
-r"""Exercises for the regression chapter (MSE, MAE, Huber), mirroring self-check 1.
+r"""Exercises for the regression chapter (MSE, MAE, Huber, quantile), mirroring self-check 1.
 
 Self-check 1 asks which loss to use instead of MSE for house prices with a few extreme luxury
 outliers, and why its formula helps. The questions below check the choice (Huber), the reason (its
 gradient is bounded by δ), the size of that gradient for an outlier, the estimator each loss
-targets, and ask the reader to implement Huber.
+targets, and ask the reader to implement Huber. Two more go beyond the study guide, to the
+quantile (pinball) loss: which level q gives a one-sided bound, and the loss of one prediction
+(the residual's sign decides which weight applies).
 
 Question ids: ``regression.outlier_loss``, ``regression.why_huber_helps``,
 ``regression.outlier_gradient_mse``, ``regression.outlier_gradient_huber``,
 ``regression.huber_value``, ``regression.mae_minimiser``, ``regression.huber_facts``,
-``regression.implement_huber``.
+``regression.implement_huber``, ``regression.quantile_level``, ``regression.pinball_value``.
 
 >>> from exercises import check
 >>> check("regression.outlier_gradient_mse", 200).passed
@@ -26,6 +28,10 @@ from ._core import Case, ChoiceQuestion, CodeQuestion, Mistake, NumericQuestion,
 CHAPTER = "regression"
 MIRRORS = (
     "Self-check 1: house prices with extreme luxury outliers (which loss instead of MSE, and why)"
+)
+BEYOND_GUIDE = (
+    "Beyond the study guide: the quantile (pinball) loss, which the guide does not cover "
+    "(no self-check of its own)"
 )
 
 outlier_loss = ChoiceQuestion(
@@ -277,6 +283,93 @@ huber_facts = ChoiceQuestion(
     hints=("Write out both pieces and their derivatives at |r| = δ.",),
 )
 
+# ------------------------------------------------------- beyond the guide: the quantile loss
+
+quantile_level = ChoiceQuestion(
+    id="regression.quantile_level",
+    chapter=CHAPTER,
+    kind="single",
+    points=1,
+    mirrors=BEYOND_GUIDE,
+    prompt=(
+        "A delivery service promises each customer an arrival time, predicted by a model trained "
+        r"with the quantile loss $\max\big(q\,r,\ (q - 1)\,r\big)$, $r = y - \hat y$, where "
+        r"$y$ is the actual delivery time. It wants deliveries to arrive later than promised only "
+        "10 % of the time. Which level q should it train with?"
+    ),
+    options=(
+        Option(
+            "q90",
+            r"$q = 0.9$",
+            True,
+            "At the minimiser a fraction q of the targets lies below the prediction: 90 % of "
+            "deliveries arrive before the promise and 10 % after it. A late delivery (r > 0) "
+            "costs q = 0.9 per minute, an early one only 0.1, so the promise moves up until "
+            "just 10 % are late.",
+        ),
+        Option(
+            "q10",
+            r"$q = 0.1$",
+            False,
+            "That is the 10 % quantile: only 10 % of deliveries would arrive before the promise "
+            "and 90 % after it. Under-predicting (a late delivery, r > 0) costs q per minute, so "
+            "a small q makes late promises cheap.",
+        ),
+        Option(
+            "median_plus",
+            r"$q = 0.5$, then add 10 % to every prediction",
+            False,
+            "q = 0.5 gives the median. How far the 90 % point lies above the median depends on "
+            "the spread of the delivery times, which can change from one order to the next; a "
+            "fixed 10 % margin does not target any particular share of late deliveries.",
+        ),
+        Option(
+            "q05",
+            r"$q = 0.05$, because the lines for $q = 0.05$ and $q = 0.95$ enclose 90 %",
+            False,
+            "The 0.05 line is the lower end of a two-sided 90 % interval: 95 % of deliveries "
+            "would arrive after it. A one-sided promise that is late 10 % of the time is the "
+            "90 % quantile.",
+        ),
+    ),
+    hints=("At the best constant, what fraction of the targets lies below the prediction?",),
+)
+
+pinball_value = NumericQuestion(
+    id="regression.pinball_value",
+    chapter=CHAPTER,
+    kind="numeric",
+    points=1,
+    mirrors=BEYOND_GUIDE,
+    prompt=(
+        r"With $q = 0.9$, the target is $y = 10$ and the prediction $\hat y = 12$. What is the "
+        r"quantile (pinball) loss $\max\big(q\,r,\ (q - 1)\,r\big)$ of this one prediction, "
+        r"with $r = y - \hat y$?"
+    ),
+    answer=0.2,
+    abs_tol=1e-6,
+    rel_tol=1e-6,
+    wrong_values=(
+        (
+            1.8,
+            "That is q·|r|, the price of an under-prediction. Here ŷ > y, so r = −2 < 0 and the "
+            "weight is 1 − q.",
+        ),
+        (-1.8, "That is q·r alone; the max takes the larger of q·r and (q − 1)·r."),
+        (-0.2, "Check the sign: (q − 1)·r = (−0.1)·(−2) is positive. The loss is never negative."),
+        (1.0, "That is half the absolute error, the quantile loss for q = 0.5, not for q = 0.9."),
+        (2.0, "That is the absolute error |r|; the quantile loss weights it by q or by 1 − q."),
+    ),
+    hints=(
+        r"Compute $r = y - \hat y$ first. Which of $q\,r$ and $(q - 1)\,r$ is larger for that $r$?",
+    ),
+    explanation=(
+        "r = 10 − 12 = −2 (an over-prediction), so the max picks (q − 1)·r = (−0.1)·(−2) = 0.2. "
+        "Under-predicting by 2 would cost 0.9 · 2 = 1.8, nine times more: that asymmetry pushes "
+        "the q = 0.9 prediction up to the 90 % quantile."
+    ),
+)
+
 
 # ----------------------------------------------------------------------------- code question
 
@@ -457,4 +550,6 @@ register(
     mae_minimiser,
     huber_facts,
     implement_huber,
+    quantile_level,
+    pinball_value,
 )

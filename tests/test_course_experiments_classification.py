@@ -316,3 +316,239 @@ def test_sigmoid_head_matches_three_sklearn_logistic_regressions(multilabel):
 def test_fit_multilabel_refuses_unknown_head():
     with pytest.raises(ValueError, match="head must be one of"):
         ex.fit_multilabel(ex.multilabel_data(n_train=5, n_test=5), "relu")
+
+
+# ------------------------------------------------------------- calibration after training
+
+
+@pytest.fixture(scope="module")
+def classes():
+    return ex.overlapping_classes(seed=0)
+
+
+@pytest.fixture(scope="module")
+def overconfident(classes):
+    return ex.fit_softmax(classes.X_train, classes.y_train, checkpoints=(100,))
+
+
+def test_overlapping_classes_are_seeded_balanced_and_overlap(classes):
+    again = ex.overlapping_classes(seed=0)
+    np.testing.assert_array_equal(again.X_cal, classes.X_cal)
+    assert not np.array_equal(ex.overlapping_classes(seed=1).X_train, classes.X_train)
+    for y in (classes.y_train, classes.y_cal, classes.y_test):
+        counts = np.bincount(y)
+        assert len(counts) == 4 and counts.min() == counts.max()
+    np.testing.assert_allclose(np.linalg.norm(classes.means, axis=1), 2.5)
+    # the classes overlap: even the true posterior gets a good share of the test set wrong
+    bayes = np.mean(classes.true_logits(classes.X_test).argmax(axis=1) == classes.y_test)
+    assert 0.85 < bayes < 0.95
+
+
+def test_true_logits_give_the_bayes_posterior_of_the_gaussians(classes):
+    X = classes.X_test[:50]
+    # log N(x; μ_k, I) up to a constant shared by the classes (equal priors)
+    log_density = -0.5 * ((X[:, None, :] - classes.means[None]) ** 2).sum(axis=2)
+    posterior = np.exp(log_density - log_density.max(axis=1, keepdims=True))
+    posterior /= posterior.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(losses.softmax(classes.true_logits(X)), posterior, atol=1e-12)
+
+
+def test_fit_softmax_matches_sklearn_where_the_optimum_exists():
+    # many samples in 2-D: not separable, so the unpenalised maximum likelihood is finite
+    d = ex.overlapping_classes(n_train=1000, n_test=1000, n_classes=3, dim=2, distance=1.5, seed=2)
+    fit = ex.fit_softmax(d.X_train, d.y_train, steps=1500, lr=1.0)
+    sk = LogisticRegression(C=np.inf, tol=1e-10, max_iter=10_000).fit(d.X_train, d.y_train)
+    np.testing.assert_allclose(
+        losses.softmax(fit.logits(d.X_test)), sk.predict_proba(d.X_test), atol=1e-4
+    )
+
+
+def test_longer_training_of_a_separable_set_is_more_confident_and_worse_calibrated(
+    classes, overconfident
+):
+    early = ex.confidence_report(
+        classes.y_test, losses.softmax(overconfident.logits(classes.X_test, step=100))
+    )
+    late = ex.confidence_report(
+        classes.y_test, losses.softmax(overconfident.logits(classes.X_test))
+    )
+    train = overconfident.logits(classes.X_train).argmax(axis=1)
+    assert np.all(train == classes.y_train)  # separable: every training sample right
+    assert overconfident.train_loss < 0.1
+    assert late.mean_confidence > early.mean_confidence
+    assert late.mean_confidence - late.accuracy > 0.1  # over-confident on held-out data
+    assert late.ece > 2 * early.ece and late.nll > early.nll
+    with pytest.raises(KeyError):
+        overconfident.logits(classes.X_test, step=7)  # not a checkpoint
+
+
+def test_fit_softmax_gradient_matches_finite_differences_of_its_objective():
+    d = ex.overlapping_classes(n_train=40, n_classes=3, dim=3, seed=1)
+    one = ex.fit_softmax(d.X_train, d.y_train, steps=1, lr=1.0, label_smoothing=0.1)
+    # from W = 0, one step of size 1 is minus the gradient of the mean smoothed cross-entropy
+    numeric = losses.numerical_grad(
+        lambda W: losses.cross_entropy(
+            d.y_train, d.X_train @ W, from_logits=True, label_smoothing=0.1
+        ),
+        np.zeros((3, 3)),
+    )
+    np.testing.assert_allclose(-one.W, numeric, atol=1e-7)
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["softmax", "sigmoid"])
+@pytest.mark.parametrize("T", [0.3, 1.0, 2.7])
+def test_temperature_nll_and_its_derivative(binary, T):
+    rng = np.random.default_rng(5)
+    if binary:
+        z, y = 3 * rng.standard_normal(30), rng.integers(0, 2, 30).astype(float)
+        # written out: −[y log σ(u) + (1−y) log(1 − σ(u))], u = z/T
+        p = 1 / (1 + np.exp(-z / T))
+        expected = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    else:
+        z, y = 3 * rng.standard_normal((30, 4)), rng.integers(0, 4, 30)
+        u = z / T
+        expected = np.mean(np.log(np.exp(u).sum(axis=1)) - u[np.arange(30), y])
+    loss, slope = ex.temperature_nll(z, y, T)
+    assert loss == pytest.approx(expected, rel=1e-9)  # the written-out form loses digits
+    numeric = losses.numerical_grad(lambda t: ex.temperature_nll(z, y, float(t[0]))[0], [T])
+    assert slope == pytest.approx(numeric[0], abs=1e-7)
+    if not binary:  # the closed form: (1/nT²) Σ_i (z_{i,y_i} − Σ_c p_ic z_ic)
+        p = losses.softmax(z / T)
+        closed = np.mean(z[np.arange(30), y] - (p * z).sum(axis=1)) / T**2
+        assert slope == pytest.approx(closed, rel=1e-10)
+
+
+@pytest.mark.parametrize("T", [0.0, -1.0, float("nan")])
+def test_temperature_nll_refuses_a_non_positive_temperature(T):
+    with pytest.raises(ValueError, match="temperature must be positive"):
+        ex.temperature_nll([[1.0, 0.0]], [0], T)
+
+
+def test_fit_temperature_recovers_a_known_temperature():
+    rng = np.random.default_rng(0)
+    z = 2 * rng.standard_normal((20_000, 3))  # the true logits
+    y = (rng.random(20_000)[:, None] > np.cumsum(losses.softmax(z), axis=1)).sum(axis=1)
+    assert ex.fit_temperature(2.5 * z, y) == pytest.approx(2.5, rel=0.05)
+    assert ex.fit_temperature(0.5 * z, y) == pytest.approx(0.5, rel=0.05)
+
+
+def test_fit_temperature_is_the_minimum_of_a_dense_grid(classes, overconfident):
+    Z, y = overconfident.logits(classes.X_cal), classes.y_cal
+    T = ex.fit_temperature(Z, y)
+    grid = np.exp(np.linspace(np.log(0.5), np.log(20), 2001))
+    values = [losses.cross_entropy(y, Z / t, from_logits=True) for t in grid]
+    assert T == pytest.approx(grid[int(np.argmin(values))], rel=2e-3)
+    assert abs(ex.temperature_nll(Z, y, T)[1]) < 1e-6  # a stationary point
+    assert ex.temperature_nll(Z, y, T)[0] <= min(values) + 1e-12
+
+
+def test_temperature_scaling_repairs_the_overconfident_model(classes, overconfident):
+    T = ex.fit_temperature(overconfident.logits(classes.X_cal), classes.y_cal)
+    Z = overconfident.logits(classes.X_test)
+    before = ex.confidence_report(classes.y_test, losses.softmax(Z))
+    after = ex.confidence_report(classes.y_test, losses.softmax(Z / T))
+    assert T > 2
+    assert after.ece < before.ece / 4 and after.ece < 0.03
+    assert after.nll < before.nll
+    assert abs(after.mean_confidence - after.accuracy) < 0.02
+    assert after.accuracy == before.accuracy
+
+
+@pytest.mark.parametrize("T", [0.05, 0.5, 2.0, 40.0])
+def test_a_temperature_never_changes_the_predicted_class(classes, overconfident, T):
+    Z = overconfident.logits(classes.X_test)
+    np.testing.assert_array_equal(
+        losses.softmax(Z / T).argmax(axis=1), losses.softmax(Z).argmax(axis=1)
+    )
+    f = np.linspace(-5, 5, 101)  # binary: the side of 0.5 is the sign of the logit
+    np.testing.assert_array_equal(losses.sigmoid(f / T) > 0.5, losses.sigmoid(f) > 0.5)
+
+
+def test_the_svm_needs_a_temperature_below_one(blobs, fits):
+    svm = fits["hinge"]
+    cal = ex.two_blobs(seed=1)
+    T = ex.fit_temperature(svm.decision_function(cal.X_train), cal.y_train)
+    a, _ = ex.platt_scale(svm.decision_function(cal.X_train), cal.y_train)
+    assert T < 0.5  # under-confident scores: sharpen
+    assert 1 / T == pytest.approx(a, rel=0.1)  # Platt's slope without its intercept
+    f = svm.decision_function(blobs.X_test)
+    naive = ex.reliability(blobs.y_test, losses.sigmoid(f)).ece
+    assert ex.reliability(blobs.y_test, losses.sigmoid(f / T)).ece < naive / 2
+
+
+def test_fit_temperature_refuses_a_bracket_without_a_minimum(classes, overconfident):
+    # on its own (separated) training set the loss keeps falling as T → 0
+    with pytest.raises(ValueError, match="no minimum for T in"):
+        ex.fit_temperature(overconfident.logits(classes.X_train), classes.y_train)
+
+
+def test_confidence_logit_is_the_logit_of_the_top_probability():
+    rng = np.random.default_rng(1)
+    z = 3 * rng.standard_normal((50, 5))
+    top = losses.softmax(z).max(axis=1)
+    np.testing.assert_allclose(ex.confidence_logit(z), np.log(top / (1 - top)), rtol=1e-9)
+    two = rng.standard_normal((10, 2))
+    np.testing.assert_allclose(ex.confidence_logit(two), np.abs(two[:, 0] - two[:, 1]))
+    # where the top probability rounds to 1 the score stays finite and exact
+    assert ex.confidence_logit([[60.0, 0.0, 0.0]])[0] == pytest.approx(60 - np.log(2))
+
+
+def test_confidence_report_matches_sklearn(classes, overconfident):
+    from sklearn.metrics import accuracy_score, log_loss
+
+    P = losses.softmax(overconfident.logits(classes.X_test, step=100))
+    r = ex.confidence_report(classes.y_test, P)
+    assert r.accuracy == pytest.approx(accuracy_score(classes.y_test, P.argmax(axis=1)))
+    assert r.nll == pytest.approx(log_loss(classes.y_test, P), rel=1e-9)
+    assert r.mean_confidence == pytest.approx(P.max(axis=1).mean())
+    assert r.diagram.counts[:2].sum() == 0  # a confidence is never below 1/K = 0.25
+    correct = P.argmax(axis=1) == classes.y_test
+    prob_true, prob_pred = calibration_curve(correct, P.max(axis=1), n_bins=10)
+    full = r.diagram.counts > 0
+    np.testing.assert_allclose(r.diagram.observed[full], prob_true)
+    np.testing.assert_allclose(r.diagram.mean_predicted[full], prob_pred)
+
+
+def test_platt_scale_converges_on_large_scores(classes, overconfident):
+    Z = overconfident.logits(classes.X_cal)
+    s = ex.confidence_logit(Z)  # up to about 30
+    correct = (Z.argmax(axis=1) == classes.y_cal).astype(float)
+    assert s.max() > 20
+    a, c = ex.platt_scale(s, correct)
+    sk = LogisticRegression(C=np.inf, tol=1e-10, max_iter=10_000).fit(s.reshape(-1, 1), correct)
+    assert a == pytest.approx(sk.coef_[0, 0], rel=1e-4)
+    assert c == pytest.approx(sk.intercept_[0], abs=1e-4)
+
+
+@pytest.fixture(scope="module")
+def smoothed(classes):
+    return {
+        eps: ex.fit_softmax(classes.X_train, classes.y_train, label_smoothing=eps)
+        for eps in (0.0, 0.1, 0.2)
+    }
+
+
+def test_label_smoothing_pulls_confidence_down_and_can_overshoot(classes, smoothed):
+    reports = {
+        eps: ex.confidence_report(classes.y_test, losses.softmax(fit.logits(classes.X_test)))
+        for eps, fit in smoothed.items()
+    }
+    conf = [reports[eps].mean_confidence for eps in (0.0, 0.1, 0.2)]
+    assert conf[0] > conf[1] > conf[2]
+    # the targets cap the confidence: without smoothing most training samples end up at a top
+    # probability of 1; with it, the training confidence stays below the target 1 − ε + ε/K
+    top = {
+        eps: losses.softmax(fit.logits(classes.X_train)).max(axis=1)
+        for eps, fit in smoothed.items()
+    }
+    assert np.median(top[0.0]) > 0.999
+    for eps in (0.1, 0.2):
+        assert top[eps].mean() < 1 - eps + eps / 4
+    # ε = 0.2 over-shoots: on held-out data the model is now *under*-confident
+    assert reports[0.2].mean_confidence < reports[0.2].accuracy - 0.1
+    # and a temperature fitted afterwards sharpens it (T < 1) instead of softening it
+    T = {
+        eps: ex.fit_temperature(fit.logits(classes.X_cal), classes.y_cal)
+        for eps, fit in smoothed.items()
+    }
+    assert T[0.0] > 1 > T[0.1] > T[0.2]

@@ -7,13 +7,23 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import (
     average_precision_score,
     f1_score,
+    fbeta_score,
     jaccard_score,
     precision_score,
     recall_score,
 )
+from sklearn.metrics import precision_recall_curve as sk_precision_recall_curve
 
 import losses
 from course.experiments import imbalanced as ex
+
+# (loss, params) pairs that the segmentation objective is checked with
+OBJECTIVES = [
+    *((loss, None) for loss in ex.SEGMENTER_LOSSES),
+    ("focal", {"alpha": 0.75, "gamma": 1.0}),
+    ("tversky", {"alpha": 0.3, "beta": 0.7, "gamma": 0.75}),
+    ("tversky", {"alpha": 0.1, "beta": 0.9, "gamma": 4 / 3, "smooth": 1.0}),
+]
 
 
 @pytest.fixture(scope="module")
@@ -319,16 +329,16 @@ def test_all_background_looks_good_by_accuracy_and_bce_only(seg):
     assert r.dice_loss_soft > 0.98 and r.dice_loss_hard > 0.999
 
 
-@pytest.mark.parametrize("loss", ex.SEGMENTER_LOSSES)
-def test_segmentation_objective_gradient_matches_finite_differences(seg, loss):
+@pytest.mark.parametrize("loss, params", OBJECTIVES)
+def test_segmentation_objective_gradient_matches_finite_differences(seg, loss, params):
     feats = ex.pixel_features(seg.images_train[:4])
     masks = seg.masks_train[:4]
     w, b = np.array([0.8, 3.0]), -4.0
 
     def value(theta):
-        return ex.segmentation_objective(theta[:2], theta[2], feats, masks, loss)[0]
+        return ex.segmentation_objective(theta[:2], theta[2], feats, masks, loss, params)[0]
 
-    _, gw, gb = ex.segmentation_objective(w, b, feats, masks, loss)
+    _, gw, gb = ex.segmentation_objective(w, b, feats, masks, loss, params)
     numeric = losses.numerical_grad(value, np.r_[w, b])
     np.testing.assert_allclose(np.r_[gw, gb], numeric, rtol=1e-5, atol=1e-9)
 
@@ -360,12 +370,18 @@ def test_segmenters_train_and_report_their_scores(seg, segmenters):
         )
         assert s.pixel_accuracy == pytest.approx(np.mean(pred == seg.masks_test))
         assert s.recall == pytest.approx(recall_score(seg.masks_test.ravel(), pred.ravel()))
+        assert s.precision == pytest.approx(precision_score(seg.masks_test.ravel(), pred.ravel()))
+        assert s.n_predicted == pred.sum()
+        assert s.average_precision == pytest.approx(
+            average_precision_score(seg.masks_test.ravel(), p.ravel())
+        )
 
 
 def test_every_segmenter_beats_all_background(seg, segmenters):
     background = ex.all_background(seg.masks_test)
-    for s in segmenters.values():
-        assert s.dice > 0.5  # all background scores a Dice of 0
+    for name, s in segmenters.items():
+        # all background scores a Dice of 0; focal loss's default α = 0.25 makes it timid
+        assert s.dice > (0.35 if name == "focal" else 0.5)
         assert s.pixel_accuracy > background.pixel_accuracy
 
 
@@ -379,9 +395,157 @@ def test_dice_training_finds_more_of_the_object_than_bce(seed):
     assert bce.precision > dsc.precision
 
 
-def test_fit_segmenter_refuses_unknown_loss(seg):
+def test_fit_segmenter_refuses_unknown_loss_and_parameters(seg):
     with pytest.raises(ValueError, match="loss must be one of"):
-        ex.fit_segmenter(seg, "focal")
+        ex.fit_segmenter(seg, "hinge")
+    with pytest.raises(ValueError, match="'bce' takes no parameters; got \\['alpha'\\]"):
+        ex.fit_segmenter(seg, "bce", params={"alpha": 0.25})
+    with pytest.raises(ValueError, match="'focal' takes only alpha, gamma; got \\['beta'\\]"):
+        ex.segmentation_objective(
+            [0.0, 0.0],
+            0.0,
+            ex.pixel_features(seg.images_train[:1]),
+            seg.masks_train[:1],
+            "focal",
+            {"beta": 0.5},
+        )
+    with pytest.raises(ValueError, match="gamma"):  # the library's own check of the values
+        ex.fit_segmenter(seg, "tversky", params={"gamma": 0.0}, steps=1)
+
+
+# ------------------------------------------------------- experiment B: Tversky and focal loss
+
+
+def test_precision_recall_curve_matches_sklearn():
+    rng = np.random.default_rng(3)
+    y = (rng.uniform(size=400) < 0.2).astype(float)
+    score = np.round(rng.uniform(size=400) * 0.7 + 0.3 * y, 2)  # ties included
+    precision, recall, thresholds = ex.precision_recall_curve(y, score)
+    assert (np.diff(thresholds) < 0).all() and (np.diff(recall) >= 0).all()
+    sk_p, sk_r, sk_t = sk_precision_recall_curve(y, score)
+    want = {t: (p, r) for p, r, t in zip(sk_p, sk_r, sk_t, strict=False)}
+    for p, r, t in zip(precision, recall, thresholds, strict=True):
+        if t in want:  # scikit-learn may stop once recall is 1
+            assert (p, r) == pytest.approx(want[t])
+    pred = score >= thresholds[7]
+    assert precision[7] == pytest.approx(precision_score(y, pred))
+    assert recall[7] == pytest.approx(recall_score(y, pred))
+
+
+@pytest.mark.parametrize("alpha", [0.2, 0.3, 0.5, 0.8])
+def test_tversky_index_of_hard_masks_is_the_f_beta_score(alpha):
+    rng = np.random.default_rng(4)
+    t = (rng.uniform(size=(12, 12)) < 0.2).astype(float)
+    q = (rng.uniform(size=(12, 12)) < 0.3).astype(float)
+    index = 1 - losses.tversky(t, q, alpha=alpha, beta=1 - alpha, smooth=0.0)
+    # b² = β/α: F_b weighs recall b times as much as precision
+    want = fbeta_score(t.ravel(), q.ravel(), beta=np.sqrt((1 - alpha) / alpha))
+    assert index == pytest.approx(want)
+    jaccard = 1 - losses.tversky(t, q, alpha=1.0, beta=1.0, smooth=0.0)
+    assert jaccard == pytest.approx(jaccard_score(t.ravel(), q.ravel()))
+
+
+def test_tversky_with_half_half_trains_exactly_like_dice(seg):
+    feats = ex.pixel_features(seg.images_train[:6])
+    masks = seg.masks_train[:6]
+    w, b = np.array([0.5, 2.0]), -3.0
+    # TI(½, ½, s) = (2TP + 2s)/(Σy + Σŷ + 2s): Dice with smoothing 2s; s = 0 gives Dice itself
+    half = {"alpha": 0.5, "beta": 0.5, "smooth": 0.5e-6}
+    got = ex.segmentation_objective(w, b, feats, masks, "tversky", half)
+    want = ex.segmentation_objective(w, b, feats, masks, "dice")
+    assert got[0] == pytest.approx(want[0], rel=1e-12)
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-10)
+    assert got[2] == pytest.approx(want[2], rel=1e-10)
+    p = losses.sigmoid(feats @ w + b)
+    no_smooth = losses.tversky(masks, p, smooth=0.0, axis=(1, 2), reduction="none")
+    np.testing.assert_allclose(
+        no_smooth, losses.dice(masks, p, smooth=0.0, axis=(1, 2), reduction="none")
+    )
+    a = ex.fit_segmenter(seg, "tversky", params=half, steps=60)
+    d = ex.fit_segmenter(seg, "dice", steps=60)
+    np.testing.assert_allclose(a.w, d.w, rtol=1e-8)
+    assert (a.dice, a.recall, a.precision) == (d.dice, d.recall, d.precision)
+
+
+@pytest.mark.parametrize("gamma, more", [(0.75, True), (4 / 3, False)])
+def test_focal_exponent_reweights_images_by_their_tversky_index(gamma, more):
+    # two images: the first predicted almost right, the second poorly
+    masks = np.zeros((2, 4, 4))
+    masks[:, 1:3, 1:3] = 1
+    p = np.where(masks == 1, 0.1, 0.05)
+    p[0] = np.where(masks[0] == 1, 0.95, 0.01)
+    kw = {"alpha": 0.3, "beta": 0.7, "smooth": 0.0, "axis": (1, 2)}
+    index = 1 - losses.tversky(masks, p, **kw, reduction="none")
+    assert index[0] > 0.9 > 0.3 > index[1]
+
+    def good_share(g):
+        grad = np.abs(losses.tversky_grad(masks, p, gamma=g, **kw)).sum(axis=(1, 2))
+        return grad[0] / grad.sum()
+
+    # the per-image factor γ(1 - TI)^(γ-1): below 1, the good image gets more of the gradient
+    assert bool(good_share(gamma) > good_share(1.0)) is more
+    factor = gamma * (1 - index) ** (gamma - 1)
+    assert good_share(gamma) == pytest.approx(
+        factor[0]
+        * good_share(1.0)
+        / (factor[0] * good_share(1.0) + factor[1] * (1 - good_share(1.0)))
+    )
+
+
+@pytest.fixture(scope="module")
+def runs():
+    """The chapter's comparison on two data sets, trained once for several tests (the Tversky
+    sweep's α = 0.3 model is the recall-leaning one, and its α = ½ model is Dice's)."""
+    settings = {
+        "bce": ("bce", None),
+        "focal_a25": ("focal", {"alpha": 0.25, "gamma": 2.0}),
+        "focal_a75": ("focal", {"alpha": 0.75, "gamma": 2.0}),
+        "ft_075": ("tversky", {"alpha": 0.3, "beta": 0.7, "gamma": 0.75}),
+        "ft_4_3": ("tversky", {"alpha": 0.3, "beta": 0.7, "gamma": 4 / 3}),
+    }
+    out = {}
+    for seed in (0, 1):
+        d = ex.segmentation_data(seed=seed)
+        out[seed] = {k: ex.fit_segmenter(d, loss, params=kw) for k, (loss, kw) in settings.items()}
+        sweep = ex.tversky_sweep(d)
+        out[seed].update(sweep=sweep, tversky_a3=sweep.models[1], dice=sweep.models[2])
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_tversky_sweep_trades_precision_for_recall(runs, seed):
+    s = runs[seed]["sweep"]
+    np.testing.assert_allclose(s.alphas + s.betas, 1.0)
+    assert s.betas.tolist() == [0.9, 0.7, 0.5, 0.3, 0.1]
+    # a dearer false positive (α up, β down): fewer object pixels, more precise, fewer found
+    assert (np.diff(s.precision) > 0).all() and (np.diff(s.recall) < 0).all()
+    assert (np.diff([m.n_predicted for m in s.models]) < 0).all()
+    assert s.recall[0] > 0.75 and s.precision[-1] > 0.83
+    # F1 (Dice) peaks in the middle: either extreme gives too much away
+    assert s.dice[0] < s.dice[2] - 0.1 and s.dice[-1] < s.dice[2] - 0.03
+    assert s.models[1].params == {"alpha": 0.3, "beta": 0.7, "gamma": 1.0}
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_focal_and_tversky_against_bce_and_dice(runs, seed):
+    r = runs[seed]
+    bce, dsc = r["bce"], r["dice"]
+    # the paper's α = 0.25 (tuned for detection) weighs the rare object pixels down: timid
+    assert r["focal_a25"].precision > bce.precision and r["focal_a25"].recall < bce.recall - 0.1
+    assert r["focal_a25"].dice < bce.dice < dsc.dice
+    # α = 0.75 weighs them up, and focal loss then finds about as much as Dice
+    assert r["focal_a75"].recall > bce.recall + 0.05
+    assert r["focal_a75"].dice == pytest.approx(dsc.dice, abs=0.02)
+    # a recall-leaning Tversky finds more of the object than Dice, at a price in precision
+    assert r["tversky_a3"].recall > dsc.recall and r["tversky_a3"].precision < dsc.precision
+    # the focal exponent, either way, moves a recall-leaning Tversky model only a little here
+    for k in ("ft_075", "ft_4_3"):
+        assert r[k].dice == pytest.approx(r["tversky_a3"].dice, abs=0.02)
+        assert r[k].recall == pytest.approx(r["tversky_a3"].recall, abs=0.03)
+    # and none of them ranks the pixels better: a linear model, the same ranking
+    aps = [r[k].average_precision for k in ("bce", "focal_a25", "focal_a75", "ft_075", "ft_4_3")]
+    aps += list(r["sweep"].average_precision)
+    assert max(aps) - min(aps) < 0.01
 
 
 # ------------------------------------------------------------ focal damping and its optimum

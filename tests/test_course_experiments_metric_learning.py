@@ -278,7 +278,179 @@ def test_speed_comparison_collects_the_runs():
 
 def test_unknown_loss_and_mining_are_refused():
     d = ex.make_identities(seed=0)
-    with pytest.raises(ValueError, match="loss must be 'contrastive' or 'triplet'"):
+    with pytest.raises(ValueError, match="loss must be 'contrastive', 'triplet' or 'info_nce'"):
         ex.train_embedding(d, "hinge")
     with pytest.raises(ValueError, match="mining must be 'random' or 'semi-hard'"):
         ex.train_embedding(d, "triplet", mining="hardest")
+    with pytest.raises(ValueError, match="temperature is InfoNCE's parameter"):
+        ex.train_embedding(d, "contrastive", temperature=0.1)
+    with pytest.raises(ValueError, match="no tuned step size for temperature 0.3"):
+        ex.train_embedding(d, "info_nce", temperature=0.3)
+    with pytest.raises(ValueError, match="per_class must be even"):
+        ex.train_embedding(d, "info_nce", classes_per_batch=4, per_class=3)
+    with pytest.raises(ValueError, match="retrieval must be"):
+        ex.train_embedding(d, "info_nce", retrieval="manhattan")
+
+
+# ------------------------------------------------------------------------------ InfoNCE
+
+
+def _one_row_batch(cos_pos, cos_neg):
+    """An anchor e_0 and candidates p_j = c_j e_0 + sqrt(1 - c_j²) e_(j+1): unit vectors with the
+    given cosines to the anchor, each turned into its own orthogonal direction."""
+    c = np.concatenate([[cos_pos], cos_neg])
+    n = c.size
+    p = np.zeros((n, n + 1))
+    p[:, 0] = c
+    p[np.arange(n), np.arange(n) + 1] = np.sqrt(1 - c**2)
+    a = p.copy()  # the other anchors do not matter for row 0
+    a[0] = np.eye(n + 1)[0]
+    return a, p, c
+
+
+@pytest.mark.parametrize("tau", [0.05, 0.3, 2.0])
+def test_info_nce_weights_are_the_gradient_of_the_loss(tau):
+    cos_neg = np.array([0.9, 0.4, 0.0, -0.7])
+    w = ex.info_nce_weights(0.6, cos_neg, temperature=tau)
+    a, p, c = _one_row_batch(0.6, cos_neg)
+    # the loss of row 0, from the library
+    assert w.loss == pytest.approx(losses.info_nce(a, p, temperature=tau, reduction="none")[0])
+    # the weights, read off the library's gradient: along e_(j+1) only p_j has a component,
+    # so the anchor's gradient there is (1/τ) · weight · sqrt(1 - c_j²), with sign -/+ for pull/push
+    ga, _ = losses.info_nce_grad(a, p, temperature=tau, reduction="sum")
+    side = np.sqrt(1 - c**2)
+    np.testing.assert_allclose(-ga[0, 1] * tau / side[0], w.pull, rtol=1e-10)
+    np.testing.assert_allclose(ga[0, 2:] * tau / side[1:], w.p_negatives, rtol=1e-10, atol=1e-300)
+    # the pull equals the total push, and the shares sum to 1
+    assert w.pull == pytest.approx(w.p_negatives.sum())
+    assert w.push_shares.sum() == pytest.approx(1.0)
+
+
+def test_small_temperatures_push_the_hardest_negative_and_large_ones_all_alike():
+    cos_neg = np.linspace(-0.9, 0.9, 15)
+    taus = [0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 10.0]
+    ws = [ex.info_nce_weights(0.6, cos_neg, temperature=t) for t in taus]
+    share = [w.hardest_share for w in ws]
+    eff = [w.effective_negatives for w in ws]
+    assert np.all(np.diff(share) < 0) and np.all(np.diff(eff) > 0)
+    assert share[0] > 0.99 and eff[0] < 1.1  # one negative takes the whole push
+    assert eff[-1] > 14.5 and abs(share[-1] - 1 / 15) < 0.02  # all 15 push nearly alike
+    # the push follows the similarity: more similar negatives always get more weight
+    assert all(np.all(np.diff(w.p_negatives) > 0) for w in ws)
+    # τ → ∞: a uniform softmax over the 16 candidates, loss log 16
+    assert ex.info_nce_weights(0.6, cos_neg, temperature=1e6).loss == pytest.approx(np.log(16))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_cosine_recall_is_1nn_with_the_cosine_metric(seed):
+    d = ex.make_identities(seed=seed)
+    e = d.x_test @ ex.init_projection(20, seed=seed, embed_dim=3).T
+    y = d.y_test
+    nn = (
+        KNeighborsClassifier(n_neighbors=1, metric="cosine", algorithm="brute")
+        .fit(e, y)
+        .kneighbors(n_neighbors=1)[1][:, 0]
+    )
+    assert ex.cosine_recall_at_1(e, y) == pytest.approx(np.mean(y[nn] == y))
+    # only directions count: rescaling rows changes nothing, and can change Euclidean recall
+    scale = np.exp(np.random.default_rng(seed).normal(size=(e.shape[0], 1)))
+    assert ex.cosine_recall_at_1(e * scale, y) == ex.cosine_recall_at_1(e, y)
+    assert ex.recall_at_1(e * scale, y) != ex.recall_at_1(e, y)
+
+
+def test_info_nce_batch_gradient_matches_finite_differences_and_needs_pairs():
+    d = ex.make_identities(seed=0)
+    rng = np.random.default_rng(0)
+    idx = ex.sample_batch(rng, d.y_train, classes_per_batch=8, per_class=2)
+    xb, yb = d.x_train[idx], d.y_train[idx]
+    w = ex.init_projection(20, seed=0)
+
+    def f(v):
+        return ex.batch_gradient(v, xb, yb, "info_nce", temperature=0.2)[0].mean()
+
+    per, g = ex.batch_gradient(w, xb, yb, "info_nce", temperature=0.2)
+    assert per.shape == (8,)
+    np.testing.assert_allclose(
+        per, losses.info_nce(xb[0::2] @ w.T, xb[1::2] @ w.T, temperature=0.2, reduction="none")
+    )
+    np.testing.assert_allclose(g, losses.numerical_grad(f, w), rtol=1e-5, atol=1e-7)
+    with pytest.raises(ValueError, match="in pairs"):
+        ex.batch_gradient(w, xb[1:15], yb[1:15], "info_nce")
+
+
+def test_info_nce_training_learns_with_the_same_samples_per_step():
+    d = ex.make_identities(seed=0)
+    run = ex.train_embedding(d, "info_nce", seed=0, steps=60)
+    ref = ex.train_embedding(d, "contrastive", seed=0, steps=60)
+    assert run.label == f"InfoNCE (τ = {ex.INFO_NCE_TEMPERATURE:g})"
+    assert run.retrieval == "cosine" and run.temperature == ex.INFO_NCE_TEMPERATURE
+    np.testing.assert_array_equal(run.w0, ref.w0)  # the same start
+    np.testing.assert_array_equal(run.samples_seen, ref.samples_seen)  # 16 samples per step
+    assert run.tuples_seen[-1] == 60 * 8  # 8 rows (anchors) per step
+    assert np.all(run.active == 1.0)  # an InfoNCE term is never 0
+    assert run.recall_test[-1] == ex.cosine_recall_at_1(run.embed(d.x_test), d.y_test)
+    assert run.loss[-10:].mean() < run.loss[:5].mean()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_info_nce_beats_the_random_projection(seed):
+    d = ex.make_identities(seed=seed)
+    w0 = ex.init_projection(20, seed)
+    start = ex.cosine_recall_at_1(d.x_test @ w0.T, d.y_test)
+    run = ex.train_embedding(d, "info_nce", seed=seed)
+    assert run.recall_test[0] == start
+    assert run.recall_test[-1] > start + 0.3
+    pk = ex.train_embedding(d, "info_nce", classes_per_batch=4, per_class=4, seed=seed)
+    assert pk.recall_test[-1] > start + 0.2  # with a false negative per anchor, too
+
+
+def test_speed_comparison_keeps_the_weights_for_other_retrievals():
+    cmp = ex.speed_comparison(
+        seeds=(0, 1),
+        steps=30,
+        methods=(("contrastive", None), ("info_nce", None)),
+        train_kw={"embed_dim": 3},
+    )
+    assert cmp.final_w.shape == (2, 2, 3, 20)
+    # each method's own retrieval, recomputed from its weights
+    np.testing.assert_array_equal(cmp.final_recall("euclidean")[0], cmp.final_test[0])
+    np.testing.assert_array_equal(cmp.final_recall("cosine")[1], cmp.final_test[1])
+    np.testing.assert_array_equal(cmp.final_recall("cosine", "new")[1], cmp.final_new[1])
+    run = ex.train_embedding(ex.make_identities(seed=1), "info_nce", steps=30, seed=1, embed_dim=3)
+    np.testing.assert_array_equal(cmp.final_w[1, 1], run.w)
+    # the summary reads each method by its own retrieval, and gives both for all
+    rows = cmp.retrieval_summary()
+    assert [r["retrieval"] for r in rows] == ["distance", "cosine"]
+    assert rows[0]["distance"] == pytest.approx(cmp.final_test[0].mean())
+    assert rows[1]["cosine"] == pytest.approx(cmp.final_test[1].mean())
+    assert rows[1]["own min"] == cmp.final_test[1].min()
+    assert rows[1]["own max"] == cmp.final_test[1].max()
+    assert rows[1]["new"] == pytest.approx(cmp.final_new[1].mean())
+    d0 = ex.make_identities(seed=0)
+    assert cmp.final_recall("cosine")[0, 0] == ex.cosine_recall_at_1(
+        d0.x_test @ cmp.final_w[0, 0].T, d0.y_test
+    )
+
+
+def test_init_projection_in_three_dimensions_extends_the_two_dimensional_start():
+    w3 = ex.init_projection(20, seed=4, embed_dim=3)
+    assert w3.shape == (3, 20)
+    np.testing.assert_array_equal(w3[:2], ex.init_projection(20, seed=4))
+
+
+def test_tuning_grid_scores_are_the_mean_recall_of_the_runs():
+    t = ex.tune_info_nce(temperatures=(0.2, 1.0), lrs=(0.01, 0.5), seeds=(100, 101), steps=15)
+    assert t.scores.shape == (2, 2)
+    run = ex.train_embedding(
+        ex.make_identities(seed=101), "info_nce", temperature=1.0, lr=0.5, steps=15, seed=101
+    )
+    other = ex.train_embedding(
+        ex.make_identities(seed=100), "info_nce", temperature=1.0, lr=0.5, steps=15, seed=100
+    )
+    assert t.scores[1, 1] == pytest.approx((run.recall_test.mean() + other.recall_test.mean()) / 2)
+    assert t.best_lr == {
+        tau: t.lrs[int(np.argmax(row))] for tau, row in zip((0.2, 1.0), t.scores, strict=True)
+    }
+    assert t.best_temperature == (0.2, 1.0)[int(np.argmax(t.scores.max(axis=1)))]
+    # the stored choice is one of the tuned temperatures, with its step size
+    assert ex.INFO_NCE_TEMPERATURE in ex.INFO_NCE_LR

@@ -116,3 +116,113 @@ def test_a_fit_without_history_draws_the_same_line():
     quick = ex.fit_line(d.size, d.price, "huber", delta=0.3, steps=400, history=False)
     assert (quick.slope, quick.intercept) == (full.slope, full.intercept)
     assert full.history.shape == (400,) and quick.history.size == 0
+
+
+# ------------------------------------------------------------------- the quantile (pinball) loss
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("q", [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95])
+def test_quantile_constant_is_the_sample_quantile(seed, q):
+    s = ex.skewed_sample(seed=seed)
+    c = ex.best_constant(s, "quantile", q=q)
+    # numpy's "inverted_cdf" quantile is the smallest value with at least q of the sample at or
+    # below it: the minimiser of the pinball loss when q·n is not a whole number (n = 41 here)
+    assert c == pytest.approx(np.quantile(s, q, method="inverted_cdf"), abs=1e-8)
+    assert np.mean(s < c - 1e-6) < q <= np.mean(s <= c + 1e-6)
+
+
+def test_quantile_at_one_half_is_mae():
+    s = ex.skewed_sample(seed=4)
+    assert ex.best_constant(s, "quantile", q=0.5) == pytest.approx(ex.best_constant(s, "mae"))
+    assert ex.best_constant(s, "quantile", q=0.5) == pytest.approx(np.median(s), abs=1e-8)
+
+
+def test_quantile_risk_is_the_mean_pinball_loss_and_is_lowest_at_the_quantile():
+    s = ex.skewed_sample(seed=0)
+    grid = np.linspace(0.0, 26.0, 2601)
+    for q in (0.1, 0.5, 0.9):
+        risk = ex.quantile_risk(s, grid, q)
+        r = s[None, :] - grid[:, None]
+        by_hand = np.where(r >= 0, q * r, (q - 1) * r).mean(axis=1)
+        np.testing.assert_allclose(risk, by_hand, rtol=1e-12, atol=1e-12)
+        # the grid's lowest point is the q-quantile, within one grid step
+        assert grid[np.argmin(risk)] == pytest.approx(
+            np.quantile(s, q, method="inverted_cdf"), abs=0.011
+        )
+
+
+def test_delivery_data_is_seeded_and_its_true_quantile_lines_are_right():
+    a, b = ex.delivery_data(n=50, seed=3), ex.delivery_data(n=50, seed=3)
+    np.testing.assert_array_equal(a.minutes, b.minutes)
+    d = ex.delivery_data(n=200_000, seed=7)
+    for q in (0.05, 0.5, 0.95):
+        slope, intercept = d.quantile_line(q)
+        assert np.mean(d.minutes < intercept + slope * d.distance) == pytest.approx(q, abs=0.004)
+    low, high = d.quantile_line(0.05), d.quantile_line(0.95)
+    assert low[0] < d.slope < high[0]  # the true band widens with the distance
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_quantile_lines_match_linear_programming(seed):
+    sklearn = pytest.importorskip("sklearn.linear_model")
+    d = ex.delivery_data(seed=seed)
+    fits = ex.fit_quantile_band(d.distance, d.minutes, lower=0.05, upper=0.95)
+    for q, fit in zip((0.05, 0.95), fits, strict=True):
+        ref = sklearn.QuantileRegressor(quantile=q, alpha=0.0, solver="highs")
+        ref.fit(d.distance[:, None], d.minutes)
+        ends = np.array([0.0, 10.0])
+        # the band's edges agree with the exact minimiser to a small fraction of the band's width
+        np.testing.assert_allclose(fit.predict(ends), ref.predict(ends[:, None]), atol=0.2)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_quantile_band_covers_about_the_nominal_share_everywhere(seed):
+    train = ex.delivery_data(seed=seed)
+    test = ex.delivery_data(n=20_000, seed=100 + seed)
+    low, high = ex.fit_quantile_band(train.distance, train.minutes, lower=0.05, upper=0.95)
+    x, y = test.distance, test.minutes
+    lo, hi = low.predict(x), high.predict(x)
+    assert ex.coverage(lo, hi, y) == pytest.approx(0.90, abs=0.03)
+    assert np.mean(y < lo) == pytest.approx(0.05, abs=0.03)
+    assert np.mean(y > hi) == pytest.approx(0.05, abs=0.03)
+    by_range = ex.coverage_by_range(lo, hi, x, y, [0, 10 / 3, 20 / 3, 10])
+    assert np.all(np.abs(by_range - 0.90) < 0.05)
+    # a constant-width band around the MSE line has about the right total, in the wrong places
+    mse = ex.fit_line(train.distance, train.minutes, "mse", history=False)
+    sigma = np.std(train.minutes - mse.predict(train.distance))
+    m = mse.predict(x)
+    const = ex.coverage_by_range(
+        m - 1.645 * sigma, m + 1.645 * sigma, x, y, [0, 10 / 3, 20 / 3, 10]
+    )
+    assert const[0] > 0.97 and const[-1] < 0.82
+
+
+def test_coverage_counts_by_hand_and_checks_shapes():
+    assert ex.coverage([0, 0, 0], [1, 1, 1], [0.0, 1.0, 1.5]) == pytest.approx(2 / 3)
+    with pytest.raises(ValueError, match="shapes differ"):
+        ex.coverage(np.zeros(3), np.ones(3), np.zeros((3, 1)))
+    x = np.array([0.5, 1.5, 2.5, 3.0])
+    got = ex.coverage_by_range(np.zeros(4), np.ones(4), x, [0.5, 2.0, 0.5, 0.5], [0, 1, 2, 3])
+    assert got.tolist() == [1.0, 0.0, 1.0]  # x = 3 falls in the last, closed range
+    with pytest.raises(ValueError, match="no x in the range"):
+        ex.coverage_by_range(np.zeros(4), np.ones(4), x, np.zeros(4), [0, 1, 1.2, 3])
+    with pytest.raises(ValueError, match="0 < lower < upper < 1"):
+        ex.fit_quantile_band(x, x, lower=0.9, upper=0.1)
+
+
+def test_fit_line_start_does_not_change_a_converged_fit():
+    d = ex.housing_data(n_outliers=0, seed=2)
+    a = ex.fit_line(d.size, d.price, "mse", history=False)
+    b = ex.fit_line(d.size, d.price, "mse", history=False, start=(-4.0, 7.0))
+    assert b.slope == pytest.approx(a.slope, abs=1e-6)
+    assert b.intercept == pytest.approx(a.intercept, abs=1e-6)
+    assert ex.fit_line(d.size, d.price, "mse", steps=0, history=False, start=(2.0, -1.0)).slope == (
+        pytest.approx(2.0)
+    )
+
+
+def test_per_sample_quantile_gradients():
+    values, grads = ex.per_sample([0.0, 0.0, 0.0], [-2.0, 0.0, 3.0], "quantile", q=0.8)
+    np.testing.assert_allclose(values, [1.6, 0.0, 0.6])  # 0.8 · 2 and 0.2 · 3
+    np.testing.assert_allclose(grads, [-0.8, 0.0, 0.2])

@@ -134,6 +134,7 @@ def test_numeric_key_wrong_values_and_tolerance(q):
         ("regression.outlier_gradient_mse", 2 * 100),
         ("regression.outlier_gradient_huber", 1.0),
         ("regression.huber_value", 2 * (5 - 2 / 2)),
+        ("regression.pinball_value", max(0.9 * (10 - 12), (0.9 - 1) * (10 - 12))),
         ("classification.hinge_value", 1 - (-1) * 0.3),
         ("classification.ce_value", -np.log(np.exp(2) / (np.exp(2) + np.exp(1) + 1))),
         ("imbalanced.background_accuracy", 2460 / 2500),

@@ -49,6 +49,13 @@ def triplet_ok(a, p, n, margin):
     return np.mean(np.maximum(0.0, d_ap - d_an + margin))
 
 
+def info_nce_ok(a, p, t):
+    a = a / np.linalg.norm(a, axis=1, keepdims=True)
+    p = p / np.linalg.norm(p, axis=1, keepdims=True)
+    s = a @ p.T / t
+    return np.mean(np.log(np.exp(s).sum(axis=1)) - np.diag(s))
+
+
 def dice_bce_ok(y, p, smooth):
     bce = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
     return bce + dice_ok(y, p, smooth)
@@ -61,6 +68,7 @@ CORRECT = {
     "imbalanced.implement_dice": dice_ok,
     "distributions.implement_kl": kl_ok,
     "metric_learning.implement_triplet": triplet_ok,
+    "metric_learning.implement_info_nce": info_nce_ok,
     "closing.implement_dice_bce": dice_bce_ok,
 }
 CODE_IDS = sorted(CORRECT)
@@ -344,6 +352,17 @@ BUGS = {
             ),
             "reduce",
         ),
+    ],
+    "metric_learning.implement_info_nce": [
+        (
+            lambda a, p, t: np.mean(np.log(np.exp(a @ p.T / t).sum(1)) - np.diag(a @ p.T / t)),
+            "unit length",
+        ),
+        (lambda a, p, t: info_nce_ok(p, a, t), "wrong axis"),  # rows of S.T: the columns of S
+        (lambda a, p, t: info_nce_ok(a, p, 1.0) / t, "after the log-sum-exp"),
+        (lambda a, p, t: info_nce_ok(a, p, 1.0 / t), "multiplied by τ"),
+        (lambda a, p, t: len(a) * info_nce_ok(a, p, t), "sum"),
+        (lambda a, p, t: 0.5 * (info_nce_ok(a, p, t) + info_nce_ok(p, a, t)), "both directions"),
     ],
     "closing.implement_dice_bce": [
         (lambda y, p, s: dice_ok(y, p, s), "cross-entropy"),

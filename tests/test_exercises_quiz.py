@@ -1,9 +1,11 @@
 """The static-page quiz: deterministic, self-contained HTML that works in a real browser."""
 
+import html
 import re
 
 import pytest
 
+import exercises
 from exercises import _core, quiz
 from exercises._quiz import markdown_to_html
 from tests._exercises_helpers import isolated_progress  # noqa: F401  (autouse fixture)
@@ -39,7 +41,8 @@ def test_code_questions_show_their_prompt_and_the_check_call():
     html = quiz("regression")._repr_html_()
     assert "check(&quot;regression.implement_huber&quot;, your_function)" in html
     text = str(quiz("regression"))
-    assert text.startswith("Quiz: Regression losses (8 questions)")
+    n = len(exercises.questions("regression"))
+    assert text.startswith(f"Quiz: Regression losses ({n} questions)")
     assert "(d) Huber loss" in text  # options shown by neutral letters, not by their keys
 
 
@@ -199,7 +202,8 @@ def test_site_progress_is_kept_in_the_browser_and_shown_by_progress(browser, tmp
         assert "passed" in item
         assert "tried" in page.locator('li[data-qid="regression.huber_value"]').text_content()
         summary = page.locator("summary").first.text_content()
-        assert summary.endswith(": 1/8 passed"), summary
+        n = len(exercises.questions("regression"))
+        assert summary.endswith(f": 1/{n} passed"), summary
         assert "Kept in this browser" in page.locator(".lcp-where").inner_text()
     finally:
         page.close()
@@ -306,3 +310,30 @@ def test_partial_scores_show_two_decimals():
 
     r = Result("q.x", "regression", "code", "failed", 3 * 1 / 7, 3.0, "3 of 7 cases")
     assert "(0.43/3 points)" in str(r) and "0.43/3 points" in r._repr_html_()
+
+
+def test_options_with_maths_have_a_readable_accessible_name():
+    """A screen reader reads an option by its aria-label: the text with its maths as plain text
+    (MathJax's own reading of ½r² is "1 2 r 2")."""
+    from exercises._quiz import _MATH
+
+    found = 0
+    for q in _core.all_questions():
+        if not isinstance(q, _core.ChoiceQuestion):
+            continue
+        page = quiz([q.id])._repr_html_()
+        for o in q.display_options:
+            labels = re.findall(
+                rf'id="lcq-{re.escape(q.id).replace(".", "-")}-\d+"[^>]*value="{q.letter(o)}"'
+                r'(?: aria-label="([^"]*)")?',
+                page,
+            )
+            assert labels, (q.id, o.key)
+            if _MATH.search(o.text):
+                found += 1
+                name = html.unescape(labels[0])
+                assert name.startswith(f"({q.letter(o)}) "), name
+                assert not re.search(r"[\\${}]", name), name  # no TeX left (x_i, r^2 read fine)
+            else:
+                assert labels[0] == "", (q.id, o.key)  # the label's own text is its name
+    assert found >= 10

@@ -94,7 +94,11 @@ def test_feedback_files_one_per_submission(graded_class, solved_class):
     assert len(files) == STUDENTS * len(CHAPTERS)
     assert "student2__regression.md" in files
     text = (graded_class["feedback"] / "student2__regression.md").read_text()
-    assert text.startswith("# Feedback on student2/regression.ipynb\n\nScore: **6 / 6**.")
+    rows = [r for r in graded_class["rows"] if r["notebook"].endswith("student2/regression.ipynb")]
+    total = f"{sum(r['max_score'] for r in rows):g}"
+    assert text.startswith(
+        f"# Feedback on student2/regression.ipynb\n\nScore: **{total} / {total}**."
+    )
     assert "## regression.implement_huber: ✓ correct (3/3)" in text
     assert "All 14 cases agree with the reference" in text
     assert "Isolation: each notebook in its own bubblewrap sandbox" in text

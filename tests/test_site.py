@@ -4,7 +4,12 @@ Every HTML page of the site is served from 127.0.0.1 and checked for: requests t
 127.0.0.1 (each is recorded and aborted, so the site must work offline), console errors and
 uncaught exceptions, math that MathJax did not typeset, images that did not load or have no alt
 text, interactive figures whose slider does not change the figure, and quizzes that do not
-respond to a click. The search page must find a word of the course.
+respond to a click. The search page must find a word of the course. Every page must pass
+axe-core's WCAG 2 A and AA rules (after its quizzes were answered and its sliders moved), and the
+first quiz of a chapter must work with the keyboard alone.
+
+axe-core is installed from the npm registry at test time (``npm install``, pinned to
+:data:`AXE_VERSION`) into the git-ignored ``.cache/axe-core`` and injected into each page.
 
 The site: ``LFC_SITE_DIR`` names an already built ``_build/html`` (``make test`` builds it from
 scratch with ``-W`` first); without it the test builds the book itself into a temporary folder.
@@ -30,6 +35,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests._browser import no_browser
+
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL_HOSTS = {"127.0.0.1"}
 # Raw TeX that survives in the visible text when MathJax did not typeset a formula.
@@ -37,6 +44,15 @@ REFRESH = re.compile(r'http-equiv="refresh"[^>]*url=([^"\s]+)"', re.IGNORECASE)
 RAW_TEX = ("$$", "\\(", "\\)", "\\[", "\\]", "\\begin{", "$\\")
 
 pytestmark = pytest.mark.site
+
+#: axe-core, the engine behind most accessibility checkers; its WCAG 2 A and AA rules.
+AXE_VERSION = "4.14"
+AXE_TAGS = ["wcag2a", "wcag2aa"]
+AXE_DIR = ROOT / ".cache" / "axe-core"
+#: Rules switched off on one page, each for a cause that can only be fixed upstream: (page, rule)
+#: -> the cause. None today: the bibliography's roles are fixed at build time
+#: (book/_ext/accessible_citations.py).
+AXE_EXCLUDED: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +74,34 @@ def site(browser, tmp_path_factory) -> Path:
             pytrace=False,
         )
     return out / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> str:
+    """axe-core's source (``axe.min.js``), installed from the npm registry on first use."""
+    script = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            no_browser("npm is not installed, so axe-core cannot be fetched")
+        AXE_DIR.mkdir(parents=True, exist_ok=True)
+        cmd = [npm, "install", "--prefix", str(AXE_DIR), "--no-audit", "--no-fund", "--no-save"]
+        proc = subprocess.run(
+            [*cmd, f"axe-core@{AXE_VERSION}"], capture_output=True, text=True, timeout=300
+        )
+        if proc.returncode != 0 or not script.is_file():
+            no_browser(f"npm could not install axe-core@{AXE_VERSION}: {proc.stderr[-500:]}")
+    return script.read_text(encoding="utf-8")
+
+
+AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return result.violations.map(v => ({
+    id: v.id,
+    impact: v.impact,
+    nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.html.replace(/\\s+/g, ' ').slice(0, 160)),
+  }));
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -178,6 +222,7 @@ class Visit:
         self.quizzes_clicked = 0
         self.downloads: list[str] = []  # problems
         self.n_downloads = 0
+        self.axe: list[str] = []  # violations: rule, impact, element
 
 
 def _exercise_interactive(page, visit: Visit) -> None:
@@ -268,7 +313,7 @@ def _exercise_jupyterquiz(page, quiz, q: int, visit: Visit) -> None:
 
 
 @pytest.fixture(scope="module")
-def visits(browser, server, site) -> list[Visit]:
+def visits(browser, server, site, axe_script) -> list[Visit]:
     shots = os.environ.get("SITE_SCREENSHOTS")
     if shots:
         Path(shots).mkdir(parents=True, exist_ok=True)
@@ -319,6 +364,11 @@ def visits(browser, server, site) -> list[Visit]:
             visit.n_downloads += 1
         _exercise_interactive(page, visit)
         _exercise_quizzes(page, visit)
+        page.add_script_tag(content=axe_script)
+        for v in page.evaluate(AXE_RUN, AXE_TAGS):
+            if (path, v["id"]) in AXE_EXCLUDED:
+                continue
+            visit.axe += [f"{v['id']} ({v['impact']}): {node}" for node in v["nodes"]]
         page.close()
         results.append(visit)
     context.close()
@@ -432,5 +482,73 @@ def test_search_finds_a_word_of_the_course(browser, server):
         page.goto(f"{server}/search.html?q=Huber", wait_until="load")
         page.wait_for_selector("#search-results ul.search li")
         assert page.locator("#search-results ul.search li").count() > 0
+    finally:
+        page.close()
+
+
+def test_every_page_passes_axe_core(visits):
+    problems = _report(visits, "axe")
+    assert not problems, (
+        f"axe-core {AXE_VERSION}, rules {AXE_TAGS}: violations (rule (impact): element):\n{problems}"
+    )
+
+
+# Reach the first quiz of a chapter with Tab, answer with the arrow keys and Enter ---------------
+
+FOCUS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+    || (style.boxShadow && style.boxShadow !== 'none');
+  const quiz = el.closest('.losscourse-quiz');
+  return {
+    tag: el.tagName.toLowerCase(), type: el.type || '', quiz: quiz ? quiz.id : null,
+    question: el.closest('.lcq-question') ? el.closest('.lcq-question').dataset.qid : null,
+    checked: !!el.checked, ring, text: (el.textContent || '').trim().slice(0, 30),
+  };
+}"""
+
+
+def test_the_first_quiz_of_a_chapter_works_with_the_keyboard_alone(browser, server):
+    page = browser.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    try:
+        page.goto(f"{server}/book/regression.html", wait_until="load")
+        page.evaluate(PAGE_READY, PAGE_TIMEOUT_MS)
+        first_quiz = page.evaluate("() => document.querySelector('.losscourse-quiz').id")
+        focus = None
+        # the page's links, buttons and code come first; MathJax makes each formula a tab stop
+        # too (for its math explorer), so the quiz's prompt may hold some before the options
+        for _ in range(600):
+            page.keyboard.press("Tab")
+            focus = page.evaluate(FOCUS)
+            if focus and focus["quiz"] == first_quiz and focus["type"] in ("radio", "checkbox"):
+                break
+        assert focus and focus["quiz"] == first_quiz, f"Tab never reached the first quiz: {focus}"
+        assert focus["type"] in ("radio", "checkbox"), f"Tab never reached an option: {focus}"
+        assert focus["ring"], f"no visible focus indicator on {focus}"
+        question = focus["question"]
+        # arrows move through a radio group and select; Space selects a checkbox
+        page.keyboard.press("ArrowDown" if focus["type"] == "radio" else "Space")
+        chosen = page.evaluate(FOCUS)
+        assert chosen["question"] == question and chosen["checked"], chosen
+        for _ in range(20):  # then Tab to this question's Check button
+            page.keyboard.press("Tab")
+            focus = page.evaluate(FOCUS)
+            if focus and focus["tag"] == "button" and focus["question"] == question:
+                break
+        assert focus["tag"] == "button" and focus["question"] == question, focus
+        assert focus["ring"], f"no visible focus indicator on the Check button: {focus}"
+        page.keyboard.press("Enter")
+        verdict = page.evaluate(
+            """(qid) => {
+              const q = document.querySelector(`.lcq-question[data-qid="${qid}"]`);
+              const box = q && q.querySelector('.lcq-feedback');
+              return box ? box.className + ': ' + box.textContent.trim().slice(0, 80) : '';
+            }""",
+            question,
+        )
+        assert re.search(r"lcq-(ok|bad)", verdict), f"no verdict after Enter: {verdict!r}"
     finally:
         page.close()

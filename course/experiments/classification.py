@@ -1,6 +1,6 @@
 r"""Chapter 2's experiments: what cross-entropy and hinge loss want from a classifier.
 
-Four demonstrations, all trained with the analytic gradients of :mod:`losses.classification`:
+Five demonstrations, all trained with the analytic gradients of :mod:`losses.classification`:
 
 * **Overflow.** :func:`naive_softmax` computes :math:`e^{z_c}/\sum_k e^{z_k}` as written and
   returns NaN at logits of about 1000; :func:`losses.softmax` shifts by the maximum first.
@@ -12,12 +12,23 @@ Four demonstrations, all trained with the analytic gradients of :mod:`losses.cla
   and the expected calibration error of each model's "probabilities".
 * **Multi-label.** :func:`multilabel_data` and :func:`fit_multilabel`: one softmax over three
   tags (probabilities forced to sum to 1) against three independent sigmoids.
+* **Calibration after training.** :func:`overlapping_classes` and :func:`fit_softmax` make an
+  over-confident softmax regression (few samples, no penalty, many steps);
+  :func:`temperature_nll` and :func:`fit_temperature` fit the one parameter of temperature
+  scaling on held-out data; :func:`confidence_report` measures confidence, accuracy, NLL and the
+  top-label ECE, and :func:`confidence_logit` gives Platt scaling its score. ``fit_softmax``'s
+  ``label_smoothing`` trains the same model against smoothed targets.
 
 Example:
     >>> data = two_blobs(seed=0)
     >>> logreg = fit_linear(data.X_train, data.y_train, "cross_entropy")
     >>> svm = fit_linear(data.X_train, data.y_train, "hinge")
     >>> svm.n_active < logreg.n_active == len(data.y_train)   # hinge lets most samples go
+    True
+    >>> d = overlapping_classes(seed=0)
+    >>> fit = fit_softmax(d.X_train, d.y_train)
+    >>> T = fit_temperature(fit.logits(d.X_cal), d.y_cal)   # held-out data
+    >>> bool(T > 1)                                          # over-confident: soften
     True
 """
 
@@ -40,18 +51,27 @@ from losses import (
 
 __all__ = [
     "Blobs",
+    "Classes",
+    "Confidence",
     "LinearFit",
     "MarginCurves",
     "MultiLabel",
     "MultiLabelFit",
     "Reliability",
+    "SoftmaxFit",
+    "confidence_logit",
+    "confidence_report",
     "fit_linear",
     "fit_multilabel",
+    "fit_softmax",
+    "fit_temperature",
     "margin_curves",
     "multilabel_data",
     "naive_softmax",
+    "overlapping_classes",
     "platt_scale",
     "reliability",
+    "temperature_nll",
     "two_blobs",
 ]
 
@@ -335,7 +355,7 @@ def fit_linear(
     )
 
 
-def platt_scale(scores, y, *, steps: int = 2000, lr: float = 1.0) -> tuple[float, float]:
+def platt_scale(scores, y, *, steps: int = 2000, lr: float = 3.0) -> tuple[float, float]:
     r"""Platt scaling: fit :math:`p = \sigma(a s + c)` to scores :math:`s` by logistic regression.
 
     The standard repair for a classifier whose scores are not probabilities (Platt, 1999): a
@@ -343,15 +363,31 @@ def platt_scale(scores, y, *, steps: int = 2000, lr: float = 1.0) -> tuple[float
     :func:`fit_linear` (no penalty). Returns :math:`(a, c)`. Fit it on data the classifier was
     not trained on when you can; on the training set the hinge's margins are optimistic.
 
+    The scores are standardised first (:math:`s' = (s - \bar s)/\mathrm{sd}(s)`) and the fitted
+    line mapped back (:math:`a = a'/\mathrm{sd}`, :math:`c = c' - a'\bar s/\mathrm{sd}`): the
+    fixed step ``lr`` is only safe for a feature of a known size, and scores such as the
+    confidence logits of an over-confident model reach 30 (gradient descent would oscillate).
+    With a standardised feature (mean 0, variance 1) the Hessian of the mean loss is at most
+    :math:`\tfrac14 I` (since :math:`\sigma' \le \tfrac14`), so any step below 8 converges; the
+    default 3 gets there in a few hundred steps.
+
     Example:
         >>> s = np.array([-2.0, -1.0, -0.5, 0.5, 1.0, 2.0])
         >>> a, c = platt_scale(s, [0, 0, 1, 0, 1, 1])
         >>> bool(a > 0)
         True
+        >>> a10, c10 = platt_scale(10 * s + 5, [0, 0, 1, 0, 1, 1])   # the same fit, rescaled
+        >>> bool(np.isclose(10 * a10, a) and np.isclose(c10 + 5 * a10, c))
+        True
     """
-    s = np.asarray(scores, dtype=np.float64).reshape(-1, 1)
-    fit = fit_linear(s, y, "cross_entropy", lam=0.0, steps=steps, lr=lr)
-    return float(fit.w[0]), fit.b
+    s = np.asarray(scores, dtype=np.float64).ravel()
+    centre, scale = float(s.mean()), float(s.std())
+    scale = scale if scale > 0 else 1.0
+    fit = fit_linear(
+        ((s - centre) / scale).reshape(-1, 1), y, "cross_entropy", lam=0.0, steps=steps, lr=lr
+    )
+    a = float(fit.w[0]) / scale
+    return a, fit.b - a * centre
 
 
 # ------------------------------------------------------------------------------ calibration
@@ -538,4 +574,270 @@ def fit_multilabel(
         exact_match=float(np.mean((pred == truth).all(axis=1))),
         multi_recall=float(np.mean(pred[multi].sum(axis=1) >= 2)),
         mean_prob_sum=float(probs.sum(axis=1).mean()),
+    )
+
+
+# ------------------------------------------------------------- calibration after training
+
+
+@dataclass(frozen=True)
+class Classes:
+    r"""Overlapping Gaussian classes in ``dim`` dimensions, labels :math:`0, \dots, K-1`, in
+    three splits drawn from one generator: a small training set, a calibration set (for fitting
+    a temperature or Platt's two parameters, nothing else) and a large test set (for measuring
+    only). ``means`` holds the :math:`K` class centres, one per row."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_cal: np.ndarray
+    y_cal: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    means: np.ndarray
+
+    def true_logits(self, X) -> np.ndarray:
+        r"""Logits of the true posterior :math:`P(y = k \mid x)`: the classes share the identity
+        covariance and have centres of equal length, so the Bayes posterior is
+        :math:`\operatorname{softmax}(M x)` with :math:`M` the matrix of centres."""
+        return np.asarray(X, dtype=np.float64) @ self.means.T
+
+
+def overlapping_classes(
+    n_train: int = 200,
+    n_cal: int = 1000,
+    n_test: int = 4000,
+    *,
+    n_classes: int = 4,
+    dim: int = 20,
+    distance: float = 2.5,
+    seed: int = 0,
+) -> Classes:
+    r"""``n_classes`` round Gaussian classes (unit variance) whose centres lie at ``distance``
+    from the origin in random directions of :math:`\mathbb R^{\text{dim}}`, equal class sizes.
+
+    The classes overlap, so the best possible accuracy is well below 1; with few training
+    samples per dimension (the defaults: 200 samples in 20 dimensions) the training set is
+    nevertheless linearly separable, which is what lets an unpenalised softmax regression grow
+    its weights, and its confidence, for as long as it trains.
+
+    Example:
+        >>> d = overlapping_classes(seed=0)
+        >>> d.X_train.shape, d.X_cal.shape, d.X_test.shape, np.bincount(d.y_train).tolist()
+        ((200, 20), (1000, 20), (4000, 20), [50, 50, 50, 50])
+    """
+    rng = np.random.default_rng(seed)
+    means = rng.standard_normal((n_classes, dim))
+    means *= distance / np.linalg.norm(means, axis=1, keepdims=True)
+
+    def draw(n):
+        y = np.arange(n) % n_classes
+        return means[y] + rng.standard_normal((n, dim)), y
+
+    X_train, y_train = draw(n_train)
+    X_cal, y_cal = draw(n_cal)
+    X_test, y_test = draw(n_test)
+    return Classes(X_train, y_train, X_cal, y_cal, X_test, y_test, means)
+
+
+@dataclass(frozen=True)
+class SoftmaxFit:
+    r"""A softmax (multinomial logistic) regression :math:`z = x W + b` after ``steps`` steps;
+    ``train_loss`` is its final training objective (mean cross-entropy, with the label smoothing
+    used) and ``checkpoints`` maps earlier step counts to their ``(W, b)``."""
+
+    W: np.ndarray
+    b: np.ndarray
+    label_smoothing: float
+    steps: int
+    train_loss: float
+    checkpoints: dict
+
+    def logits(self, X, step: int | None = None) -> np.ndarray:
+        """The logits :math:`z = xW + b`, one row per sample (after ``step`` steps if given:
+        one of the ``checkpoints``)."""
+        W, b = (self.W, self.b) if step is None or step == self.steps else self.checkpoints[step]
+        return np.asarray(X, dtype=np.float64) @ W + b
+
+
+def fit_softmax(
+    X,
+    y,
+    *,
+    label_smoothing: float = 0.0,
+    steps: int = 2000,
+    lr: float = 0.5,
+    checkpoints=(),
+) -> SoftmaxFit:
+    r"""Train a softmax regression by full-batch gradient descent on the mean cross-entropy.
+
+    No penalty: on a separable training set the loss keeps falling as the weights grow, so the
+    longer it trains the more confident it gets (the over-confidence that temperature scaling
+    repairs). ``label_smoothing`` ε trains against the targets :math:`(1-\varepsilon)\,t +
+    \varepsilon/K` instead (:func:`losses.cross_entropy`'s ``label_smoothing``). The gradient
+    with respect to the logits is ``cross_entropy_grad``'s :math:`p - t` (÷ n), and the chain rule
+    through :math:`Z = XW + b` gives :math:`\nabla_W = X^\top G` and :math:`\nabla_b = \sum_i G_i`.
+    Parameters start at 0; the weights after each step count in ``checkpoints`` are kept.
+
+    Example:
+        >>> d = overlapping_classes(seed=0)
+        >>> fit = fit_softmax(d.X_train, d.y_train, steps=200, checkpoints=(50,))
+        >>> bool(fit.train_loss < 0.1 * np.log(4))          # from ln K (all logits 0) to < 0.14
+        True
+        >>> fit.logits(d.X_test[:1], step=50).shape
+        (1, 4)
+    """
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y)
+    n_classes = int(y.max()) + 1
+    W, b = np.zeros((X.shape[1], n_classes)), np.zeros(n_classes)
+    kept = {}
+    for t in range(1, steps + 1):
+        G = cross_entropy_grad(y, X @ W + b, from_logits=True, label_smoothing=label_smoothing)
+        W -= lr * (X.T @ G)  # G already holds the 1/n of the mean
+        b -= lr * G.sum(axis=0)
+        if t in checkpoints:
+            kept[t] = (W.copy(), b.copy())
+    loss = float(cross_entropy(y, X @ W + b, from_logits=True, label_smoothing=label_smoothing))
+    return SoftmaxFit(W, b, float(label_smoothing), steps, loss, kept)
+
+
+def temperature_nll(logits, y, temperature: float) -> tuple[float, float]:
+    r"""The mean cross-entropy of temperature-scaled logits and its derivative in :math:`T`.
+
+    With :math:`u_i = z_i / T` and :math:`L(T) = \frac1n\sum_i \ell(y_i, u_i)`, the chain rule
+    gives, since :math:`\partial\ell/\partial u_{ic} = p_{ic} - t_{ic}` and
+    :math:`\partial u_{ic}/\partial T = -z_{ic}/T^2`,
+
+    .. math::
+
+        \frac{dL}{dT} = -\frac{1}{nT^2}\sum_{i}\sum_c (p_{ic} - t_{ic})\,z_{ic}
+        = \frac{1}{nT^2}\sum_i \bigl(z_{i,y_i} - \textstyle\sum_c p_{ic} z_{ic}\bigr).
+
+    ``logits`` of shape ``(n, K)`` use :func:`losses.cross_entropy` (softmax, integer labels);
+    a 1-D array of binary logits uses :func:`losses.binary_cross_entropy` (sigmoid, labels 0/1),
+    with the same formula for one logit per sample.
+
+    Example:
+        >>> z = np.array([[2.0, 0.0], [2.0, 0.0]])   # equally sure twice, right once
+        >>> loss, slope = temperature_nll(z, [0, 1], 1.0)
+        >>> round(loss, 4), slope < 0                # softening (T > 1) would lower the loss
+        (1.1269, True)
+    """
+    if not temperature > 0:
+        raise ValueError(f"temperature must be positive, got {temperature!r}.")
+    z = np.asarray(logits, dtype=np.float64)
+    u = z / temperature
+    if z.ndim == 1:
+        loss = binary_cross_entropy(y, u, from_logits=True)
+        g = binary_cross_entropy_grad(y, u, from_logits=True)  # (σ(u) − y)/n
+    else:
+        loss = cross_entropy(y, u, from_logits=True)
+        g = cross_entropy_grad(y, u, from_logits=True)  # (softmax(u) − t)/n
+    # chain rule: ∂u/∂T = −z/T²
+    return float(loss), float(np.sum(g * (-z / temperature**2)))
+
+
+def fit_temperature(logits, y, *, lo: float = 1e-2, hi: float = 1e2, tol: float = 1e-9) -> float:
+    r"""The temperature :math:`T > 0` that minimises :func:`temperature_nll` on held-out data.
+
+    One parameter, found by bisection on the sign of the analytic :math:`dL/dT`, in
+    :math:`\log T` between ``lo`` and ``hi``. Bisection is safe because :math:`L` has one
+    minimum: as a function of :math:`\beta = 1/T` it is convex (its second derivative is the
+    variance of the logits under the scaled softmax,
+    :math:`\operatorname{Var}_{p_i}(z_i) \ge 0`), so :math:`dL/dT` changes sign once, from
+    negative to positive. Fit it on data the model was not trained on: on its own training set
+    an over-fitted model looks right to be sure of itself.
+
+    Raises ``ValueError`` if the derivative has the same sign at both ends (the minimum is not
+    inside the bracket: for instance a calibration set that the model separates perfectly,
+    whose loss keeps falling as :math:`T \to 0`).
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> z = rng.normal(size=2000)                      # true logits
+        >>> y = (rng.random(2000) < sigmoid(z)).astype(float)
+        >>> round(fit_temperature(3 * z, y), 1)            # logits 3× too large → T ≈ 3
+        3.0
+    """
+    a, b = np.log(lo), np.log(hi)
+    if temperature_nll(logits, y, lo)[1] > 0 or temperature_nll(logits, y, hi)[1] < 0:
+        raise ValueError(
+            f"the loss has no minimum for T in [{lo:g}, {hi:g}]: dL/dT has the same sign at "
+            "both ends (is the calibration set perfectly separated?)."
+        )
+    while b - a > tol:
+        mid = 0.5 * (a + b)
+        if temperature_nll(logits, y, float(np.exp(mid)))[1] > 0:
+            b = mid  # past the minimum
+        else:
+            a = mid
+    return float(np.exp(0.5 * (a + b)))
+
+
+def confidence_logit(logits) -> np.ndarray:
+    r"""The logit of each sample's confidence :math:`\max_c p_c`, computed stably.
+
+    :math:`\log\frac{p_{\max}}{1 - p_{\max}} = z_{\max} - \log\sum_{c \ne \text{top}} e^{z_c}`:
+    no probability is formed, so a confidence that rounds to 1 still gets a finite score. It is
+    the score that Platt scaling needs to calibrate a multi-class model's confidence as a binary
+    question ("is the predicted class right?"). For two classes it is :math:`z_{\max} - z_{\min}`.
+
+    Example:
+        >>> confidence_logit([[2.0, 0.0], [0.0, 1000.0]]).tolist()
+        [2.0, 1000.0]
+        >>> round(float(confidence_logit([[1.0, 0.0, 0.0]])[0]), 4)  # logit of 0.5761
+        0.3069
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    top = z.argmax(axis=1)
+    rows = np.arange(len(z))
+    others = z.copy()
+    others[rows, top] = -np.inf
+    m = others.max(axis=1, keepdims=True)  # the log-sum-exp shift
+    lse_others = m[:, 0] + np.log(np.exp(others - m).sum(axis=1))
+    return z[rows, top] - lse_others
+
+
+@dataclass(frozen=True)
+class Confidence:
+    r"""How sure a multi-class model is, and how right: on one data set, the ``mean_confidence``
+    :math:`\overline{\max_c p_c}`, the ``accuracy``, the ``nll`` (mean cross-entropy), and the
+    top-label reliability diagram (``diagram``, a :class:`Reliability` of "correct" against the
+    confidence) with its expected calibration error ``ece``."""
+
+    mean_confidence: float
+    accuracy: float
+    nll: float
+    ece: float
+    diagram: Reliability
+
+
+def confidence_report(y, probs, *, n_bins: int = 10) -> Confidence:
+    r"""Confidence, accuracy, NLL and top-label calibration of predicted class probabilities.
+
+    A multi-class model is *calibrated in its confidence* when, among the samples whose top
+    probability is about 0.8, the predicted class is right about 80 % of the time. The
+    reliability diagram is :func:`reliability` applied to that binary question: "correct"
+    (0/1) against the confidence :math:`\max_c p_c`, in ``n_bins`` equal bins (the ECE of
+    Guo et al., 2017). The confidence is at least :math:`1/K`, so the lowest bins stay empty.
+
+    Example:
+        >>> r = confidence_report([0, 1, 1, 2], [[0.9, 0.05, 0.05], [0.6, 0.3, 0.1],
+        ...                                     [0.1, 0.7, 0.2], [0.2, 0.2, 0.6]])
+        >>> round(r.mean_confidence, 4), r.accuracy   # the second sample is wrong
+        (0.7, 0.75)
+        >>> round(r.ece, 4)               # (|0.5 − 0.6|·2 + |1 − 0.7| + |1 − 0.9|) / 4
+        0.15
+    """
+    p = np.asarray(probs, dtype=np.float64)
+    y = np.asarray(y)
+    confidence = p.max(axis=1)
+    correct = (p.argmax(axis=1) == y).astype(np.float64)
+    diagram = reliability(correct, confidence, n_bins=n_bins)
+    return Confidence(
+        mean_confidence=float(confidence.mean()),
+        accuracy=float(correct.mean()),
+        nll=float(cross_entropy(y, p)),
+        ece=diagram.ece,
+        diagram=diagram,
     )

@@ -1,4 +1,5 @@
-r"""Chapter 3's experiments: a rare class in detection (focal loss) and in segmentation (Dice).
+r"""Chapter 3's experiments: a rare class in detection (focal loss) and in segmentation (Dice,
+Tversky).
 
 Two experiments, trained with the analytic gradients of :mod:`losses.imbalanced` and
 :mod:`losses.classification`:
@@ -11,8 +12,11 @@ Two experiments, trained with the analytic gradients of :mod:`losses.imbalanced`
   precision. :func:`focal_curves` gives the loss and gradient curves of the paper's fig. 1.
 * **B, a small object (< 2 % of the pixels).** :func:`segmentation_data` makes noisy images with
   one small bright disk each; :func:`fit_segmenter` trains a per-pixel logistic model on
-  :func:`pixel_features` with BCE, soft Dice or both; :func:`all_background` scores the
-  "predict nothing" answer and :func:`overlap_scores` gives Dice, F1 and IoU of hard masks.
+  :func:`pixel_features` with BCE, soft Dice, both, focal loss or the (focal) Tversky loss;
+  :func:`all_background` scores the "predict nothing" answer and :func:`overlap_scores` gives
+  Dice, F1 and IoU of hard masks. :func:`tversky_sweep` trains with Tversky losses that price
+  false positives (α) and false negatives (β = 1 − α) differently, and
+  :func:`precision_recall_curve` traces the pixel precision-recall curve of one model's scores.
 
 Example:
     >>> d = detection_data(seed=0)
@@ -25,7 +29,8 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -37,6 +42,8 @@ from losses import (
     focal,
     focal_grad,
     sigmoid,
+    tversky,
+    tversky_grad,
 )
 
 __all__ = [
@@ -51,6 +58,7 @@ __all__ = [
     "Overlap",
     "Segmentation",
     "Segmenter",
+    "TverskySweep",
     "all_background",
     "detection_data",
     "detection_metrics",
@@ -63,8 +71,10 @@ __all__ = [
     "loss_shares",
     "overlap_scores",
     "pixel_features",
+    "precision_recall_curve",
     "segmentation_data",
     "segmentation_objective",
+    "tversky_sweep",
 ]
 
 GAMMAS = (0.0, 0.5, 1.0, 2.0, 5.0)
@@ -131,9 +141,9 @@ def focal_damping(p_t, gamma: float) -> tuple[np.ndarray, np.ndarray]:
 
     Returns ``(loss_ratio, grad_ratio)``: :math:`\mathrm{FL}/\mathrm{CE} = (1-p_t)^\gamma` and
     :math:`|\partial\mathrm{FL}/\partial z| / |\partial\mathrm{CE}/\partial z|
-    = (1-p_t)^\gamma\,igl(1 + \gamma\,p_t\,|\log p_t| / (1-p_t)igr)`, both computed from
+    = (1-p_t)^\gamma\,\bigl(1 + \gamma\,p_t\,|\log p_t| / (1-p_t)\bigr)`, both computed from
     :func:`losses.focal` and :func:`losses.focal_grad`. Their quotient is at least 1 and tends to
-    :math:`1 + \gamma` as :math:`p_t 	o 1`: the gradient is damped *less* than the loss.
+    :math:`1 + \gamma` as :math:`p_t \to 1`: the gradient is damped *less* than the loss.
 
     Example:
         >>> loss_ratio, grad_ratio = focal_damping([0.9], 2.0)
@@ -468,14 +478,32 @@ class DetectionMetrics:
     average_precision: float
 
 
-def _average_precision(y, score):
-    """Σ_k (R_k - R_{k-1}) P_k over the distinct thresholds, highest first (sklearn's form)."""
+def precision_recall_curve(y, score) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""Precision and recall of the rule "positive when score ≥ t", for every distinct score t.
+
+    Returns ``(precision, recall, thresholds)``, thresholds from the highest score down, so
+    recall never decreases along the arrays. Sorting once and counting the positives with a
+    cumulative sum gives all of them in :math:`O(n \log n)`. Used for one segmentation model's
+    pixel scores: every threshold of the same scores is one point of this curve, and a model
+    trained with another loss that ranks the pixels the same way lands on it too.
+
+    Example:
+        >>> precision, recall, thresholds = precision_recall_curve([1, 0, 1, 0], [0.9, 0.8, 0.4, 0.1])
+        >>> precision.round(4).tolist(), recall.tolist(), thresholds.tolist()
+        ([1.0, 0.5, 0.6667, 0.5], [0.5, 0.5, 1.0, 1.0], [0.9, 0.8, 0.4, 0.1])
+    """
+    y = np.asarray(y, dtype=np.float64).ravel()
+    score = np.asarray(score, dtype=np.float64).ravel()
     order = np.argsort(-score, kind="stable")
     s, t = score[order], y[order]
     last = np.r_[np.flatnonzero(np.diff(s)), s.size - 1]  # last index of each distinct score
     tp = np.cumsum(t)[last]
-    precision = tp / (last + 1)
-    recall = tp / t.sum()
+    return tp / (last + 1), tp / t.sum(), s[last]
+
+
+def _average_precision(y, score):
+    """Σ_k (R_k - R_{k-1}) P_k over the distinct thresholds, highest first (sklearn's form)."""
+    precision, recall, _ = precision_recall_curve(y, score)
     return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
 
 
@@ -669,9 +697,11 @@ def all_background(masks, *, base_rate: float | None = None) -> AllBackground:
 @dataclass(frozen=True)
 class Segmenter:
     r"""A per-pixel logistic model :math:`p = \sigma(w\cdot\phi + b)` on :func:`pixel_features`,
-    trained with ``loss``, and its held-out scores at threshold 0.5 (means over the test
-    images of Dice, IoU and pixel accuracy). ``masks`` are the hard predictions for the first
-    ``n_show`` test images."""
+    trained with ``loss`` (and its ``params``), and its held-out scores at threshold 0.5: means
+    over the test images of Dice, IoU; pixel accuracy; recall and precision over all object
+    pixels; ``n_predicted``, the number of pixels predicted as object. ``average_precision``
+    scores the ranking of the held-out pixels by :math:`p`, whatever the threshold. ``masks``
+    are the hard predictions for the first ``n_show`` test images."""
 
     loss: str
     w: np.ndarray
@@ -683,27 +713,49 @@ class Segmenter:
     recall: float
     precision: float
     masks: np.ndarray
+    average_precision: float = float("nan")
+    n_predicted: int = 0
+    params: Mapping = field(default_factory=dict)
 
     def predict_proba(self, images) -> np.ndarray:
         return sigmoid(pixel_features(images) @ self.w + self.b)
 
 
-SEGMENTER_LOSSES = ("bce", "dice", "bce+dice")
+SEGMENTER_LOSSES = ("bce", "dice", "bce+dice", "focal", "tversky")
+_LOSS_PARAMS = {"focal": ("alpha", "gamma"), "tversky": ("alpha", "beta", "gamma", "smooth")}
+
+
+def _check_loss(loss: str, params) -> dict:
+    """The loss's keyword arguments, after checking the loss's name and the parameters' names."""
+    if loss not in SEGMENTER_LOSSES:
+        raise ValueError(f"loss must be one of {SEGMENTER_LOSSES}, got {loss!r}.")
+    params = dict(params or {})
+    allowed = _LOSS_PARAMS.get(loss, ())
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        takes = f"only {', '.join(allowed)}" if allowed else "no parameters"
+        raise ValueError(f"loss {loss!r} takes {takes}; got {unknown}.")
+    return params
 
 
 def segmentation_objective(
-    w, b: float, features, masks, loss: str
+    w, b: float, features, masks, loss: str, params: Mapping | None = None
 ) -> tuple[float, np.ndarray, float]:
     r"""The training objective of :func:`fit_segmenter` and its gradient with respect to
     :math:`(w, b)`, for logits :math:`z = \Phi w + b` over every pixel.
 
     * ``"bce"``: :func:`losses.binary_cross_entropy` on the logits, mean over all pixels;
       its ``_grad`` gives :math:`\partial L/\partial z = (\sigma(z) - y)/N`.
+    * ``"focal"``: :func:`losses.focal` on the logits, mean over all pixels, with ``params``
+      ``alpha`` and ``gamma`` (the library's defaults, α = 0.25 and γ = 2, if not given).
     * ``"dice"``: :func:`losses.dice` on :math:`p = \sigma(z)`, one loss per image
       (``axis=(1, 2)``), mean over images. :func:`losses.dice_grad` gives
       :math:`\partial L/\partial p`, and the chain rule through the sigmoid gives
       :math:`\partial L/\partial z = \partial L/\partial p \cdot p(1-p)`.
-    * ``"bce+dice"``: the sum of the two (a common choice in medical segmentation).
+    * ``"tversky"``: :func:`losses.tversky` on :math:`p`, per image like Dice, with ``params``
+      ``alpha`` (the price of a false positive), ``beta`` (of a false negative), ``gamma`` (the
+      focal exponent; 1 is the plain Tversky loss) and ``smooth``.
+    * ``"bce+dice"``: the sum of BCE and Dice (a common choice in medical segmentation).
 
     Then :math:`\nabla_w L = \sum_{\text{pixels}} (\partial L/\partial z)\,\phi` and
     :math:`\partial L/\partial b = \sum_{\text{pixels}} \partial L/\partial z`.
@@ -711,7 +763,8 @@ def segmentation_objective(
     Args:
         w: weights, one per feature; b: the bias.
         features: ``(n, H, W, k)`` from :func:`pixel_features`; masks: ``(n, H, W)``.
-        loss: one of ``"bce"``, ``"dice"``, ``"bce+dice"``.
+        loss: one of :data:`SEGMENTER_LOSSES`.
+        params: keyword arguments of the loss (``"focal"`` and ``"tversky"`` only).
 
     Returns:
         ``(value, grad_w, grad_b)``.
@@ -722,19 +775,30 @@ def segmentation_objective(
         >>> value, gw, gb = segmentation_objective(np.zeros(1), 0.0, feats, masks, "dice")
         >>> round(value, 4)                              # p = ½ everywhere: 1 - 2·½ / (1 + 2)
         0.6667
+        >>> value, _, _ = segmentation_objective(np.zeros(1), 0.0, feats, masks, "tversky",
+        ...                                      {"alpha": 0.2, "beta": 0.8, "smooth": 0.0})
+        >>> round(value, 4)                     # TP ½, FP 3·½, FN ½: 1 - ½ / (½ + 0.2·1.5 + 0.8·½)
+        0.5833
     """
-    if loss not in SEGMENTER_LOSSES:
-        raise ValueError(f"loss must be one of {SEGMENTER_LOSSES}, got {loss!r}.")
+    params = _check_loss(loss, params)
     z = features @ np.asarray(w, dtype=np.float64) + b
     value, dz = 0.0, np.zeros_like(z)
     if loss in ("bce", "bce+dice"):
         value += binary_cross_entropy(masks, z, from_logits=True)
         dz += binary_cross_entropy_grad(masks, z, from_logits=True)
-    if loss in ("dice", "bce+dice"):
+    if loss == "focal":
+        value += focal(masks, z, from_logits=True, **params)
+        dz += focal_grad(masks, z, from_logits=True, **params)
+    if loss in ("dice", "bce+dice", "tversky"):
         p = sigmoid(z)
-        value += dice(masks, p, axis=(1, 2))
+        if loss == "tversky":
+            value += tversky(masks, p, axis=(1, 2), **params)
+            dp = tversky_grad(masks, p, axis=(1, 2), **params)
+        else:
+            value += dice(masks, p, axis=(1, 2))
+            dp = dice_grad(masks, p, axis=(1, 2))
         # chain rule through the sigmoid: ∂L/∂z = ∂L/∂p · p(1 - p)
-        dz += dice_grad(masks, p, axis=(1, 2)) * p * (1 - p)
+        dz += dp * p * (1 - p)
     # chain rule through z = Φw + b: sum over every pixel of every image
     grad_w = features.reshape(-1, features.shape[-1]).T @ dz.ravel()
     return float(value), grad_w, float(dz.sum())
@@ -744,37 +808,43 @@ def fit_segmenter(
     data: Segmentation,
     loss: str,
     *,
+    params: Mapping | None = None,
     steps: int = 300,
     lr: float = 30.0,
     n_show: int = 4,
 ) -> Segmenter:
-    r"""Train a per-pixel logistic model with BCE, soft Dice, or their sum, and score it.
+    r"""Train a per-pixel logistic model with one of :data:`SEGMENTER_LOSSES`, and score it.
 
     Full-batch gradient descent on :func:`segmentation_objective` (where the losses and the chain
-    rule are written out) with a constant step; the step is large because both losses are means
+    rule are written out) with a constant step; the step is large because the losses are means
     over tens of thousands of pixels, almost all of them background that the model already gets
     right, so the gradients are small. :math:`w` starts at 0 and :math:`b` at the log-odds of the
-    training base rate (the best constant under BCE).
+    training base rate (the best constant under BCE). ``params`` go to the loss (``"focal"``:
+    ``alpha``, ``gamma``; ``"tversky"``: ``alpha``, ``beta``, ``gamma``, ``smooth``). The same
+    ``steps`` and ``lr`` for every loss make the training budget the same.
 
     Held-out scores: the hard mask is :math:`p > 0.5`; Dice and IoU are averaged over test
     images (an image where the model finds nothing scores 0), pixel accuracy over all pixels,
-    recall and precision over all object pixels.
+    recall and precision over all object pixels, and the average precision of the pixels
+    ranked by :math:`p` (:func:`detection_metrics`).
 
     Example:
         >>> d = segmentation_data(n_train=10, n_test=5, seed=0)
         >>> s = fit_segmenter(d, "dice", steps=50)
         >>> s.masks.shape, bool(s.history[-1] < s.history[0])
         ((4, 32, 32), True)
+        >>> t = fit_segmenter(d, "tversky", params={"alpha": 0.3, "beta": 0.7}, steps=50)
+        >>> t.params, bool(t.recall >= s.recall)          # false negatives priced higher
+        ({'alpha': 0.3, 'beta': 0.7}, True)
     """
-    if loss not in SEGMENTER_LOSSES:
-        raise ValueError(f"loss must be one of {SEGMENTER_LOSSES}, got {loss!r}.")
+    params = _check_loss(loss, params)
     feats = pixel_features(data.images_train)  # (n, H, W, 2)
     y = data.masks_train
     base = float(y.mean())
     w, b = np.zeros(feats.shape[-1]), float(np.log(base / (1 - base)))
     history = np.empty(steps)
     for t in range(steps):
-        history[t], grad_w, grad_b = segmentation_objective(w, b, feats, y, loss)
+        history[t], grad_w, grad_b = segmentation_objective(w, b, feats, y, loss, params)
         w -= lr * grad_w
         b -= lr * grad_b
 
@@ -793,4 +863,76 @@ def fit_segmenter(
         recall=float(np.sum(pred * truth) / truth.sum()),
         precision=float(np.sum(pred * truth) / max(pred.sum(), 1.0)),
         masks=pred[:n_show],
+        average_precision=_average_precision(truth.ravel(), test_p.ravel()),
+        n_predicted=int(pred.sum()),
+        params=params,
+    )
+
+
+# ------------------------------------------------------------ experiment B: Tversky's α and β
+
+
+@dataclass(frozen=True)
+class TverskySweep:
+    r"""Segmenters trained with the Tversky loss at each ``alphas[k]`` (the price of a false
+    positive) and ``betas[k] = 1 - alphas[k]`` (of a false negative), and their held-out
+    precision, recall, mean Dice and pixel average precision (arrays in the order of
+    ``alphas``)."""
+
+    alphas: np.ndarray
+    betas: np.ndarray
+    gamma: float
+    precision: np.ndarray
+    recall: np.ndarray
+    dice: np.ndarray
+    average_precision: np.ndarray
+    models: tuple
+
+
+def tversky_sweep(
+    data: Segmentation,
+    alphas=(0.1, 0.3, 0.5, 0.7, 0.9),
+    *,
+    gamma: float = 1.0,
+    steps: int = 300,
+    lr: float = 30.0,
+) -> TverskySweep:
+    r"""Train one segmenter per α with the Tversky loss, :math:`\beta = 1 - \alpha`.
+
+    With :math:`\alpha + \beta = 1` the Tversky index of hard masks is the :math:`F_b` score
+    with :math:`b^2 = \beta/\alpha`: small α (cheap false positives) asks for recall, large α
+    for precision, and α = ½ is Dice (F1). Each model gets the budget of :func:`fit_segmenter`
+    (``steps`` gradient steps of size ``lr``), so the rows differ only by the loss.
+
+    Example:
+        >>> d = segmentation_data(n_train=10, n_test=10, seed=0)
+        >>> s = tversky_sweep(d, alphas=[0.2, 0.8], steps=100)
+        >>> s.betas.tolist(), bool(s.recall[0] > s.recall[1]), bool(s.precision[0] < s.precision[1])
+        ([0.8, 0.2], True, True)
+    """
+    alphas = np.asarray(alphas, dtype=np.float64)
+    betas = np.round(1.0 - alphas, 12)  # 0.8, not 0.19999999999999996 + 0.6
+    models = tuple(
+        fit_segmenter(
+            data,
+            "tversky",
+            params={"alpha": float(a), "beta": float(b), "gamma": gamma},
+            steps=steps,
+            lr=lr,
+        )
+        for a, b in zip(alphas, betas, strict=True)
+    )
+
+    def col(name):
+        return np.array([getattr(m, name) for m in models])
+
+    return TverskySweep(
+        alphas=alphas,
+        betas=betas,
+        gamma=float(gamma),
+        precision=col("precision"),
+        recall=col("recall"),
+        dice=col("dice"),
+        average_precision=col("average_precision"),
+        models=models,
     )
