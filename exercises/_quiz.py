@@ -138,7 +138,7 @@ def plain_text(text: str) -> str:
     return re.sub(r"\*\*(.+?)\*\*", r"\1", text)
 
 
-def _inline(text: str) -> str:
+def inline_markdown(text: str) -> str:
     """Markdown without the surrounding paragraph (for option labels and feedback)."""
     out = markdown_to_html(text)
     if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
@@ -173,16 +173,16 @@ def resolve(selection: str | Iterable[str]) -> list[_core.Question]:
 
 
 def _question_data(q: _core.Question) -> dict[str, Any]:
-    hint = _inline(q.hints[0]) if q.hints else ""
+    hint = inline_markdown(q.hints[0]) if q.hints else ""
     if isinstance(q, _core.ChoiceQuestion):
         return {
             "kind": q.kind,
             "points": q.points,
             "options": {
-                q.letter(o): {"correct": o.correct, "feedback": _inline(o.feedback)}
+                q.letter(o): {"correct": o.correct, "feedback": inline_markdown(o.feedback)}
                 for o in q.display_options
             },
-            "explanation": _inline(q.explanation),
+            "explanation": inline_markdown(q.explanation),
             "hint": hint,
         }
     if isinstance(q, _core.NumericQuestion):
@@ -192,8 +192,8 @@ def _question_data(q: _core.Question) -> dict[str, Any]:
             "answer": q.answer,
             "abs_tol": q.abs_tol,
             "rel_tol": q.rel_tol,
-            "wrong": [[v, _inline(fb)] for v, fb in q.wrong_values],
-            "explanation": _inline(q.explanation),
+            "wrong": [[v, inline_markdown(fb)] for v, fb in q.wrong_values],
+            "explanation": inline_markdown(q.explanation),
             "hint": hint,
         }
     return {"kind": "code"}
@@ -355,7 +355,7 @@ def _question_widget(number: int, q: _core.Question):
             widgets.Checkbox(value=False, indent=False, layout={"width": "2em"}) for _ in shown
         ]
         labels = [
-            widgets.HTMLMath(f"<strong>({q.letter(o)})</strong> {_inline(o.text)}") for o in shown
+            widgets.HTMLMath(f"<strong>({q.letter(o)})</strong> {inline_markdown(o.text)}") for o in shown
         ]
         if q.kind == "single":  # one box at a time, like radio buttons
 
@@ -434,7 +434,7 @@ class Quiz:
             labels = "".join(
                 f'<label for="{dom}-{i}"><input type="{kind}" id="{dom}-{i}" name="{dom}" '
                 f'value="{q.letter(o)}"{_spoken(q.letter(o), o.text)}> '
-                f"<strong>({q.letter(o)})</strong> {_inline(o.text)}</label>"
+                f"<strong>({q.letter(o)})</strong> {inline_markdown(o.text)}</label>"
                 for i, o in enumerate(q.display_options)
             )
             body = (

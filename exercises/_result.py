@@ -25,7 +25,6 @@ True
 from __future__ import annotations
 
 import html
-import re
 from typing import Any
 
 from ._values import fmt_score
@@ -145,8 +144,9 @@ class Result:
 
     def _repr_html_(self) -> str:
         symbol, words, border, background = _STYLE[self._style_key()]
+        # mathjax_process: the site's MathJax typesets only elements of a few classes
         parts = [
-            f'<div class="losscourse-result losscourse-{self.status}" role="status" '
+            f'<div class="losscourse-result losscourse-{self.status} mathjax_process" role="status" '
             f'style="border-left:6px solid {border};background:{background};color:inherit;'
             "padding:0.45em 0.8em;margin:0.3em 0;border-radius:4px;font-size:0.95em;"
             'line-height:1.45">',
@@ -178,25 +178,12 @@ class Result:
 
 
 def _inline_html(text: str) -> str:
-    r"""Escape ``text`` and render its `code` spans, line breaks and $maths$ (as ``\(...\)``,
-    which MathJax typesets on the site and in JupyterLab).
+    r"""Render ``text`` line by line with the bank's Markdown subset (`code`, **bold**, $maths$
+    as ``\(...\)``, which MathJax typesets on the site and in JupyterLab); lines joined by <br>.
 
     >>> _inline_html("Loss $\\log n$ with `np.log`\nnext")
     'Loss \\(\\log n\\) with <code>np.log</code><br>next'
     """
-    stash: list[str] = []
+    from ._quiz import inline_markdown  # the one Markdown renderer of the package
 
-    def keep(fragment: str) -> str:
-        stash.append(fragment)
-        return f"\x00{len(stash) - 1}\x00"
-
-    text = re.sub(
-        r"\$\$(.+?)\$\$|\$(.+?)\$",
-        lambda m: keep(f"\\({html.escape(m.group(1) or m.group(2))}\\)"),
-        text,
-        flags=re.S,
-    )
-    out = html.escape(text)
-    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
-    out = out.replace("\n", "<br>")
-    return re.sub("\x00(\\d+)\x00", lambda m: stash[int(m.group(1))], out)
+    return "<br>".join(inline_markdown(line) for line in text.split("\n"))

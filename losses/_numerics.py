@@ -18,6 +18,12 @@ def _float(z) -> np.ndarray:
     return z if np.issubdtype(z.dtype, np.floating) else z.astype(np.float64)
 
 
+def _exp_shifted(z: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """:math:`e^{z - m}` in one new array (``exp`` works in place on the difference)."""
+    e = np.asarray(z - m)  # a 0-d input gives a numpy scalar: keep an array for out=
+    return np.exp(e, out=e)
+
+
 @quiet_underflow
 def logsumexp(z, axis: int | tuple[int, ...] | None = -1) -> np.ndarray:
     r"""Stable :math:`\log \sum_i e^{z_i}` along ``axis``.
@@ -40,7 +46,7 @@ def logsumexp(z, axis: int | tuple[int, ...] | None = -1) -> np.ndarray:
     z = _float(z)
     m = np.max(z, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)  # an all -inf slice: keep log(0) = -inf, not NaN
-    s = np.sum(np.exp(z - m), axis=axis, keepdims=True)
+    s = np.sum(_exp_shifted(z, m), axis=axis, keepdims=True)
     with np.errstate(divide="ignore"):
         out = np.log(s) + m
     return np.squeeze(out, axis=axis) if axis is not None else out.reshape(())
@@ -55,7 +61,7 @@ def softmax(z, axis: int = -1) -> np.ndarray:
         [1.0, 0.0, 0.0]
     """
     z = _float(z)
-    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    e = _exp_shifted(z, np.max(z, axis=axis, keepdims=True))
     e /= np.sum(e, axis=axis, keepdims=True)
     return e
 
@@ -70,8 +76,9 @@ def log_softmax(z, axis: int = -1) -> np.ndarray:
     """
     z = _float(z)
     m = np.max(z, axis=axis, keepdims=True)
-    shifted = z - m
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    out = np.asarray(z - m)  # z - m, then minus log Σ e^{z - m}, in place
+    out -= np.log(np.sum(np.exp(out), axis=axis, keepdims=True))
+    return out
 
 
 @quiet_underflow

@@ -196,12 +196,14 @@ def cross_entropy_grad(
             g -= eps / n_classes
         g[np.arange(n), target] -= 1.0 - eps
     elif target.ndim == 1:
-        p = _clip_eps(yp)
         rows = np.arange(n)
-        g = np.zeros_like(yp)
+        p_label = _clip_eps(yp[rows, target])
         if eps:
-            g = (-eps / n_classes) / p
-        g[rows, target] -= (1.0 - eps) / p[rows, target]
+            g = (-eps / n_classes) / _clip_eps(yp)
+            g[rows, target] -= (1.0 - eps) / p_label
+        else:  # -t/ŷ is zero but at the label (t = 1): clip and divide only those n entries
+            g = np.zeros_like(yp)
+            g[rows, target] = -1.0 / p_label
     else:
         t = _dense_targets(target, yp.shape, yp.dtype, eps)
         # softmax(z)·Σt - t; Σt = 1 up to the validated tolerance, kept for an exact gradient
@@ -280,20 +282,31 @@ def binary_cross_entropy(
         if w is None:
             if reduction != "none":
                 total = float(np.sum(sp, dtype=np.float64))
-                total += float(np.sum(np.maximum(yp, 0), dtype=np.float64)) - dot64(yt, yp)
+                np.maximum(yp, 0, out=sp)  # the buffer is summed: reuse it for max(z, 0)
+                total += float(np.sum(sp, dtype=np.float64)) - dot64(yt, yp)
                 return total / yp.size if reduction == "mean" else total
             sp += np.maximum(yp, 0)
             sp -= yt * yp
             return sp
         sp += np.maximum(-yp, 0)
         per = sp * (w * yt + 1 - yt) + (1 - yt) * yp
-    else:
-        p = _clip_eps(yp)
-        pos = yt * np.log(p)
-        if w is not None:
-            pos *= w
-        per = -(pos + (1 - yt) * np.log1p(-p))
-    return reduce(per.astype(yp.dtype, copy=False), reduction)
+        return reduce(per.astype(yp.dtype, copy=False), reduction)
+    # -[w·y·log p + (1 - y)·log(1 - p)] at the clipped p, in two buffers
+    eps = np.finfo(yp.dtype).eps
+    log_p = np.clip(yp, eps, 1 - eps)
+    log_1mp = np.negative(log_p)
+    np.log(log_p, out=log_p)
+    np.log1p(log_1mp, out=log_1mp)  # log1p(-p) = log(1 - p)
+    if w is None and reduction != "none":
+        total = dot64(yt, log_p)
+        total += dot64(np.subtract(1, yt, out=log_p), log_1mp)  # the buffer now holds 1 - y
+        return -total / yp.size if reduction == "mean" else -total
+    log_p *= yt
+    if w is not None:
+        log_p *= w
+    log_1mp *= 1 - yt
+    log_p += log_1mp
+    return reduce(np.negative(log_p, out=log_p), reduction)
 
 
 @quiet_underflow
@@ -319,12 +332,18 @@ def binary_cross_entropy_grad(
         g -= yt
         g *= grad_scale(reduction, yp.size)
         return g
-    wy = yt if w is None else w * yt
     if from_logits:
+        wy = w * yt
         g = sigmoid(yp) * (wy + 1 - yt) - wy
     else:
-        p = _clip_eps(yp)
-        g = (1 - yt) / (1 - p) - wy / p
+        # (1 - y)/(1 - p) - w·y/p at the clipped p, in two buffers; 1 - clip(p, ε, 1 - ε)
+        # is clip(1 - p, ε, 1 - ε) exactly (rounding of 1 - p is monotone)
+        eps = np.finfo(yp.dtype).eps
+        g = 1 - yt
+        buf = np.subtract(1, yp, dtype=yp.dtype)
+        g /= np.clip(buf, eps, 1 - eps, out=buf)
+        np.clip(yp, eps, 1 - eps, out=buf)
+        g -= np.divide(yt if w is None else w * yt, buf, out=buf)  # w·y/p
     g *= grad_scale(reduction, yp.size)
     return g.astype(yp.dtype, copy=False)
 
@@ -335,7 +354,7 @@ def binary_cross_entropy_grad(
 def _hinge_inputs(y_true, y_pred, margin):
     margin = check_scalar(margin, "margin", low=0.0)
     yt, yp = prepare_pair(y_true, y_pred)
-    if not (np.abs(yt) == 1).all():
+    if not ((yt == 1) | (yt == -1)).all():  # boolean temporaries only
         zero_one = ((yt == 0) | (yt == 1)).all()
         hint = " Your labels look like 0/1: convert them with 2*y - 1." if zero_one else ""
         check_labels(yt, "y_true", (-1.0, 1.0), hint)
@@ -363,7 +382,8 @@ def hinge(y_true, y_pred, *, margin: float = 1.0, reduction: str = "mean"):
     """
     check_reduction(reduction)
     yt, yp, margin = _hinge_inputs(y_true, y_pred, margin)
-    per = margin - yt * yp
+    per = yt * yp
+    np.subtract(margin, per, out=per)  # m - y·ŷ, in place
     np.maximum(per, 0, out=per)
     return reduce(per, reduction)
 
@@ -380,6 +400,9 @@ def hinge_grad(y_true, y_pred, *, margin: float = 1.0, reduction: str = "mean"):
     """
     check_reduction(reduction)
     yt, yp, margin = _hinge_inputs(y_true, y_pred, margin)
-    g = np.where(yt * yp < margin, -yt, 0.0).astype(yp.dtype, copy=False)
+    g = yt * yp
+    active = g < margin
+    # -y·[y·ŷ < m], in place; as 0 - (...) so that inactive entries are 0.0, not -0.0
+    np.multiply(yt, active, out=g)
     g *= grad_scale(reduction, g.size)
-    return g
+    return np.subtract(0.0, g, out=g)

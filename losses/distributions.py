@@ -24,18 +24,20 @@ __all__ = ["kl_divergence", "kl_divergence_grad"]
 
 
 def _kl_inputs(y_true, y_pred, from_logits):
+    """Validate P and Q; return them with the smallest entry of each (of Q: None for logits)."""
     p, q = prepare_pair(y_true, y_pred, "y_true", "y_pred")
     if p.ndim == 0:
         raise ValueError(
             "y_true and y_pred must be distributions along their last axis (at least 1-D), "
             "got single numbers."
         )
-    check_nonnegative(p, "y_true")
+    p_min = check_nonnegative(p, "y_true")
     check_sums_to_one(p, "y_true", logits_hint=False)
+    q_min = None
     if not from_logits:
-        check_nonnegative(q, "y_pred")
+        q_min = check_nonnegative(q, "y_pred")
         check_sums_to_one(q, "y_pred")
-    return p, q
+    return p, q, p_min, q_min
 
 
 @quiet_underflow
@@ -73,17 +75,24 @@ def kl_divergence(y_true, y_pred, *, from_logits: bool = False, reduction: str =
         (0.5108, 0.3681)
     """
     check_reduction(reduction)
-    p, q = _kl_inputs(y_true, y_pred, from_logits)
-    pos = p > 0
+    p, q, p_min, q_min = _kl_inputs(y_true, y_pred, from_logits)
     if from_logits:
-        log_p = np.log(p, out=np.zeros_like(p), where=pos)
-        terms = np.multiply(p, log_p - log_softmax(q), out=np.zeros_like(p), where=pos)
-    elif q.min() > 0:
+        # P·(log P - log softmax(z)), in place; log P is taken of 1 where P = 0, so that those
+        # terms are 0·(0 - log Q) = 0
+        log_q = log_softmax(q)
+        terms = p + (p == 0) if p_min == 0 else p.copy()
+        np.log(terms, out=terms)
+        terms -= log_q
+        terms *= p
+    elif q_min > 0:
         # P log(P/Q): the ratio is set to 1 where P = 0, so those terms are 0·log 1 = 0
-        terms = np.divide(p, q, out=np.ones_like(p), where=pos)
+        terms = np.divide(p, q)
+        if p_min == 0:
+            terms += p == 0
         np.log(terms, out=terms)
         terms *= p
     else:
+        pos = p > 0
         log_q = np.log(q, out=np.full_like(q, -np.inf), where=q > 0)
         log_p = np.log(p, out=np.zeros_like(p), where=pos)
         terms = np.multiply(p, log_p - log_q, out=np.zeros_like(p), where=pos)
@@ -105,13 +114,19 @@ def kl_divergence_grad(y_true, y_pred, *, from_logits: bool = False, reduction: 
         [-2.0, -0.6666666666666666]
     """
     check_reduction(reduction)
-    p, q = _kl_inputs(y_true, y_pred, from_logits)
-    count = int(np.prod(p.shape[:-1]))  # number of distributions (1 for a 1-D input)
+    p, q, _, q_min = _kl_inputs(y_true, y_pred, from_logits)
+    scale = grad_scale(reduction, int(np.prod(p.shape[:-1])))  # per distribution (1 if 1-D)
     if from_logits:
-        g = softmax(q) * p.sum(axis=-1, keepdims=True) - p
+        g = softmax(q)  # softmax(z)·ΣP - P, in place
+        g *= p.sum(axis=-1, keepdims=True)
+        g -= p
+    elif q_min > 0:
+        g = np.divide(p, q)
+        g *= scale
+        return np.subtract(0.0, g, out=g)  # -P/Q; as 0 - (...) so that P = 0 gives 0.0, not -0.0
     else:
         g = np.zeros_like(q)
         np.divide(-p, q, out=g, where=(p > 0) & (q > 0))
         g[(p > 0) & (q == 0)] = -np.inf
-    g *= grad_scale(reduction, count)
+    g *= scale
     return g

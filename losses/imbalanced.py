@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._numerics import log_sigmoid
 from ._validation import (
     check_labels,
     check_reduction,
@@ -33,28 +32,58 @@ def _focal_inputs(y_true, y_pred, alpha, gamma, from_logits):
         alpha = check_scalar(alpha, "alpha", low=0.0, high=1.0)
     yt, yp = prepare_pair(y_true, y_pred, pred_unit=None if from_logits else "probabilities")
     check_labels(yt, "y_true", (0.0, 1.0))
-    # α_t = α for positives, 1 - α for negatives (RetinaNet, torchvision)
-    alpha_t = None if alpha is None else np.where(yt == 1, alpha, 1.0 - alpha).astype(yp.dtype)
-    return yt, yp, alpha_t, gamma
+    return yt, yp, alpha, gamma
+
+
+def _signed_alpha(yt, alpha, factor, out):
+    """``factor``·s·α_t, written into ``out``.
+
+    s = +1 for a positive and -1 for a negative; α_t = α for a positive and 1 - α for a negative
+    (RetinaNet, torchvision). So s·α_t is α for y = 1 and -(1 - α) for y = 0: y - (1 - α).
+    """
+    if alpha is None:  # s = 2y - 1
+        np.multiply(yt, 2.0 * factor, out=out)
+        out -= factor
+    else:
+        np.subtract(yt, 1.0 - alpha, out=out)
+        out *= factor
+    return out
 
 
 def _log_pt_terms(yt, yp, from_logits):
-    """Return (log p_t, log(1 - p_t), p_t, sign) with sign = +1 for positives, -1 for negatives.
+    """Return (log p_t, log(1 - p_t)), two new arrays (p_t is the probability of the true class).
 
-    With logits, :math:`p_t = \\sigma(s z)` and :math:`1 - p_t = \\sigma(-s z)`, both through
-    log-sigmoid so that neither underflows to log(0).
+    With logits, :math:`p_t = \\sigma(s z)` and :math:`1 - p_t = \\sigma(-s z)` with s = 2y - 1,
+    both through log-sigmoid, :math:`\\log\\sigma(x) = \\min(x, 0) - \\log(1 + e^{-|x|})`, so that
+    neither underflows to log(0); the two share :math:`\\log(1 + e^{-|x|})`.
     """
-    s = 2 * yt - 1
     if from_logits:
-        zt = s * yp
-        log_pt, log_1mpt = log_sigmoid(zt), log_sigmoid(-zt)
-        pt = np.exp(log_pt)
-    else:
-        eps = np.finfo(yp.dtype).eps
-        p = np.clip(yp, eps, 1 - eps)
-        pt = np.where(yt == 1, p, 1 - p)
-        log_pt, log_1mpt = np.log(pt), np.log1p(-pt)
-    return log_pt, log_1mpt, pt, s
+        zt = np.multiply(yt, 2.0, dtype=yp.dtype)
+        zt -= 1.0
+        zt *= yp  # s·z
+        soft = np.abs(zt)
+        np.negative(soft, out=soft)
+        np.exp(soft, out=soft)
+        np.log1p(soft, out=soft)  # log(1 + e^{-|s z|})
+        log_pt = np.minimum(zt, 0)
+        log_pt -= soft
+        np.negative(zt, out=zt)
+        log_1mpt = np.minimum(zt, 0, out=zt)
+        log_1mpt -= soft
+        return log_pt, log_1mpt
+    pt = _clipped_pt(yt, yp)
+    log_1mpt = np.negative(pt)
+    np.log1p(log_1mpt, out=log_1mpt)
+    return np.log(pt, out=pt), log_1mpt
+
+
+def _clipped_pt(yt, yp):
+    """p_t = p for y = 1 and 1 - p for y = 0, at p clipped into [eps, 1 - eps], in a new array."""
+    eps = np.finfo(yp.dtype).eps
+    pt = np.clip(yp, eps, 1 - eps)
+    one_minus_y = np.subtract(1.0, yt, dtype=yp.dtype)
+    pt -= one_minus_y  # |p - (1 - y)|: p for y = 1, |p - 1| = 1 - p (exactly) for y = 0
+    return np.abs(pt, out=pt)
 
 
 @quiet_underflow
@@ -106,12 +135,17 @@ def focal(
         0.01
     """
     check_reduction(reduction)
-    yt, yp, alpha_t, gamma = _focal_inputs(y_true, y_pred, alpha, gamma, from_logits)
-    log_pt, log_1mpt, _, _ = _log_pt_terms(yt, yp, from_logits)
-    per = -np.exp(gamma * log_1mpt) * log_pt  # (1 - p_t)^γ as exp(γ log(1 - p_t))
-    if alpha_t is not None:
+    yt, yp, alpha, gamma = _focal_inputs(y_true, y_pred, alpha, gamma, from_logits)
+    log_pt, log_1mpt = _log_pt_terms(yt, yp, from_logits)
+    # -α_t (1 - p_t)^γ log p_t, with (1 - p_t)^γ = exp(γ log(1 - p_t)), in place
+    per = np.multiply(log_1mpt, gamma, out=log_1mpt)
+    np.exp(per, out=per)
+    per *= log_pt
+    if alpha is not None:
+        alpha_t = np.multiply(yt, 2.0 * alpha - 1.0, out=log_pt)  # α for y = 1, 1 - α for y = 0
+        alpha_t += 1.0 - alpha
         per *= alpha_t
-    return reduce(per.astype(yp.dtype, copy=False), reduction)
+    return reduce(np.negative(per, out=per), reduction)
 
 
 @quiet_underflow
@@ -145,18 +179,33 @@ def focal_grad(
         [-0.5, 0.5]
     """
     check_reduction(reduction)
-    yt, yp, alpha_t, gamma = _focal_inputs(y_true, y_pred, alpha, gamma, from_logits)
-    log_pt, log_1mpt, pt, s = _log_pt_terms(yt, yp, from_logits)
-    u_gamma = np.exp(gamma * log_1mpt)
+    yt, yp, alpha, gamma = _focal_inputs(y_true, y_pred, alpha, gamma, from_logits)
+    scale = grad_scale(reduction, yp.size)
     if from_logits:
-        g = s * u_gamma * (gamma * pt * log_pt - np.exp(log_1mpt))
-    else:
-        # γ u^(γ-1) log q - u^γ / q, with u^(γ-1) = u^γ / u (u ≥ eps after clipping)
-        g = s * (gamma * u_gamma / (1 - pt) * log_pt - u_gamma / pt)
-    if alpha_t is not None:
-        g *= alpha_t
-    g *= grad_scale(reduction, g.size)
-    return g.astype(yp.dtype, copy=False)
+        log_q, log_u = _log_pt_terms(yt, yp, from_logits)
+        # s·α_t·u^γ·(γ q log q - u), q = exp(log q), u = exp(log u), in place
+        g = np.exp(log_q)
+        g *= gamma
+        g *= log_q  # γ q log q
+        g -= np.exp(log_u, out=log_q)  # - u
+        u_gamma = np.multiply(log_u, gamma, out=log_u)
+        g *= np.exp(u_gamma, out=u_gamma)
+        g *= _signed_alpha(yt, alpha, scale, out=u_gamma)
+        return g
+    # s·α_t·[γ u^(γ-1) log q - u^γ / q], with u^(γ-1) = u^γ / u (u ≥ eps after clipping)
+    q = _clipped_pt(yt, yp)
+    g = np.log(q)  # log q
+    u_gamma = np.negative(q)
+    np.log1p(u_gamma, out=u_gamma)
+    u_gamma *= gamma
+    np.exp(u_gamma, out=u_gamma)  # u^γ = exp(γ log(1 - q))
+    g *= u_gamma
+    g *= gamma  # γ u^γ log q
+    np.divide(u_gamma, q, out=u_gamma)  # u^γ / q
+    g /= np.subtract(1.0, q, out=q)  # ÷ u = 1 - q
+    g -= u_gamma
+    g *= _signed_alpha(yt, alpha, scale, out=u_gamma)
+    return g
 
 
 # ---------------------------------------------------------------------------------- dice
@@ -168,16 +217,27 @@ def _dice_inputs(y_true, y_pred, smooth):
     return yt, yp, smooth
 
 
+def _mask_sums(yt, yp, axis):
+    """Σ y·ŷ, Σ y and Σ ŷ over ``axis``, in float64, as broadcastable (keepdims) arrays."""
+    sum_true = np.sum(yt, axis=axis, keepdims=True, dtype=np.float64)
+    sum_pred = np.sum(yp, axis=axis, keepdims=True, dtype=np.float64)
+    if axis is None:
+        inter = np.array(dot64(yt, yp)).reshape(sum_true.shape)
+        return inter, sum_true, sum_pred
+    axes = sorted(a % yt.ndim for a in (axis if isinstance(axis, tuple) else (axis,)))
+    if yt.dtype == np.float64 and axes == list(range(yt.ndim - len(axes), yt.ndim)):
+        # the trailing axes (one mask per row): a row-wise dot product, no (n, H, W) temporary
+        rows = int(np.prod(sum_true.shape))
+        inter = np.einsum("ij,ij->i", yt.reshape(rows, -1), yp.reshape(rows, -1))
+        return inter.reshape(sum_true.shape), sum_true, sum_pred
+    inter = np.sum(yt * yp, axis=axis, keepdims=True, dtype=np.float64)
+    return inter, sum_true, sum_pred
+
+
 def _dice_sums(yt, yp, axis):
     """Σ y·ŷ and Σ y + Σ ŷ over ``axis``, in float64, kept as broadcastable (keepdims) arrays."""
-    if axis is None:
-        inter = np.array(dot64(yt, yp)).reshape((1,) * yt.ndim)
-    else:
-        inter = np.sum(yt * yp, axis=axis, keepdims=True, dtype=np.float64)
-    total = np.sum(yt, axis=axis, keepdims=True, dtype=np.float64) + np.sum(
-        yp, axis=axis, keepdims=True, dtype=np.float64
-    )
-    return inter, total
+    inter, sum_true, sum_pred = _mask_sums(yt, yp, axis)
+    return inter, sum_true + sum_pred
 
 
 def _squeeze(a, axis):
@@ -274,12 +334,7 @@ def _tversky_inputs(y_true, y_pred, alpha, beta, gamma, smooth):
 
 def _tversky_index(yt, yp, alpha, beta, smooth, axis):
     """TI over ``axis`` (keepdims), the denominator, and where it is 0 (TI taken as 1 there)."""
-    if axis is None:
-        tp = np.array(dot64(yt, yp)).reshape((1,) * yt.ndim)
-    else:
-        tp = np.sum(yt * yp, axis=axis, keepdims=True, dtype=np.float64)
-    sum_pred = np.sum(yp, axis=axis, keepdims=True, dtype=np.float64)
-    sum_true = np.sum(yt, axis=axis, keepdims=True, dtype=np.float64)
+    tp, sum_true, sum_pred = _mask_sums(yt, yp, axis)
     # TP + α·FP + β·FN + s with FP = Σŷ - TP and FN = Σy - TP
     denom = (1.0 - alpha - beta) * tp + alpha * sum_pred + beta * sum_true + smooth
     empty = denom <= 0  # nothing to find, nothing predicted, no smoothing: a perfect match

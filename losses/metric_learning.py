@@ -296,7 +296,24 @@ def _info_nce_logits(a, p, norm_a, norm_p, temperature):
     """Unit rows â, p̂ (float64) and the similarity logits S = â·p̂ᵀ/τ."""
     a_hat = a / norm_a[:, None]
     p_hat = p / norm_p[:, None]
-    return a_hat, p_hat, (a_hat @ p_hat.T) / temperature
+    s = a_hat @ p_hat.T
+    s /= temperature  # in place: S is the one (n, n) array
+    return a_hat, p_hat, s
+
+
+def _exp_rows_inplace(s):
+    """Overwrite S (the caller's own array) with :math:`e^{S_{ij} - m_i}`, :math:`m_i = \\max_j S_{ij}`.
+
+    Returns :math:`m` and :math:`\\sum_j e^{S_{ij} - m_i}`, each ``(n, 1)``: the log-sum-exp of
+    row i is their :math:`m_i + \\log\\sum`, and the row's softmax is S divided by the sum. The
+    same steps as :func:`~losses.logsumexp` and :func:`~losses.softmax`, without a second (n, n)
+    array.
+    """
+    m = np.max(s, axis=1, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    s -= m
+    np.exp(s, out=s)
+    return m, np.sum(s, axis=1, keepdims=True)
 
 
 def info_nce(
@@ -357,10 +374,12 @@ def info_nce(
         anchor, positive, temperature, symmetric
     )
     _, _, s = _info_nce_logits(a, p, norm_a, norm_p, tau)
-    diag = np.diagonal(s)
-    per = logsumexp(s, axis=1) - diag
+    diag = np.diagonal(s).copy()
+    lse_cols = logsumexp(s, axis=0) if symmetric else None
+    m, total = _exp_rows_inplace(s)  # S is not needed afterwards
+    per = (np.log(total) + m)[:, 0] - diag  # log Σ_j e^{S_ij} - S_ii
     if symmetric:
-        per = 0.5 * (per + logsumexp(s, axis=0) - diag)
+        per = 0.5 * (per + lse_cols - diag)
     return reduce(per.astype(a.dtype, copy=False), reduction)
 
 
@@ -405,9 +424,11 @@ def info_nce_grad(
         anchor, positive, temperature, symmetric
     )
     a_hat, p_hat, s = _info_nce_logits(a, p, norm_a, norm_p, tau)
-    g = softmax(s, axis=1)
+    cols = softmax(s, axis=0) if symmetric else None
+    g = s  # softmax(S) row by row, in place: S is not needed afterwards
+    g /= _exp_rows_inplace(g)[1]
     if symmetric:
-        g += softmax(s, axis=0)
+        g += cols
         g *= 0.5
     g[np.diag_indices_from(g)] -= 1.0
     g *= grad_scale(reduction, a.shape[0]) / tau

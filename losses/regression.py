@@ -6,6 +6,11 @@ large residual, and therefore in how much one outlier can steer the fit.
 
 All functions take ``(y_true, y_pred, *, ..., reduction="mean")`` with two arrays of the same
 shape, and each has a ``*_grad`` twin returning :math:`\partial L / \partial \hat y`.
+
+These losses are a few passes over memory each, so reading the inputs once more only to check
+that they are finite would cost as much as a step of the formula: instead a sum the formula
+computes anyway (or one sum of the residual) is checked, since NaN and inf reach it from either
+input, and only a non-finite sum has the inputs searched for the culprit (``check_finite_pair``).
 """
 
 from __future__ import annotations
@@ -13,12 +18,13 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import (
+    check_finite_pair,
     check_reduction,
     check_scalar,
+    difference,
     dot64,
     grad_scale,
     prepare_pair,
-    reduce,
     sum_of_squares,
 )
 
@@ -44,11 +50,12 @@ def mse(y_true, y_pred, *, reduction: str = "mean"):
         1.3333333333333333
     """
     check_reduction(reduction)
-    yt, yp = prepare_pair(y_true, y_pred)
-    r = yp - yt
+    yt, yp = prepare_pair(y_true, y_pred, finite=False)
+    r = difference(yp, yt)
+    total = sum_of_squares(r)  # Σ (ŷ - y)²
+    check_finite_pair(total, y_true, y_pred)
     if reduction == "none":
         return np.square(r, out=r)
-    total = sum_of_squares(r)
     return total / r.size if reduction == "mean" else total
 
 
@@ -62,8 +69,9 @@ def mse_grad(y_true, y_pred, *, reduction: str = "mean"):
         [2.0, 200.0]
     """
     check_reduction(reduction)
-    yt, yp = prepare_pair(y_true, y_pred)
-    g = yp - yt
+    yt, yp = prepare_pair(y_true, y_pred, finite=False)
+    g = difference(yp, yt)
+    check_finite_pair(g, y_true, y_pred)
     g *= 2.0 * grad_scale(reduction, g.size)
     return g
 
@@ -81,9 +89,14 @@ def mae(y_true, y_pred, *, reduction: str = "mean"):
         0.6666666666666666
     """
     check_reduction(reduction)
-    yt, yp = prepare_pair(y_true, y_pred)
-    r = yp - yt
-    return reduce(np.abs(r, out=r), reduction)
+    yt, yp = prepare_pair(y_true, y_pred, finite=False)
+    r = difference(yp, yt)
+    per = np.abs(r, out=r)
+    total = float(np.sum(per, dtype=np.float64))
+    check_finite_pair(total, y_true, y_pred)
+    if reduction == "none":
+        return per
+    return total / per.size if reduction == "mean" else total
 
 
 def mae_grad(y_true, y_pred, *, reduction: str = "mean"):
@@ -98,7 +111,8 @@ def mae_grad(y_true, y_pred, *, reduction: str = "mean"):
     """
     check_reduction(reduction)
     yt, yp = prepare_pair(y_true, y_pred)
-    g = np.sign(yp - yt)
+    # sign(ŷ - y) = [ŷ > y] - [ŷ < y], from two boolean arrays: no residual array needed
+    g = np.subtract(yp > yt, yp < yt, dtype=yp.dtype)
     g *= grad_scale(reduction, g.size)
     return g
 
@@ -138,17 +152,22 @@ def huber(y_true, y_pred, *, delta: float = 1.0, reduction: str = "mean"):
     """
     check_reduction(reduction)
     delta = check_scalar(delta, "delta", low=0.0, low_inclusive=False)
-    yt, yp = prepare_pair(y_true, y_pred)
-    a = yp - yt
-    np.abs(a, out=a)
-    # ½a² for a ≤ δ and δ(a - ½δ) beyond are both c·(a - ½c) = c·a - ½c² with c = min(a, δ)
-    c = np.minimum(a, delta)
-    if reduction == "none":
-        a -= 0.5 * c
-        a *= c
-        return a
-    total = dot64(c, a) - 0.5 * sum_of_squares(c)
-    return total / a.size if reduction == "mean" else total
+    yt, yp = prepare_pair(y_true, y_pred, finite=False)
+    r = difference(yp, yt)
+    # ½r² for |r| ≤ δ and δ(|r| - ½δ) beyond are both ρ·r - ½ρ² with ρ = clip(r, -δ, δ)
+    # (ρ is huber_grad's clipped residual; ρ and r share their sign, so ρ·r = |ρ|·|r|)
+    rho = np.clip(r, -delta, delta)
+    total = dot64(rho, r) - 0.5 * sum_of_squares(rho)
+    check_finite_pair(total, y_true, y_pred)
+    if reduction == "none":  # c·(|r| - ½c) with c = |ρ| = min(|r|, δ), in place
+        np.abs(r, out=r)
+        half_c = np.abs(rho, out=rho)
+        half_c *= 0.5
+        r -= half_c
+        r *= half_c
+        r *= 2.0  # 2·(½c)·(...): scaling by 2 is exact
+        return r
+    return total / r.size if reduction == "mean" else total
 
 
 def huber_grad(y_true, y_pred, *, delta: float = 1.0, reduction: str = "mean"):
@@ -165,10 +184,10 @@ def huber_grad(y_true, y_pred, *, delta: float = 1.0, reduction: str = "mean"):
     """
     check_reduction(reduction)
     delta = check_scalar(delta, "delta", low=0.0, low_inclusive=False)
-    yt, yp = prepare_pair(y_true, y_pred)
-    g = yp - yt
-    np.minimum(g, delta, out=g)  # clip(r, -δ, δ); two ufuncs are faster than np.clip
-    np.maximum(g, -delta, out=g)
+    yt, yp = prepare_pair(y_true, y_pred, finite=False)
+    g = difference(yp, yt)
+    check_finite_pair(g, y_true, y_pred)
+    np.clip(g, -delta, delta, out=g)  # clip(r, -δ, δ), in place
     g *= grad_scale(reduction, g.size)
     return g
 
@@ -201,12 +220,19 @@ def quantile(y_true, y_pred, *, q: float = 0.5, reduction: str = "mean"):
     """
     check_reduction(reduction)
     q = check_scalar(q, "q", low=0.0, high=1.0)
-    yt, yp = prepare_pair(y_true, y_pred)
-    r = yt - yp
+    yt, yp = prepare_pair(y_true, y_pred, finite=False)
+    r = difference(yt, yp)
+    with np.errstate(invalid="ignore"):  # inf + -inf: reported by check_finite_pair
+        sum_r = float(np.sum(r, dtype=np.float64))
+    check_finite_pair(sum_r, y_true, y_pred)
     # max(q·r, (q-1)·r) = q·r - min(r, 0)
-    per = q * r
-    per -= np.minimum(r, 0.0, out=r)
-    return reduce(per, reduction)
+    if reduction == "none":
+        per = q * r
+        per -= np.minimum(r, 0.0, out=r)
+        return per
+    # summed: Σℓ = q·Σr - Σ min(r, 0), with no second full-size array
+    total = q * sum_r - float(np.sum(np.minimum(r, 0.0, out=r), dtype=np.float64))
+    return total / r.size if reduction == "mean" else total
 
 
 def quantile_grad(y_true, y_pred, *, q: float = 0.5, reduction: str = "mean"):
@@ -229,9 +255,8 @@ def quantile_grad(y_true, y_pred, *, q: float = 0.5, reduction: str = "mean"):
     check_reduction(reduction)
     q = check_scalar(q, "q", low=0.0, high=1.0)
     yt, yp = prepare_pair(y_true, y_pred)
-    s = np.sign(yp - yt)  # +1 over-prediction, -1 under, 0 exact
-    # (1-q) for s = +1, -q for s = -1, 0 for s = 0: ½s + (½ - q)|s|
-    g = 0.5 * s
-    g += (0.5 - q) * np.abs(s)
+    # [ŷ > y] - q·[ŷ ≠ y]: 1 - q over, -q under, 0 exactly at the kink
+    g = np.multiply(yp != yt, -q, dtype=yp.dtype)
+    g += yp > yt
     g *= grad_scale(reduction, g.size)
-    return g.astype(yp.dtype, copy=False)
+    return g

@@ -138,3 +138,29 @@ def test_elementwise_helpers_accept_python_and_numpy_scalars(name, x):
     assert np.shape(out) == ()
     assert np.asarray(out).dtype == (np.float32 if isinstance(x, np.float32) else np.float64)
     np.testing.assert_allclose(float(out), float(ref(np.float64(x))), rtol=1e-6)
+
+
+# ------------------------------------------------------------------ deferred finiteness check
+
+
+@pytest.mark.parametrize("name", ["mse", "mae", "huber", "quantile"])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize(
+    ("bad_true", "bad_pred"),
+    [(np.inf, np.inf), (-np.inf, -np.inf), (np.nan, None), (None, np.nan), (None, -np.inf)],
+)
+def test_regression_non_finite_raises_value_error_without_floating_point_error(
+    name, reduction, bad_true, bad_pred
+):
+    # These losses check finiteness from a sum they compute anyway (inf - inf is NaN there):
+    # the error must still be the ValueError naming the argument, never a FloatingPointError.
+    y = np.linspace(-1.0, 1.0, 7)
+    p = y + 0.3
+    if bad_true is not None:
+        y[3] = bad_true
+    if bad_pred is not None:
+        p[3] = bad_pred
+    expected = "y_true" if bad_true is not None else "y_pred"
+    for fn in (getattr(losses, name), getattr(losses, name + "_grad")):
+        with np.errstate(all="raise"), pytest.raises(ValueError, match=f"^{expected} contains"):
+            fn(y.tolist(), p, reduction=reduction)
