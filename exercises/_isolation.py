@@ -220,7 +220,10 @@ def bwrap_command(runner: Path, limits: Limits, userns_fd: int | None) -> list[s
         cmd += ["--tmpfs", hidden]
     cmd += ["--ro-bind", str(runner), f"{GRADER_DIR}/graderlib"]
     cmd += ["--proc", "/proc", "--dev", "/dev"]
-    cmd += ["--chdir", WORK_DIR]
+    # the root of the sandbox (a tmpfs bwrap made, holding the mount points) read-only: only the
+    # two size-limited tmpfs above stay writable (as an unprivileged grader, the root would
+    # otherwise be writable by the submission, in memory and without a size limit)
+    cmd += ["--remount-ro", "/", "--chdir", WORK_DIR]
     for key, value in _ENV.items():
         cmd += ["--setenv", key, value]
     cmd += [sys.executable, "-I", "-c", _BOOT.format(path=GRADER_DIR)]

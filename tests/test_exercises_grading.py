@@ -173,6 +173,19 @@ def submissions(folder: Path) -> dict[str, list[str]]:
             "        pass\n"
             'check("regression.outlier_gradient_mse", 200 if "own-file.txt" in escaped else 0)',
         ],
+        # fills the sandbox's own root (in memory, without a size limit, were it writable)
+        "a_write_root": [
+            "import os, sys\nfrom exercises import check",
+            "written = []\n"
+            "for folder in ['/', os.path.dirname(sys.prefix), '/grader', '/proc/..', '/dev']:\n"
+            "    try:\n"
+            "        with open(os.path.join(folder, 'filler'), 'w') as fh:\n"
+            "            fh.write('x')\n"
+            "        written.append(folder)\n"
+            "    except OSError:\n"
+            "        pass\n"
+            'check("regression.outlier_gradient_mse", 0 if written else 200)',
+        ],
         # reads the teacher's environment
         "a_read_env": [
             "import os\nfrom exercises import check",
@@ -331,6 +344,11 @@ def test_nothing_is_written_outside_the_working_folder(graded):
     assert not (graded["folder"] / "planted.ipynb").exists()
     # its own folder was writable
     assert _row(graded, "a_write_outside", "regression.outlier_gradient_mse")["score"] == 1.0
+
+
+def test_only_the_two_private_folders_are_writable(graded):
+    row = _row(graded, "a_write_root", "regression.outlier_gradient_mse")
+    assert (row["status"], row["score"]) == ("passed", 1.0)  # every write outside them failed
 
 
 def test_the_teachers_environment_is_invisible(graded):
