@@ -63,22 +63,21 @@ serve:
 	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 # The book is built from scratch (no cache, no old pages) so that every warning shows, from the
-# committed notebook outputs (a copy of _config.yml in _build with execution off, and the path of
-# the local Sphinx extension, relative to the config file's folder, made absolute): nbval, in the
+# committed notebook outputs (a copy of _config.yml in _build with execution off): nbval, in the
 # same pytest run, re-executes every notebook and fails unless it reproduces them, so the site is
-# tested on outputs proven current without executing the notebooks twice. One pytest run (a worker per core, each taking whole notebooks or test
-# modules) covers the unit tests and doctests (tests/ and the three packages), nbval (book/), the
-# browser test of that build (tests/test_site.py) and the JupyterLab test; the browser tests
-# skip without Chromium unless REQUIRE_BROWSER=1.
+# tested on outputs proven current without executing the notebooks twice. One pytest run (a worker
+# per core, each taking whole notebooks or test modules) covers the unit tests and doctests
+# (tests/ and the three packages), nbval (book/), the browser test of that build
+# (tests/test_site.py) and the JupyterLab test; the browser tests skip without Chromium unless
+# REQUIRE_BROWSER=1.
 TEST_CONFIG := _build/_config.committed.yml
 test: $(VENV)/.test-installed
 	@start=$$SECONDS; \
 	echo "== ruff check"; $(BIN)/ruff check .; \
 	echo "== cold book build from the committed outputs: $(JB_BUILD) --config $(TEST_CONFIG)"; \
 	rm -rf _build; mkdir _build; t=$$SECONDS; \
-	sed -e 's/^\( *execute_notebooks:\).*/\1 "off"/' -e 's|^\( *accessible_citations:\).*|\1 $(CURDIR)/book/_ext|' _config.yml > $(TEST_CONFIG); \
+	sed -e 's/^\( *execute_notebooks:\).*/\1 "off"/' _config.yml > $(TEST_CONFIG); \
 	grep -q 'execute_notebooks: "off"' $(TEST_CONFIG) || { echo "could not switch execution off in $(TEST_CONFIG)"; exit 1; }; \
-	grep -q "accessible_citations: $(CURDIR)/book/_ext" $(TEST_CONFIG) || { echo "could not point $(TEST_CONFIG) at book/_ext"; exit 1; }; \
 	$(JB_BUILD) --config $(TEST_CONFIG) > _build/build.log 2>&1 || { tail -n 60 _build/build.log; echo "book build failed (log: _build/build.log)"; exit 1; }; \
 	grep -E "build succeeded|warning" _build/build.log | tail -n 3; \
 	echo "   built in $$((SECONDS - t)) s"; t=$$SECONDS; \

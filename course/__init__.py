@@ -5,7 +5,8 @@
 interactive figures that work both in a live kernel and on the static site;
 :mod:`course.experiments` holds one module per chapter with the tested code of its experiments
 (seeded synthetic data, training loops, measurements), so that a notebook only calls it, draws
-the results and reads them.
+the results and reads them; :mod:`course.accessible_citations` is a small Sphinx extension the
+book's build loads (the bibliography's markup for screen readers).
 
 It may import :mod:`losses`, numpy, the standard library, and, lazily inside the functions that
 draw, matplotlib, ipywidgets and IPython; never :mod:`exercises`. ``import course`` loads

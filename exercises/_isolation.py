@@ -197,7 +197,7 @@ def bwrap_command(runner: Path, limits: Limits, userns_fd: int | None) -> list[s
         cmd += ["--userns", str(userns_fd), "--cap-drop", "ALL"]
         cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     else:
-        cmd += ["--unshare-user", "--cap-drop", "ALL"] if _is_root() else ["--unshare-user"]
+        cmd += ["--unshare-user"]  # unprivileged: bwrap maps the grader's own user
     cmd += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
     cmd += ["--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv"]
     # The private /tmp and working folder first: a Python environment that lives under the
@@ -318,6 +318,18 @@ class Sandbox:
 
     # -- messages
 
+    def start(self, cells: list[dict[str, Any]], cell_timeout: float, deadline: float) -> None:
+        """Send the plan and wait for the runner's hello, sent once it has dropped privileges and
+        set its limits; :class:`SandboxUnavailable` if it did not start as expected."""
+        plan = {"t": "plan", "cells": cells, "cell_timeout": cell_timeout, "uid": self.drop_to}
+        self.send({**plan, "limits": self.limits.rlimits()}, deadline)
+        hello = self.receive(deadline)
+        if hello.get("t") != "hello" or (
+            self.drop_to is not None and hello.get("uid") != self.drop_to
+        ):
+            detail = self.startup_error() or hello
+            raise SandboxUnavailable(f"the sandbox did not start as expected: {detail}")
+
     def send(self, message: dict[str, Any], deadline: float) -> None:
         data = memoryview((json.dumps(message, allow_nan=True) + "\n").encode())
         while data:
@@ -406,12 +418,7 @@ def probe(limits: Limits) -> None:
         raise SandboxUnavailable(install_hint())
     box = Sandbox(isolated=True, limits=limits)
     try:
-        deadline = time.monotonic() + 60
-        plan = {"t": "plan", "cells": [], "cell_timeout": 1, "uid": box.drop_to}
-        box.send({**plan, "limits": limits.rlimits()}, deadline)
-        hello = box.receive(deadline)
-        if hello.get("t") != "hello" or (box.drop_to and hello.get("uid") != box.drop_to):
-            raise SandboxUnavailable(f"the sandbox did not start as expected: {hello}")
+        box.start([], 1, time.monotonic() + 60)
     except (ChannelClosed, ChannelTimeout, ProtocolError, OSError) as exc:
         with contextlib.suppress(subprocess.TimeoutExpired):
             box.proc.wait(5)

@@ -355,7 +355,8 @@ def _question_widget(number: int, q: _core.Question):
             widgets.Checkbox(value=False, indent=False, layout={"width": "2em"}) for _ in shown
         ]
         labels = [
-            widgets.HTMLMath(f"<strong>({q.letter(o)})</strong> {inline_markdown(o.text)}") for o in shown
+            widgets.HTMLMath(f"<strong>({q.letter(o)})</strong> {inline_markdown(o.text)}")
+            for o in shown
         ]
         if q.kind == "single":  # one box at a time, like radio buttons
 

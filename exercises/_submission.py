@@ -36,9 +36,11 @@ array(0.5)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -284,23 +286,27 @@ class _Session:
         whole = self.started + self.options.time_limit
         return min(time.monotonic() + seconds, whole)
 
-    def _receive(self, seconds: float) -> dict[str, Any]:
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Turn a failure of the channel into the reason this notebook's grading ends."""
         try:
-            return self.box.receive(self._deadline(seconds))
+            yield
         except ChannelTimeout:
             raise self._timed_out() from None
         except ChannelClosed:
             raise self._died() from None
         except ProtocolError as exc:
             raise _Broken("died", f"the notebook broke the grading protocol ({exc})") from None
+        except SandboxUnavailable as exc:
+            raise _Broken("sandbox error", str(exc)) from None
+
+    def _receive(self, seconds: float) -> dict[str, Any]:
+        with self._guard():
+            return self.box.receive(self._deadline(seconds))
 
     def _send(self, message: dict[str, Any]) -> None:
-        try:
+        with self._guard():
             self.box.send(message, self._deadline(GRACE + 10))
-        except ChannelTimeout:
-            raise self._timed_out() from None
-        except ChannelClosed:
-            raise self._died() from None
 
     def _where(self) -> str:
         if self.current is None:
@@ -328,24 +334,11 @@ class _Session:
     # -- the run
 
     def run(self) -> None:
-        self._send(
-            {
-                "t": "plan",
-                "cells": [
-                    {"i": c.index, "source": c.source, "statements": c.statements}
-                    for c in self.plan.cells
-                ],
-                "cell_timeout": self.options.cell_timeout,
-                "uid": self.box.drop_to,
-                "limits": self.options.limits.rlimits(),
-            }
-        )
-        hello = self._receive(60)
-        if hello.get("t") != "hello" or (
-            self.box.drop_to is not None and hello.get("uid") != self.box.drop_to
-        ):
-            detail = self.box.startup_error()
-            raise _Broken("sandbox error", f"the sandbox did not start: {detail or hello}")
+        cells = [
+            {"i": c.index, "source": c.source, "statements": c.statements} for c in self.plan.cells
+        ]
+        with self._guard():
+            self.box.start(cells, self.options.cell_timeout, self._deadline(60))
         planned = set(self.sources)
         while True:
             message = self._receive(self.options.cell_timeout + GRACE)

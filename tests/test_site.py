@@ -51,7 +51,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa"]
 AXE_DIR = ROOT / ".cache" / "axe-core"
 #: Rules switched off on one page, each for a cause that can only be fixed upstream: (page, rule)
 #: -> the cause. None today: the bibliography's roles are fixed at build time
-#: (book/_ext/accessible_citations.py).
+#: (course/accessible_citations.py).
 AXE_EXCLUDED: dict[tuple[str, str], str] = {}
 
 

@@ -9,7 +9,8 @@ an empty list). Each citation is an item of that list, so it gets that role. The
 docutils' writer (``HTMLTranslator.visit_citation``); this fix is applied to each page's body
 just before the page is written.
 
-It is listed in ``_config.yml`` (``sphinx.local_extensions`` and ``sphinx.config.extensions``).
+It is listed in ``_config.yml`` (``sphinx.config.extensions``) as ``course.accessible_citations``:
+the ``course`` package is installed, so Sphinx imports it like any extension. It imports nothing.
 
 >>> fix_citation_roles('<div class="citation" id="x" role="doc-biblioentry">')
 '<div class="citation" id="x" role="listitem">'
