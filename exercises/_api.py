@@ -20,7 +20,9 @@ def check(question_id: str, answer: Any, *, timeout: float = DEFAULT_TIMEOUT) ->
     """Grade ``answer`` to the question ``question_id`` and return a :class:`Result`.
 
     ``answer`` is an option's letter (single choice), a list of letters (multiple choice), a number
-    (numeric) or your function (code). The placeholder ``...`` or ``None`` gives "not attempted
+    (numeric) or your function (code): while it runs, the course's functions the question asks you
+    to write (``losses.huber`` for "implement Huber") are stand-ins, and an answer that uses one
+    scores 0, as in class grading. The placeholder ``...`` or ``None`` gives "not attempted
     yet". A code answer is run on fixed and random cases in a separate process; ``timeout``
     (seconds) bounds the whole call. Only an unknown ``question_id`` raises (a ``KeyError`` that
     lists the closest ids); nothing about the answer does.
@@ -29,9 +31,10 @@ def check(question_id: str, answer: Any, *, timeout: float = DEFAULT_TIMEOUT) ->
     True
     >>> check("regression.outlier_loss", ...).status
     'not_attempted'
-    >>> import losses
+    >>> import numpy as np
     >>> def my_huber(y_true, y_pred, delta):
-    ...     return losses.huber(y_true, y_pred, delta=delta)
+    ...     r = np.abs(y_true - y_pred)
+    ...     return np.mean(np.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta)))
     >>> print(check("regression.implement_huber", my_huber))  # doctest: +ELLIPSIS
     ✓ Correct: regression.implement_huber (3/3 points)
     All 14 cases agree with the reference (6 edge cases and 8 random ones)...

@@ -207,9 +207,15 @@ class CodeQuestion(Question):
     to diagnose a failing answer. ``signature`` is shown to the reader, e.g.
     ``"huber(y_true, y_pred, delta)"``. Results are compared with ``rtol``/``atol`` (NaN never
     matches; ``inf`` matches ``inf`` of the same sign).
+
+    ``stand_ins`` names the course's functions this question asks the reader to write
+    (``("losses.huber", "losses.huber_grad")``): while the reader's answer runs, in ``check()``
+    and in class grading alike, they are stand-ins that raise, and an answer that is or holds one
+    scores 0 (see :func:`exercises._sandbox.held_stand_in`). The rest of the course stays usable.
     """
 
     signature: str = ""
+    stand_ins: tuple[str, ...] = ()
     reference: Callable[..., Any] | None = None
     fixed_cases: tuple[Case, ...] = ()
     random_case: Callable[[np.random.Generator], Case] | None = None

@@ -14,7 +14,10 @@
   cases (see :mod:`exercises._sandbox`); each case is worth the same share of the points. The
   feedback names the first failing case with its inputs, the expected value and what came back;
   the hint names the likely mistake when the reader's outputs agree with one of the question's
-  known wrong variants.
+  known wrong variants. While the function runs, the course's functions the question asks the
+  reader to write (``q.stand_ins``) are stand-ins that raise, and an answer that is or holds one
+  (``losses.huber`` for "implement Huber", or a function that calls it) scores 0 with a message
+  that says so, in ``check()`` and in class grading alike.
 
 A placeholder answer (``...`` or ``None``, or a function that still just returns ``...``, or whose
 body is only ``...``/``pass``) is "not attempted yet".
@@ -35,13 +38,16 @@ import numpy as np
 
 from . import _core
 from ._result import Result
-from ._sandbox import Outcome, run_cases
-from ._values import answer_to_float, fmt_number, fmt_value, is_placeholder
+from ._sandbox import Outcome, run_answer
+from ._values import answer_to_float, fmt_answer, fmt_value, is_placeholder
 
 DEFAULT_TIMEOUT = 10.0
 
-#: How a code answer is run: ``run(fn, list_of_args, timeout) -> (outcomes, printed)``.
-CaseRunner = Callable[[Any, list[tuple[Any, ...]], float], tuple[list[Outcome], bool]]
+#: How a code answer is run: ``run(fn, list_of_args, timeout, stand_ins) -> (outcomes, printed,
+#: held)``, ``held`` naming the course function the answer is or holds (then nothing ran).
+CaseRunner = Callable[
+    [Any, list[tuple[Any, ...]], float, tuple[str, ...]], tuple[list[Outcome], bool, str | None]
+]
 
 
 def _not_attempted(q: _core.Question) -> Result:
@@ -63,9 +69,11 @@ def grade(
 ) -> Result:
     """Grade ``answer`` to question ``q``; see the module docstring for the rules.
 
-    ``run`` runs a code answer on the drawn cases (default: :func:`exercises._sandbox.run_cases`,
+    ``run`` runs a code answer on the drawn cases (default: :func:`exercises._sandbox.run_answer`,
     in a child process of this one); the class grader passes one that sends the cases to the
-    submission's sandbox and gets back only numbers (:mod:`exercises._submission`).
+    submission's sandbox and gets back only numbers (:mod:`exercises._submission`). ``rng`` draws
+    a code question's random cases (default: fresh entropy, as in a reader's ``check()``; the class
+    grader passes a seeded one, so a regrade draws the same cases).
     """
     if is_placeholder(answer):
         return _not_attempted(q)
@@ -76,7 +84,7 @@ def grade(
     if isinstance(q, _core.NumericQuestion):
         return _grade_numeric(q, answer)
     if isinstance(q, _core.CodeQuestion):
-        return _grade_code(q, answer, timeout=timeout, rng=rng, run=run or run_cases)
+        return _grade_code(q, answer, timeout=timeout, rng=rng, run=run or run_answer)
     raise TypeError(f"unknown question type {type(q).__name__}")  # pragma: no cover
 
 
@@ -144,8 +152,9 @@ def _grade_multiple(q: _core.ChoiceQuestion, answer: Any) -> Result:
             f"Not an option: {', '.join(map(repr, unknown))}. "
             f"Choose from: {_core.describe_options(q)}.",
         )
-    right = [o for o in chosen if o.correct]
-    wrong = [o for o in chosen if not o.correct]
+    # in display order, not the answer's: a set's order changes with Python's hash seed
+    right = [o for o in q.display_options if o in chosen and o.correct]
+    wrong = [o for o in q.display_options if o in chosen and not o.correct]
     n_correct = len(q.correct_keys)
     missing = n_correct - len(right)
     score = q.points * max(0, len(right) - len(wrong)) / n_correct
@@ -163,16 +172,50 @@ def _grade_multiple(q: _core.ChoiceQuestion, answer: Any) -> Result:
 # ------------------------------------------------------------------ numeric questions
 
 
+#: Where the reader's number goes in a numeric feedback template (see :func:`numeric_rule`).
+NUMBER = "⟦x⟧"
+
+
+def numeric_rule(q: _core.NumericQuestion) -> dict[str, Any]:
+    """The rule :func:`_grade_numeric` applies to a number, as data; the site's script applies
+    the very same data (:mod:`exercises._quiz`), so the two cannot word or score it differently.
+
+    ``answer``, ``abs_tol``, ``rel_tol``; ``right``: the outcome within the tolerance of the
+    answer; ``wrong``: ``[value, outcome]`` for each known wrong value, tried in order; ``other``:
+    any other number. An outcome is ``{"passed", "score", "feedback", "hint"}``, its feedback a
+    template where :data:`NUMBER` stands for the reader's number, shown by
+    :func:`exercises._values.fmt_answer` (compactly when right, else against the answer).
+    """
+
+    def outcome(passed: bool, feedback: str, hint: str = "") -> dict[str, Any]:
+        score = q.points if passed else 0.0
+        return {"passed": passed, "score": score, "feedback": feedback.strip(), "hint": hint}
+
+    return {
+        "answer": q.answer,
+        "abs_tol": q.abs_tol,
+        "rel_tol": q.rel_tol,
+        "right": outcome(True, _join(f"{NUMBER} is right.", q.explanation)),
+        "wrong": [
+            [value, outcome(False, _join(f"{NUMBER} is not right.", feedback))]
+            for value, feedback in q.wrong_values
+        ],
+        "other": outcome(False, f"{NUMBER} is not right.", _first_hint(q)),
+    }
+
+
 def _grade_numeric(q: _core.NumericQuestion, answer: Any) -> Result:
     value, why = answer_to_float(answer)
     if value is None:
         return _result(q, False, 0.0, f"Give a single number: {why}.")
+    rule = numeric_rule(q)
     if q.is_close(value):
-        return _result(q, True, q.points, _join(f"{fmt_number(value)} is right.", q.explanation))
-    for wrong_value, feedback in q.wrong_values:
-        if q.is_close(value, wrong_value):
-            return _result(q, False, 0.0, f"{fmt_number(value)} is not right. {feedback}")
-    return _result(q, False, 0.0, f"{fmt_number(value)} is not right.", _first_hint(q))
+        outcome, shown = rule["right"], fmt_answer(value)
+    else:
+        outcome = next((o for v, o in rule["wrong"] if q.is_close(value, v)), rule["other"])
+        shown = fmt_answer(value, q.answer)
+    feedback = outcome["feedback"].replace(NUMBER, shown)
+    return _result(q, outcome["passed"], outcome["score"], feedback, outcome["hint"])
 
 
 def _join(*parts: str) -> str:
@@ -307,6 +350,15 @@ def _diagnose(
     return ""
 
 
+def held_feedback(name: str) -> str:
+    """The feedback of an answer that is or holds the course function the question asks for."""
+    return (
+        f"Your answer uses the course's own {name}, the function this exercise asks you to "
+        "write, so it scores 0. Write it yourself; numpy and the course's other functions are "
+        "fine."
+    )
+
+
 def _grade_code(
     q: _core.CodeQuestion,
     answer: Any,
@@ -332,7 +384,9 @@ def _grade_code(
             raise ValueError
     except (TypeError, ValueError):
         timeout = DEFAULT_TIMEOUT
-    outcomes, printed = run(answer, [c.args for c in cases], timeout)
+    outcomes, printed, held = run(answer, [c.args for c in cases], timeout, q.stand_ins)
+    if held is not None:
+        return _result(q, False, 0.0, held_feedback(held))
     if all(o.status == "invalid" and "placeholder" in o.message for o in outcomes):
         return _not_attempted(q)
     ok = [

@@ -8,8 +8,10 @@ The sandbox is bubblewrap (``bwrap``, Debian package ``bubblewrap``), which need
   read-only; the three runner files (``/grader/graderlib``), read-only; an empty, private
   ``/home/student`` (the working folder) and ``/tmp``, each a size-limited ``tmpfs``; fresh
   ``/proc`` and a minimal ``/dev``. Nothing else: no home folder, no other submission, no report,
-  no ``/tmp`` of the host, no ``/etc``. A copy of the course's packages inside the Python
-  environment (a non-editable install) is hidden under an empty ``tmpfs``;
+  no ``/tmp`` of the host, no ``/etc``. The course's packages ``losses`` and ``course`` are
+  visible read-only where they are installed (editable or not), as in a reader's kernel; the
+  ``exercises`` package, which holds the answer keys, is not (a copy inside the Python environment
+  is hidden under an empty ``tmpfs``);
 - an environment with only what Python needs (none of the teacher's variables);
 - ``--die-with-parent`` and a process namespace: when grading ends, or the grader dies,
   everything the submission started is killed;
@@ -65,6 +67,8 @@ _BOOT = (
     "import sys; sys.path.insert(0, {path!r}); sys.dont_write_bytecode = True; "
     "import graderlib; graderlib.main()"
 )
+#: The course's packages a graded notebook uses as a reader's kernel does.
+_VISIBLE_PACKAGES = ("losses", "course")
 _ENV = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
     "HOME": WORK_DIR,
@@ -153,19 +157,33 @@ def _python_roots() -> list[str]:
     return [r for r in roots if not any(r != o and r.startswith(o + os.sep) for o in roots)]
 
 
-def _course_copies(roots: list[str]) -> list[str]:
-    """Folders of the course's own packages that the bound environment would expose."""
-    hidden = []
-    for name in ("losses", "course", "exercises"):
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            continue
-        for loc in (spec.submodule_search_locations or []) if spec else []:
-            real = os.path.realpath(loc)
-            if any(real == r or real.startswith(r + os.sep) for r in [*roots, "/usr"]):
-                hidden.append(real)
-    return hidden
+def _package_folders(name: str) -> list[str]:
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return []
+    return [
+        os.path.realpath(loc) for loc in ((spec.submodule_search_locations or []) if spec else [])
+    ]
+
+
+def _inside(path: str, roots: list[str]) -> bool:
+    return any(path == r or path.startswith(r + os.sep) for r in roots)
+
+
+def _hidden_folders(roots: list[str]) -> list[str]:
+    """Folders of the grader's own package (the answer keys) the bound environment would expose."""
+    return [f for f in _package_folders("exercises") if _inside(f, [*roots, "/usr"])]
+
+
+def _course_folders(roots: list[str]) -> list[str]:
+    """Folders of ``losses`` and ``course`` outside the bound environment (an editable install)."""
+    return [
+        f
+        for name in _VISIBLE_PACKAGES
+        for f in _package_folders(name)
+        if not _inside(f, [*roots, "/usr"])
+    ]
 
 
 def _parents(path: str) -> list[str]:
@@ -192,6 +210,7 @@ def bwrap_command(runner: Path, limits: Limits, userns_fd: int | None) -> list[s
     if bwrap is None:
         raise SandboxUnavailable(install_hint())
     roots = _python_roots()
+    course = _course_folders(roots)
     cmd = [bwrap]
     if userns_fd is not None:
         cmd += ["--userns", str(userns_fd), "--cap-drop", "ALL"]
@@ -204,7 +223,7 @@ def bwrap_command(runner: Path, limits: Limits, userns_fd: int | None) -> list[s
     # host's /tmp (a fresh clone's .venv, say) is then bound on top of the empty tmpfs.
     for folder in ("/tmp", WORK_DIR):
         cmd += ["--perms", "1777", "--size", str(limits.disk), "--tmpfs", folder]
-    destinations = [*roots, f"{GRADER_DIR}/graderlib"]
+    destinations = [*roots, *course, f"{GRADER_DIR}/graderlib"]
     for d in sorted({p for dest in destinations for p in _parents(dest)} - {"/tmp", WORK_DIR}):
         cmd += ["--perms", "0755", "--dir", d]
     cmd += ["--ro-bind", "/usr", "/usr"]
@@ -216,8 +235,10 @@ def bwrap_command(runner: Path, limits: Limits, userns_fd: int | None) -> list[s
     cmd += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
     for root in roots:
         cmd += ["--ro-bind", root, root]
-    for hidden in _course_copies(roots):
+    for hidden in _hidden_folders(roots):
         cmd += ["--tmpfs", hidden]
+    for folder in course:
+        cmd += ["--ro-bind", folder, folder]
     cmd += ["--ro-bind", str(runner), f"{GRADER_DIR}/graderlib"]
     cmd += ["--proc", "/proc", "--dev", "/dev"]
     # the root of the sandbox (a tmpfs bwrap made, holding the mount points) read-only: only the

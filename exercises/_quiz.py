@@ -41,16 +41,21 @@ Quiz: Regression losses (... questions)
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
+import itertools
 import json
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from . import _core
-from ._values import fmt_number
+from . import _core, _grading
+from ._result import _STYLE as _RESULT_STYLE
+from ._result import Result, _inline_html
+from ._values import FMT_JS, fmt_number
 
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
 _CODE = re.compile(r"`([^`]+)`")
@@ -172,31 +177,115 @@ def resolve(selection: str | Iterable[str]) -> list[_core.Question]:
     return [_core.get_question(i) for i in selection]
 
 
+def verdict_html(r: Result) -> str:
+    """A :class:`~exercises._result.Result` as the site's feedback element shows it: the symbol,
+    words and points of ``Result._repr_html_`` and its feedback and hint, rendered by the same
+    code, without the box (the quiz's feedback element is the box) and the question id (the
+    question's title shows it)."""
+    symbol, words, _, _ = _RESULT_STYLE[r._style_key()]
+    parts = [
+        f"<strong>{symbol} {words}</strong> "
+        f'<span class="lcq-points">({html.escape(r._points())})</span>'
+    ]
+    if r.feedback:
+        parts.append(f'<div class="lcq-fb">{_inline_html(r.feedback)}</div>')
+    if r.hint:
+        parts.append(f'<div class="lcq-hint"><strong>Hint:</strong> {_inline_html(r.hint)}</div>')
+    return "".join(parts)
+
+
+def _verdict(r: Result) -> list[Any]:
+    """``[status, score, max_score, html]``: what the site's script shows and records."""
+    return [r.status, r.score, r.max_score, verdict_html(r)]
+
+
+def choice_answers(q: _core.ChoiceQuestion) -> list[str]:
+    """Every answer the site's form can give, as the letters ticked in display order: each
+    option of a single choice, every non-empty subset of the options of a multiple choice."""
+    letters = [q.letter(o) for o in q.display_options]
+    if q.kind == "single":
+        return letters
+    subsets = (itertools.combinations(letters, n) for n in range(1, len(letters) + 1))
+    return ["".join(c) for c in itertools.chain.from_iterable(subsets)]
+
+
+#: A non-number as the site passes it to the grader: any text that is not a number (the verdict
+#: is the same for every string).
+NOT_A_NUMBER = "not a number"
+
+
 def _question_data(q: _core.Question) -> dict[str, Any]:
-    hint = inline_markdown(q.hints[0]) if q.hints else ""
+    """What the site's script needs to answer ``q`` exactly as :func:`exercises.check` does.
+
+    A choice question has finitely many answers: ``table`` maps each (the ticked letters, see
+    :func:`choice_answers`) to the verdict :func:`exercises._grading.grade` gives it. A numeric
+    question has the data of :func:`exercises._grading.numeric_rule`, each outcome rendered by
+    :func:`verdict_html` with :data:`exercises._grading.NUMBER` where the script puts the reader's
+    number, plus the verdicts for a text that is not a number and for NaN.
+    """
     if isinstance(q, _core.ChoiceQuestion):
-        return {
-            "kind": q.kind,
-            "points": q.points,
-            "options": {
-                q.letter(o): {"correct": o.correct, "feedback": inline_markdown(o.feedback)}
-                for o in q.display_options
-            },
-            "explanation": inline_markdown(q.explanation),
-            "hint": hint,
-        }
+        answer = (lambda k: k) if q.kind == "single" else list
+        table = {k: _verdict(_grading.grade(q, answer(k))) for k in choice_answers(q)}
+        return {"kind": q.kind, "table": table}
     if isinstance(q, _core.NumericQuestion):
+        rule = _grading.numeric_rule(q)
+
+        def template(o: dict[str, Any]) -> list[Any]:
+            return _verdict(_grading._result(q, o["passed"], o["score"], o["feedback"], o["hint"]))
+
         return {
             "kind": "numeric",
-            "points": q.points,
-            "answer": q.answer,
-            "abs_tol": q.abs_tol,
-            "rel_tol": q.rel_tol,
-            "wrong": [[v, inline_markdown(fb)] for v, fb in q.wrong_values],
-            "explanation": inline_markdown(q.explanation),
-            "hint": hint,
+            "answer": rule["answer"],
+            "abs_tol": rule["abs_tol"],
+            "rel_tol": rule["rel_tol"],
+            "right": template(rule["right"]),
+            "wrong": [[value, template(o)] for value, o in rule["wrong"]],
+            "other": template(rule["other"]),
+            "text": _verdict(_grading.grade(q, NOT_A_NUMBER)),
+            "nan": _verdict(_grading.grade(q, float("nan"))),
         }
     return {"kind": "code"}
+
+
+@functools.cache
+def _python_space() -> str:
+    """The characters ``str.strip()`` removes, as a regular-expression class body for JS."""
+    spaces = [c for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    runs: list[list[int]] = []
+    for c in spaces:
+        if runs and runs[-1][1] == c - 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    return "".join(
+        f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in runs if b <= 0xFFFF
+    )
+
+
+_DIGITS = "[0-9](?:_?[0-9])*"
+#: Python's ``float()`` syntax with ASCII digits (the same pattern in Python and in the script).
+TYPED_NUMBER = rf"[+-]?(?:(?:{_DIGITS})?\.{_DIGITS}|{_DIGITS}\.?)(?:[eE][+-]?{_DIGITS})?"
+TYPED_SPECIAL = r"([+-]?)(inf|infinity|nan)"
+
+
+def typed_number(text: str) -> float | str | None:
+    """A number box's text as the answer :func:`exercises.check` gets, on the site and in the
+    live widgets alike: ``None`` when empty (not attempted), a float when the text, stripped of
+    spaces and with a decimal comma read as a point, is a number in Python's ``float()`` syntax
+    (underscores between digits, an exponent, ``inf``, ``nan``), else the text itself (which
+    ``check()`` answers with "not a number"). The site's script does the same (``typed``).
+    One difference from ``float()``: only ASCII digits count (``float("١")`` is 1.0; a browser's
+    regular expression has no portable test for other scripts' digits).
+
+    >>> typed_number(" 0,984 "), typed_number("1_000"), typed_number("-Inf"), typed_number("0x1")
+    (0.984, 1000.0, -inf, '0x1')
+    """
+    raw = text.strip().replace(",", ".")
+    if not raw:
+        return None
+    if re.fullmatch(TYPED_NUMBER, raw) or re.fullmatch(TYPED_SPECIAL, raw, re.I):
+        return float(raw)
+    return raw
 
 
 # Colours that read on a light and on a dark theme alike: text inherits the page's colour,
@@ -218,6 +307,7 @@ border-radius:4px;background:transparent;color:inherit;cursor:pointer}
 .losscourse-quiz .lcq-bad{border-left:5px solid #d9822b;background:rgba(217,130,43,0.16)}
 .losscourse-quiz .lcq-info{border-left:5px solid #8a8f96;background:rgba(138,143,150,0.14)}
 .losscourse-quiz .lcq-run-note{font-size:0.9em}
+.losscourse-quiz .lcq-fb,.losscourse-quiz .lcq-hint{margin-top:0.25em}
 </style>"""
 
 _SCRIPT = """<script>
@@ -226,7 +316,12 @@ _SCRIPT = """<script>
   if (!root || !root.querySelectorAll) { root = document.getElementById(%(root_id)s); }
   if (!root || root.getAttribute("data-lcq-ready")) { return; }
   root.setAttribute("data-lcq-ready", "1");
-  var DATA = %(data)s;
+  // Verdicts come from the Python grader: looked up (choice), or the numeric rule's data and
+  // wording applied (exercises._grading.numeric_rule, exercises._values.fmt_answer).
+  var DATA = %(data)s, NUMBER = %(number)s;
+  var SPACE = "[" + %(space)s + "]", TRIM = new RegExp("^" + SPACE + "+|" + SPACE + "+$", "g");
+  var NUM = new RegExp("^(?:" + %(num)s + ")$"), SPECIAL = new RegExp("^" + %(special)s + "$", "i");
+%(fmt)s
   var note = root.querySelector(".lcq-run-note");
   if (note) { note.style.display = "none"; }
   function record(qid, passed, score, max) {
@@ -243,50 +338,47 @@ _SCRIPT = """<script>
     box.innerHTML = html;
     if (window.MathJax && window.MathJax.typesetPromise) { window.MathJax.typesetPromise([box]).catch(function () {}); }
   }
+  function info(box, text) {
+    box.removeAttribute("data-score");
+    box.removeAttribute("data-max-score");
+    show(box, "lcq-info", text);
+  }
+  function verdict(qid, box, v, number) {
+    // v: [status, score, max_score, html] as exercises._quiz._verdict makes it
+    var html = number === undefined ? v[3] : v[3].split(NUMBER).join(number);
+    box.setAttribute("data-score", String(v[1]));
+    box.setAttribute("data-max-score", String(v[2]));
+    show(box, v[0] === "passed" ? "lcq-ok" : (v[1] > 0 ? "lcq-bad lcq-partial" : "lcq-bad"), html);
+    record(qid, v[0] === "passed", v[1], v[2]);
+  }
+  function typed(text) {
+    // exercises._quiz.typed_number: null (empty), a number, or the text (not a number)
+    var raw = text.replace(TRIM, "").replace(/,/g, "."), m;
+    if (!raw) { return null; }
+    m = SPECIAL.exec(raw);
+    if (m) { return m[2].toLowerCase() === "nan" ? NaN : (m[1] === "-" ? -Infinity : Infinity); }
+    return NUM.test(raw) ? Number(raw.replace(/_/g, "")) : raw;
+  }
   function close(x, target, atol, rtol) { return Math.abs(x - target) <= Math.max(atol, rtol * Math.abs(target)); }
   function grade(qbox) {
     var qid = qbox.getAttribute("data-qid"), d = DATA[qid];
-    var box = qbox.querySelector(".lcq-feedback");
-    var hint = d.hint ? " <strong>Hint:</strong> " + d.hint : "";
-    var OK = "<strong>\\u2713 Correct.</strong> ", BAD = "<strong>\\u2717 Not quite.</strong> ";
-    if (d.kind === "single") {
-      var sel = qbox.querySelector("input:checked");
-      if (!sel) { show(box, "lcq-info", "Choose an option first."); return; }
-      var o = d.options[sel.value];
-      record(qid, o.correct, o.correct ? d.points : 0, d.points);
-      if (o.correct) { show(box, "lcq-ok", OK + o.feedback + " " + d.explanation); }
-      else { show(box, "lcq-bad", BAD + o.feedback + hint); }
-    } else if (d.kind === "multiple") {
-      var picked = qbox.querySelectorAll("input:checked"), wrong = [], right = 0, total = 0, k, i;
-      for (k in d.options) { if (d.options[k].correct) { total += 1; } }
-      if (!picked.length) { show(box, "lcq-info", "Choose at least one option."); return; }
-      for (i = 0; i < picked.length; i++) {
-        var opt = d.options[picked[i].value];
-        if (opt.correct) { right += 1; } else { wrong.push(opt.feedback); }
+    var box = qbox.querySelector(".lcq-feedback"), i;
+    if (d.kind === "numeric") {
+      var x = typed(qbox.querySelector("input").value);
+      if (x === null) { info(box, "Enter a number."); return; }
+      if (typeof x === "string") { verdict(qid, box, d.text); return; }
+      if (x !== x) { verdict(qid, box, d.nan); return; }
+      if (close(x, d.answer, d.abs_tol, d.rel_tol)) { verdict(qid, box, d.right, fmtAnswer(x, null)); return; }
+      for (i = 0; i < d.wrong.length; i++) {
+        if (close(x, d.wrong[i][0], d.abs_tol, d.rel_tol)) { verdict(qid, box, d.wrong[i][1], fmtAnswer(x, d.answer)); return; }
       }
-      var full = !wrong.length && right === total;
-      record(qid, full, full ? d.points : 0, d.points);
-      if (full) {
-        var fb = [];
-        for (i = 0; i < picked.length; i++) { fb.push(d.options[picked[i].value].feedback); }
-        show(box, "lcq-ok", OK + fb.join(" ") + " " + d.explanation);
-      } else {
-        var msg = wrong.join(" ");
-        if (right < total) { msg += (msg ? " " : "") + (total - right) + " correct option(s) missing."; }
-        show(box, "lcq-bad", BAD + msg + hint);
-      }
-    } else if (d.kind === "numeric") {
-      var raw = qbox.querySelector("input").value.trim().replace(",", ".");
-      var x = Number(raw);
-      if (raw === "" || !isFinite(x)) { show(box, "lcq-info", "Enter a number."); return; }
-      var ok = close(x, d.answer, d.abs_tol, d.rel_tol);
-      record(qid, ok, ok ? d.points : 0, d.points);
-      if (ok) { show(box, "lcq-ok", OK + d.explanation); return; }
-      for (var j = 0; j < d.wrong.length; j++) {
-        if (close(x, d.wrong[j][0], d.abs_tol, d.rel_tol)) { show(box, "lcq-bad", BAD + d.wrong[j][1]); return; }
-      }
-      show(box, "lcq-bad", BAD + "That is not the expected value." + hint);
+      verdict(qid, box, d.other, fmtAnswer(x, d.answer));
+      return;
     }
+    var picked = qbox.querySelectorAll("input:checked"), key = "";
+    if (!picked.length) { info(box, d.kind === "single" ? "Choose an option first." : "Choose at least one option."); return; }
+    for (i = 0; i < picked.length; i++) { key += picked[i].value; }
+    verdict(qid, box, d.table[key]);
   }
   var qs = root.querySelectorAll(".lcq-question[data-qid]");
   for (var n = 0; n < qs.length; n++) {
@@ -382,13 +474,7 @@ def _question_widget(number: int, q: _core.Question):
         inputs = [box]
 
         def answer():
-            raw = box.value.strip().replace(",", ".")
-            if not raw:
-                return None
-            try:
-                return float(raw)
-            except ValueError:
-                return raw  # check() explains that this is not a number
+            return typed_number(box.value)
 
     button = widgets.Button(description="Check", tooltip=f"check {q.id}")
 
@@ -463,7 +549,15 @@ class Quiz:
     def _repr_html_(self) -> str:
         data = {q.id: _question_data(q) for q in self.questions if q.kind != "code"}
         payload = json.dumps(data, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
-        script = _SCRIPT % {"root_id": json.dumps(self.root_id), "data": payload}
+        script = _SCRIPT % {
+            "root_id": json.dumps(self.root_id),
+            "data": payload,
+            "number": json.dumps(_grading.NUMBER),
+            "space": json.dumps(_python_space()),
+            "num": json.dumps(TYPED_NUMBER),
+            "special": json.dumps(TYPED_SPECIAL),
+            "fmt": FMT_JS.strip("\n"),
+        }
         body = "".join(self._question_html(i + 1, q) for i, q in enumerate(self.questions))
         return (
             f'<div class="losscourse-quiz mathjax_process tex2jax_process" id="{self.root_id}">'

@@ -3,31 +3,38 @@
 The class grader (:mod:`exercises._submission`) starts it as ``python -I`` inside bubblewrap
 (:mod:`exercises._isolation`) with only three files of this package beside it, copied into a
 folder named ``graderlib``: this one (as ``graderlib/__init__.py``), ``_sandbox.py`` and
-``_values.py``. The rest of the package, which holds the answer keys and the references, stays
-outside the sandbox. This module imports only the standard library, numpy and those two files.
+``_values.py``. The rest of the package, which holds the answer keys, stays outside the sandbox.
+This module imports only the standard library, numpy, those two files and, when a cell uses
+IPython syntax, IPython.
 
 Nothing here is trusted by the grader: the submission's code runs in this process and may replace
 any of it. The grader computes every score itself, from the plain data this program sends.
 
 What it does, in order:
 
-1. reads the plan (one JSON line on stdin): the cells to run, the statements of each that the
-   answers need, the question ids, the limits;
+1. reads the plan (one JSON line on stdin): the cells to run (as Python, IPython syntax already
+   turned into ``get_ipython()`` calls by the planner, as IPython itself does), the statements of
+   each to run, the limits;
 2. drops privileges (when started as root inside the sandbox's user namespace) and sets its
    resource limits (memory, processes, file size, open files, CPU time), which nothing it runs can
    raise again;
-3. makes ``exercises`` a recorder whose ``check(question_id, answer)`` sends the answer as data,
-   and ``losses`` and ``course`` stand-ins whose functions raise: the references are out of reach;
+3. makes ``exercises`` a recorder whose ``check(question_id, answer)`` sends the answer as data.
+   The course's other packages (``losses``, ``course``) are the real ones, as in a reader's
+   kernel; while a code answer runs, the functions its question asks the reader to write are
+   stand-ins (:func:`exercises._sandbox.run_answer`, the same code as in ``check()``);
 4. moves its protocol to private file descriptors and points 0, 1 and 2 at ``/dev/null``, so what
    the notebook prints never mixes with the protocol (it is captured and ignored);
 5. runs the planned statements cell by cell in one namespace, each cell under a time limit, and
-   reports how each cell ended.
+   reports how each cell ended. That namespace is an IPython shell's (created when a cell first
+   calls ``get_ipython()``), so magics (``%%time``, ``%timeit -o``, ``%%writefile``...) and shell
+   lines run as in Jupyter; the working folder is on ``sys.path``, as in a kernel.
 
 The protocol is one JSON object per line. From here to the grader: ``hello``, ``cell`` (a cell
 starts), ``cell_end`` (with the error, if any), ``answer`` (a ``check`` call), ``outcomes`` (the
-values a code answer returned on the grader's cases) and ``done``. From the grader: the plan, then
-one reply per ``answer``: ``continue``, ``error`` (an unknown question id) or ``run`` (cases
-for a code answer, answered by ``outcomes``).
+values a code answer returned on the grader's cases, or the course function it holds) and
+``done``. From the grader: the plan, then one reply per ``answer``: ``continue``, ``error`` (an
+unknown question id) or ``run`` (cases for a code answer and the stand-ins, answered by
+``outcomes``).
 
 An answer becomes tagged plain data (a function only says that it is one):
 
@@ -54,13 +61,12 @@ from typing import Any
 
 import numpy as np
 
-from ._sandbox import _Capture, _describe_exception, run_cases
+from ._sandbox import _Capture, _describe_exception, run_answer
 from ._values import is_placeholder, to_float_array
 
 #: Largest answer array sent back as numbers (a numeric answer is one number).
 _MAX_ANSWER_ELEMENTS = 10_000
 _MAX_TEXT = 10_000
-_STUBBED = ("losses", "course")
 
 
 class _CellTimeout(BaseException):
@@ -137,14 +143,6 @@ def decode_args(encoded: list[Any]) -> tuple[Any, ...]:
     return tuple(args)
 
 
-def _reference_name(fn: Any) -> str | None:
-    with contextlib.suppress(Exception):
-        name = getattr(fn, "__losscourse_reference__", None)
-        if isinstance(name, str):
-            return name
-    return None
-
-
 class Recorded:
     """What ``check`` returns while a notebook is graded: the verdict is the grader's, not ours."""
 
@@ -167,10 +165,7 @@ def check(question_id: Any, answer: Any, *, timeout: float = 10.0) -> Recorded:
     with contextlib.suppress(Exception):
         message["timeout"] = float(timeout)
     if callable(answer):
-        message["code"] = {
-            "placeholder": bool(is_placeholder(answer)),
-            "reference": _reference_name(answer),
-        }
+        message["code"] = {"placeholder": bool(is_placeholder(answer))}
     # The exchange with the grader must not be cut by the cell's alarm.
     old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
     try:
@@ -180,10 +175,12 @@ def check(question_id: Any, answer: Any, *, timeout: float = 10.0) -> Recorded:
             raise KeyError(reply.get("message", "unknown question id"))
         if reply.get("t") == "run":
             cases = [decode_args(c) for c in reply["cases"]]
-            outcomes, printed = run_cases(answer, cases, float(reply["timeout"]))
+            stand_ins = [str(n) for n in reply.get("stand_ins", [])]
+            outcomes, printed, held = run_answer(answer, cases, float(reply["timeout"]), stand_ins)
             _protocol.send(
                 t="outcomes",
                 printed=printed,
+                held=held,
                 outcomes=[
                     {
                         "status": o.status,
@@ -199,27 +196,15 @@ def check(question_id: Any, answer: Any, *, timeout: float = 10.0) -> Recorded:
     return Recorded(str(question_id))
 
 
-# ----------------------------------------------------------------------------- stand-in modules
+# ----------------------------------------------------------------------------- the recorder
 
 
-def _unavailable(qualified: str) -> Any:
-    def stand_in(*args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError(
-            f"{qualified} is not available while your notebook is graded: the course's own "
-            "packages are kept out of reach, so an answer must not call them"
-        )
-
-    stand_in.__name__ = qualified.rsplit(".", 1)[-1]
-    stand_in.__qualname__ = stand_in.__name__
-    stand_in.__losscourse_reference__ = qualified  # type: ignore[attr-defined]
-    return stand_in
-
-
-class _StandIns(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Finds ``exercises``, ``losses`` and ``course`` (and their submodules) before anything else."""
+class _Recorder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds ``exercises`` (and its submodules) before anything else: a module whose ``check``
+    records; the bank, its keys and its references are not in the sandbox."""
 
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
-        if fullname.split(".")[0] in ("exercises", *_STUBBED):
+        if fullname.split(".")[0] == "exercises":
             return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
         return None
 
@@ -228,22 +213,33 @@ class _StandIns(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         module.__path__ = []  # type: ignore[attr-defined]
         if spec.name == "exercises":
             module.check = check  # type: ignore[attr-defined]
-            module.quiz = lambda *a, **k: None  # type: ignore[attr-defined]
-            module.progress = lambda *a, **k: None  # type: ignore[attr-defined]
-            module.reset_progress = lambda *a, **k: None  # type: ignore[attr-defined]
+            for name in ("quiz", "progress", "reset_progress", "another"):
+                setattr(module, name, lambda *a, **k: None)
             module.questions = lambda *a, **k: []  # type: ignore[attr-defined]
-        elif spec.name.split(".")[0] in _STUBBED:
-
-            def __getattr__(name: str, _prefix: str = spec.name) -> Any:
-                if name.startswith("__"):
-                    raise AttributeError(name)
-                return _unavailable(f"{_prefix}.{name}")
-
-            module.__getattr__ = __getattr__  # type: ignore[attr-defined]
         return module
 
     def exec_module(self, module: types.ModuleType) -> None:
         return None
+
+
+def _shell(namespace: dict[str, Any]) -> Any:
+    """The IPython shell whose namespace is ``namespace``, made on first use."""
+    global _the_shell
+    if _the_shell is None:
+        from IPython.core.interactiveshell import InteractiveShell
+        from traitlets.config import Config
+
+        class _Shell(InteractiveShell):
+            def enable_gui(self, gui: Any = None) -> None:
+                """No event loop to hook into here (``%matplotlib inline`` asks for none)."""
+
+        config = Config()
+        config.HistoryManager.enabled = False
+        _the_shell = _Shell.instance(config=config, user_ns=namespace)
+    return _the_shell
+
+
+_the_shell: Any = None
 
 
 # ----------------------------------------------------------------------------- limits
@@ -306,15 +302,17 @@ def main() -> None:
     plan = _protocol.receive()
     _drop_privileges(plan.get("uid"))
     _set_limits(plan.get("limits", {}))
-    sys.meta_path.insert(0, _StandIns())
+    sys.meta_path.insert(0, _Recorder())
     for name in list(sys.modules):
-        if name.split(".")[0] in ("exercises", *_STUBBED):
+        if name.split(".")[0] == "exercises":
             del sys.modules[name]
+    sys.path.insert(1, os.getcwd())  # the working folder, as in a kernel (%%writefile, import)
     signal.signal(signal.SIGALRM, _on_alarm)
     _protocol.send(t="hello", uid=os.getuid(), python=sys.version.split()[0])
 
     namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
     namespace["display"] = lambda *a, **k: None  # IPython's display(), harmless here
+    namespace["get_ipython"] = lambda: _shell(namespace)
     for cell in plan["cells"]:
         _current_cell = int(cell["i"])
         _protocol.send(t="cell", i=_current_cell)

@@ -13,7 +13,12 @@ How it works (Linux and macOS):
   hostile object's methods run only there) and sent back as a plain float64 array;
 - the parent waits at most ``timeout`` seconds for the *whole* run, then kills the child; the case
   that was running is reported as timed out and the following ones as not run. A child that dies
-  (``os._exit``, a segfault) is reported the same way.
+  (``os._exit``, a segfault) is reported the same way;
+- while the function runs, the course's functions the question asks the reader to write
+  (``stand_ins``, e.g. ``losses.huber``) are replaced, wherever the course's modules hold them, by
+  stand-ins that raise; :func:`held_stand_in` finds an answer that is or holds one of them (itself,
+  a global it uses, a closure, a default, a ``functools.partial``...) before it runs. The rest of
+  the course stays usable: ``from losses import log_softmax`` in an InfoNCE answer is fine.
 
 Where ``fork`` is not available (Windows), the function runs in a daemon thread instead: output is
 captured and the time limit is enforced; on timeout the thread is stopped by an exception raised
@@ -29,14 +34,17 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
+import importlib
 import io
 import multiprocessing as mp
 import os
 import sys
 import threading
 import time
+import types
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +55,11 @@ from ._values import to_float_array
 #: Largest array (in elements) a reader's function may return; beyond it the result is rejected.
 MAX_RESULT_SIZE = 1_000_000
 _MAX_CAPTURE = 100_000
+#: The course's packages whose modules may hold a function a question asks the reader to write.
+_COURSE_PACKAGES = ("losses", "course")
+#: Marks a stand-in (its value is the qualified name it stands for).
+STAND_IN_MARK = "__losscourse_stand_in__"
+_MAX_VISITS = 5_000
 
 
 @dataclass
@@ -94,6 +107,203 @@ def _describe_exception(exc: BaseException) -> str:
     return f"{name}: {text}" if text else name
 
 
+# ----------------------------------------------------------------------------- stand-ins
+
+
+def stand_in_message(name: str) -> str:
+    """Why an answer may not use ``name`` (the same words in ``check()`` and in grading)."""
+    return (
+        f"{name} is the function this exercise asks you to write, so it is not available while "
+        "your answer runs"
+    )
+
+
+def _resolve(names: Sequence[str]) -> list[tuple[str, Any]]:
+    """``(name, function)`` for each named course function that can be imported here."""
+    found = []
+    for name in names:
+        module_name, _, attr = str(name).rpartition(".")
+        if module_name.split(".")[0] not in _COURSE_PACKAGES:
+            continue
+        try:
+            module = sys.modules.get(module_name) or importlib.import_module(module_name)
+            obj = getattr(module, attr)
+        except Exception:
+            continue
+        if getattr(obj, STAND_IN_MARK, None) is None:
+            found.append((name, obj))
+    return found
+
+
+def _make_stand_in(name: str) -> Callable[..., Any]:
+    def stand_in(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(stand_in_message(name))
+
+    stand_in.__name__ = stand_in.__qualname__ = name.rsplit(".", 1)[-1]
+    setattr(stand_in, STAND_IN_MARK, name)
+    return stand_in
+
+
+@contextlib.contextmanager
+def standing_in(names: Sequence[str]) -> Iterator[None]:
+    """Replace the named course functions by stand-ins in every module of the course's packages
+    that holds them (``losses.huber`` is also ``losses.regression.huber``); restored on exit."""
+    patched: list[tuple[types.ModuleType, str, Any]] = []
+    try:
+        for name, real in _resolve(names):
+            stand_in = _make_stand_in(name)
+            for module_name, module in list(sys.modules.items()):
+                if module_name.split(".")[0] not in _COURSE_PACKAGES or module is None:
+                    continue
+                for attr, value in list(vars(module).items()):
+                    if value is real:
+                        setattr(module, attr, stand_in)
+                        patched.append((module, attr, real))
+        yield
+    finally:
+        for module, attr, value in reversed(patched):
+            with contextlib.suppress(Exception):
+                setattr(module, attr, value)
+
+
+def _code_names(code: types.CodeType) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _code_names(const)
+    return names
+
+
+def held_stand_in(fn: Any, names: Sequence[str]) -> str | None:
+    """The name of the course function in ``names`` that ``fn`` is or holds, else None.
+
+    "Holds" follows what a call of ``fn`` can reach: a bound method's function and object, a
+    ``functools.partial``'s function and arguments, a function's defaults, closure, wrapped
+    function (``functools.wraps``) and the globals its code names (a module among them through
+    the attributes its code names: ``losses.huber(...)``), a callable object's ``__call__`` and
+    attributes, and the items of containers among those, recursively.
+
+    >>> import losses
+    >>> def mine(y, p, d):
+    ...     return losses.huber(y, p, delta=d)
+    >>> held_stand_in(mine, ["losses.huber"]), held_stand_in(print, ["losses.huber"])
+    ('losses.huber', None)
+    """
+    targets = {id(obj): name for name, obj in _resolve(names)}
+    if not targets:
+        return None
+    seen: set[int] = set()
+    stack: list[Any] = [fn]
+    try:
+        while stack and len(seen) < _MAX_VISITS:
+            obj = stack.pop()
+            if id(obj) in targets:
+                return targets[id(obj)]
+            if id(obj) in seen or _in_a_library(obj):
+                continue
+            seen.add(id(obj))
+            stack.extend(_reachable(obj, targets))
+    except Exception:  # a hostile object: whatever it hides, its calls meet the stand-ins
+        return None
+    return None
+
+
+def _library_roots() -> tuple[str, ...]:
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    return tuple(os.path.realpath(r) + os.sep for r in roots if r)
+
+
+def _in_a_library(obj: Any) -> bool:
+    """True for code installed in the Python environment (numpy, the standard library) and for
+    the course's own modules: what they reach is theirs, not the answer's (a call into them meets
+    the stand-ins anyway)."""
+    if isinstance(obj, types.ModuleType):
+        return False  # its attributes are looked at by name only (see _module_attributes)
+    if isinstance(
+        obj, functools.partial | types.MethodType | list | tuple | set | frozenset | dict
+    ):
+        return False  # what they hold decides
+    module_name = getattr(obj, "__module__", None)
+    if not isinstance(module_name, str):
+        return not isinstance(obj, types.FunctionType | functools.partial | types.MethodType)
+    if module_name.split(".")[0] in _COURSE_PACKAGES:
+        return True
+    module = sys.modules.get(module_name)
+    path = getattr(module, "__file__", None)
+    return isinstance(path, str) and os.path.realpath(path).startswith(_library_roots())
+
+
+def _reachable(obj: Any, targets: dict[int, str]) -> list[Any]:
+    """The objects a call of ``obj`` may use (see :func:`held_stand_in`)."""
+    if isinstance(obj, functools.partial):
+        return [obj.func, *obj.args, *obj.keywords.values()]
+    if isinstance(obj, types.MethodType):
+        return [obj.__func__, obj.__self__]
+    if isinstance(obj, list | tuple | set | frozenset):
+        return list(obj)[:200]
+    if isinstance(obj, dict):
+        return list(obj.values())[:200]
+    if isinstance(obj, types.FunctionType):
+        out: list[Any] = [*(obj.__defaults__ or ()), *(obj.__kwdefaults__ or {}).values()]
+        for cell in obj.__closure__ or ():
+            with contextlib.suppress(ValueError):
+                out.append(cell.cell_contents)
+        wrapped = obj.__dict__.get("__wrapped__")
+        if wrapped is not None:
+            out.append(wrapped)
+        names = _code_names(obj.__code__)
+        for name in names:
+            if name in obj.__globals__:
+                value = obj.__globals__[name]
+                out.append(value)
+                if isinstance(value, types.ModuleType):
+                    out.extend(_module_attributes(value, names))
+        return out
+    if isinstance(obj, type | types.ModuleType | types.BuiltinFunctionType):
+        return []
+    call = type(obj).__dict__.get("__call__")
+    out = [call] if call is not None else []
+    with contextlib.suppress(Exception):
+        out.extend(list(vars(obj).values())[:200])
+    return out
+
+
+def _module_attributes(module: types.ModuleType, names: set[str], depth: int = 0) -> list[Any]:
+    """The attributes of ``module`` a code's names may reach (``losses.regression.huber``)."""
+    out = []
+    for name in names:
+        value = module.__dict__.get(name)
+        if value is None:
+            continue
+        if isinstance(value, types.ModuleType):
+            if depth < 3:
+                out.extend(_module_attributes(value, names, depth + 1))
+        else:
+            out.append(value)
+    return out
+
+
+def run_answer(
+    fn: Callable[..., Any],
+    cases: Sequence[tuple[Any, ...]],
+    timeout: float,
+    stand_ins: Sequence[str] = (),
+) -> tuple[list[Outcome], bool, str | None]:
+    """How a code answer is run, in ``check()`` and in the grading sandbox alike.
+
+    Returns the outcomes, whether the function printed, and the name of the course function it
+    holds (see :func:`held_stand_in`; then nothing ran and the outcomes are empty).
+    """
+    held = held_stand_in(fn, stand_ins)
+    if held is not None:
+        return [], False, held
+    outcomes, printed = run_cases(fn, cases, timeout, stand_ins=stand_ins)
+    return outcomes, printed, None
+
+
+# ----------------------------------------------------------------------------- running
+
+
 def _evaluate(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any, str]:
     """Call ``fn`` on copies of ``args``; return a picklable ``(status, value, message)``."""
     try:
@@ -116,7 +326,9 @@ def _evaluate(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any, 
     return "ok", arr, ""
 
 
-def _child(fn: Callable[..., Any], cases: Sequence[tuple[Any, ...]], conn: Any) -> None:
+def _child(
+    fn: Callable[..., Any], cases: Sequence[tuple[Any, ...]], stand_ins: Sequence[str], conn: Any
+) -> None:
     code = 0
     try:
         capture = _Capture()
@@ -125,9 +337,10 @@ def _child(fn: Callable[..., Any], cases: Sequence[tuple[Any, ...]], conn: Any) 
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
-        for i, args in enumerate(cases):
-            status, value, message = _evaluate(fn, args)
-            conn.send(("case", i, status, value, message))
+        with standing_in(stand_ins):
+            for i, args in enumerate(cases):
+                status, value, message = _evaluate(fn, args)
+                conn.send(("case", i, status, value, message))
         conn.send(("done", capture.n))
     except BaseException:
         code = 1
@@ -147,16 +360,18 @@ def run_cases(
     cases: Sequence[tuple[Any, ...]],
     timeout: float,
     *,
+    stand_ins: Sequence[str] = (),
     use_fork: bool | None = None,
 ) -> tuple[list[Outcome], bool]:
-    """Run ``fn(*args)`` for every ``args`` in ``cases`` within ``timeout`` seconds in total.
+    """Run ``fn(*args)`` for every ``args`` in ``cases`` within ``timeout`` seconds in total,
+    with the course functions named in ``stand_ins`` replaced by stand-ins meanwhile.
 
     Returns one :class:`Outcome` per case and whether the function printed anything.
     """
     if use_fork is None:
         use_fork = fork_available()
     runner = _run_forked if use_fork else _run_threaded
-    return runner(fn, list(cases), max(float(timeout), 0.01))
+    return runner(fn, list(cases), max(float(timeout), 0.01), tuple(stand_ins))
 
 
 def _collect(
@@ -204,11 +419,14 @@ def _timeout_message(timeout: float) -> str:
 
 
 def _run_forked(
-    fn: Callable[..., Any], cases: list[tuple[Any, ...]], timeout: float
+    fn: Callable[..., Any],
+    cases: list[tuple[Any, ...]],
+    timeout: float,
+    stand_ins: tuple[str, ...] = (),
 ) -> tuple[list[Outcome], bool]:
     ctx = mp.get_context("fork")
     recv_conn, send_conn = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(fn, cases, send_conn), daemon=True)
+    proc = ctx.Process(target=_child, args=(fn, cases, stand_ins, send_conn), daemon=True)
     outcomes: list[Outcome | None] = [None] * len(cases)
     printed = False
     deadline = time.monotonic() + timeout
@@ -266,7 +484,10 @@ def _stop_thread(thread: threading.Thread) -> None:
 
 
 def _run_threaded(
-    fn: Callable[..., Any], cases: list[tuple[Any, ...]], timeout: float
+    fn: Callable[..., Any],
+    cases: list[tuple[Any, ...]],
+    timeout: float,
+    stand_ins: tuple[str, ...] = (),
 ) -> tuple[list[Outcome], bool]:
     outcomes: list[Outcome | None] = [None] * len(cases)
     capture = _Capture()
@@ -286,7 +507,11 @@ def _run_threaded(
         except _Stop:
             return
 
-    with contextlib.redirect_stdout(capture), contextlib.redirect_stderr(capture):
+    with (
+        standing_in(stand_ins),
+        contextlib.redirect_stdout(capture),
+        contextlib.redirect_stderr(capture),
+    ):
         thread = threading.Thread(target=work, daemon=True, name="exercises-reader-code")
         thread.start()
         finished.wait(timeout)

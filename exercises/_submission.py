@@ -37,6 +37,7 @@ array(0.5)
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import math
 import time
@@ -57,7 +58,7 @@ from ._isolation import (
     Sandbox,
     SandboxUnavailable,
 )
-from ._plan import Plan, make_plan
+from ._plan import Plan, make_plan, whole_plan
 from ._result import Result
 from ._sandbox import MAX_RESULT_SIZE, Outcome
 
@@ -73,12 +74,31 @@ NOT_ISOLATED = "not isolated"
 @dataclass(frozen=True)
 class Options:
     """How to grade: ``cell_timeout`` (s, per cell), ``time_limit`` (s, the whole submission),
-    ``limits`` (memory, processes, ...), ``isolated`` (False: ``--no-isolation``)."""
+    ``limits`` (memory, processes, ...), ``isolated`` (False: ``--no-isolation``), ``salt`` (the
+    class salt that fixes each submission's random cases; empty: fresh cases every time)."""
 
     cell_timeout: float = 120.0
     time_limit: float = 600.0
     limits: Limits = field(default_factory=Limits)
     isolated: bool = True
+    salt: str = ""
+
+    def rng(self, submission: str, question_id: str) -> np.random.Generator | None:
+        """The generator of a code question's random cases for one submission.
+
+        Seeded from SHA-256 of the class salt, the submission's name and the question id: the
+        same on every regrade and every machine, unknown to a submission (it never sees the salt).
+
+        >>> a = Options(salt="s").rng("alice/regression.ipynb", "q").integers(1 << 30)
+        >>> b = Options(salt="s").rng("alice/regression.ipynb", "q").integers(1 << 30)
+        >>> c = Options(salt="t").rng("alice/regression.ipynb", "q").integers(1 << 30)
+        >>> bool(a == b), bool(a == c), Options().rng("x", "q") is None
+        (True, False, True)
+        """
+        if not self.salt:
+            return None
+        key = "\0".join((self.salt, submission, question_id)).encode()
+        return np.random.default_rng(int.from_bytes(hashlib.sha256(key).digest(), "big"))
 
 
 @dataclass
@@ -89,7 +109,9 @@ class NotebookReport:
     ``"timeout"`` (a cell, or the whole notebook, exceeded its time limit), ``"died"`` (the
     process running it ended), ``"unreadable"`` (not a notebook) or ``"sandbox error"`` (the
     sandbox could not run it). ``problems`` describes each. ``cells_run`` of ``cells_total`` code
-    cells ran (those the answers need).
+    cells ran (those the answers need). ``ran_whole`` is empty when only the statements the
+    answers need ran, else why the whole notebook ran (rule 5 of grading: its verdicts are the
+    ones reported).
     """
 
     path: str
@@ -99,6 +121,7 @@ class NotebookReport:
     isolation: str = ISOLATED
     cells_run: int = 0
     cells_total: int = 0
+    ran_whole: str = ""
 
     @property
     def score(self) -> float:
@@ -268,7 +291,10 @@ class _Broken(Exception):
 
 
 class _Session:
-    def __init__(self, box: Sandbox, plan: Plan, options: Options, report: NotebookReport):
+    def __init__(
+        self, box: Sandbox, plan: Plan, options: Options, report: NotebookReport, key: str
+    ):
+        self.key = key
         self.box = box
         self.plan = plan
         self.options = options
@@ -279,6 +305,8 @@ class _Session:
         self.cells_started: set[int] = set()
         self.current: int | None = None
         self.sources = {c.index: c.source for c in plan.cells}
+        self.code_errors: set[str] = set()
+        self.last_outcomes: list[Outcome] = []
 
     # -- deadlines
 
@@ -375,19 +403,21 @@ class _Session:
         timeout = min(float(timeout), self.options.cell_timeout)
         ran = False
         if isinstance(q, _core.CodeQuestion) and isinstance(code, dict):
-            reference = code.get("reference")
             if code.get("placeholder") is True:
                 result = grade(q, ...)
-            elif isinstance(reference, str):
-                result = _reference_result(q, reference[:100])
             else:
 
-                def run(fn: Any, cases: list[tuple[Any, ...]], seconds: float) -> Any:
+                def run(
+                    fn: Any, cases: list[tuple[Any, ...]], seconds: float, stand_ins: Any
+                ) -> Any:
                     nonlocal ran
                     ran = True
-                    return self._run_cases(cases, seconds)
+                    return self._run_cases(cases, seconds, stand_ins)
 
-                result = grade(q, _RemoteFunction(), timeout=timeout, run=run)
+                result = grade(
+                    q, _RemoteFunction(), timeout=timeout, run=run, rng=self.options.rng(self.key, q.id)
+                )
+                self.code_errors |= {q.id} if _raised(result, self.last_outcomes) else set()
         else:
             result = grade(q, answer, timeout=timeout)
         if not ran:
@@ -397,23 +427,36 @@ class _Session:
         self.results[q.id] = (cell, result)
 
     def _run_cases(
-        self, cases: list[tuple[Any, ...]], seconds: float
-    ) -> tuple[list[Outcome], bool]:
-        self._send({"t": "run", "cases": [encode_args(args) for args in cases], "timeout": seconds})
+        self, cases: list[tuple[Any, ...]], seconds: float, stand_ins: tuple[str, ...]
+    ) -> tuple[list[Outcome], bool, str | None]:
+        self._send(
+            {
+                "t": "run",
+                "cases": [encode_args(args) for args in cases],
+                "timeout": seconds,
+                "stand_ins": list(stand_ins),
+            }
+        )
         message = self._receive(seconds + GRACE)
+        held = message.get("held")
+        if message.get("t") == "outcomes" and held is not None:
+            # the answer is or holds a stand-in (a submission can only lose by saying so)
+            if held not in stand_ins:
+                raise _Broken("died", "the notebook broke the grading protocol (held)")
+            self.last_outcomes = []
+            return [], False, held
         try:
-            return _decode_outcomes(message, len(cases))
+            outcomes, printed = _decode_outcomes(message, len(cases))
         except ProtocolError as exc:
             raise _Broken("died", f"the notebook broke the grading protocol ({exc})") from None
+        self.last_outcomes = outcomes
+        return outcomes, printed, None
 
 
-def _reference_result(q: _core.Question, name: str) -> Result:
-    feedback = (
-        f"You handed in the course's own {name} as your answer: this exercise asks you to write "
-        "the loss yourself, so it scores 0. (While a notebook is graded the course's packages are "
-        "out of its reach; in your own notebook check() accepts any function.)"
-    )
-    return Result(q.id, q.chapter, q.kind, "failed", 0.0, q.points, feedback)
+def _raised(result: Result, outcomes: list[Outcome]) -> bool:
+    """True when a code answer failed because the function raised on some case (a name it
+    needs missing, say): the planned run may have left out what a whole run gives it."""
+    return not result.passed and any(o.status == "error" for o in outcomes)
 
 
 def _missing(q: _core.Question, cell: int, plan: Plan, session: _Session | None) -> Result:
@@ -432,8 +475,10 @@ def _missing(q: _core.Question, cell: int, plan: Plan, session: _Session | None)
     )
 
 
-def grade_submission(path: Path, options: Options) -> NotebookReport:
-    """Grade one notebook file in its own sandbox; never raises because of the notebook."""
+def grade_submission(path: Path, options: Options, key: str | None = None) -> NotebookReport:
+    """Grade one notebook file in its own sandbox; never raises because of the notebook.
+
+    ``key`` names the submission in the seed of its random cases (default: the path)."""
     try:
         data = read_notebook(path)
     except (OSError, ValueError) as exc:
@@ -441,15 +486,26 @@ def grade_submission(path: Path, options: Options) -> NotebookReport:
         report.status = "unreadable"
         report.problems.append(f"could not read the notebook: {type(exc).__name__}: {exc}"[:300])
         return report
-    return grade_notebook_data(str(path), data, options)
+    return grade_notebook_data(str(path), data, options, key)
 
 
 def isolation_name(options: Options) -> str:
     return ISOLATED if options.isolated else NOT_ISOLATED
 
 
-def grade_notebook_data(name: str, data: bytes, options: Options) -> NotebookReport:
-    """Grade a notebook given as bytes (``name`` labels the report): what a Dask worker runs."""
+def grade_notebook_data(
+    name: str, data: bytes, options: Options, key: str | None = None
+) -> NotebookReport:
+    """Grade a notebook given as bytes (``name`` labels the report; ``key``, default ``name``,
+    seeds its random cases with the class salt): what a Dask worker runs.
+
+    The planned statements run first (:func:`exercises._plan.make_plan`). The notebook runs again
+    whole, and the whole run's verdicts are final for every question, when the plan says it
+    cannot prove what the answers need, or when the planned run left an answer unevaluated or
+    raising (a cell error, a question whose check did not run, a handed-in function that raised):
+    a whole run might not have. A planned run that timed out or died is not run again: everything
+    it ran a whole run runs too, in the same order.
+    """
     report = NotebookReport(name, isolation=isolation_name(options))
     try:
         cells = code_cells(data)
@@ -458,6 +514,22 @@ def grade_notebook_data(name: str, data: bytes, options: Options) -> NotebookRep
         report.problems.append(f"could not read the notebook: {type(exc).__name__}: {exc}"[:300])
         return report
     plan = make_plan(cells)
+    key = name if key is None else key
+    attempt, session = _attempt(name, key, plan, options)
+    if plan.whole is None:
+        why = _why_run_whole(plan, attempt, session)
+        if why is not None:
+            plan = whole_plan(cells, why)
+            attempt, session = _attempt(name, key, plan, options)
+    attempt.ran_whole = plan.whole or ""
+    return attempt
+
+
+def _attempt(
+    name: str, key: str, plan: Plan, options: Options
+) -> tuple[NotebookReport, _Session | None]:
+    """One run of ``plan`` in a sandbox of its own, and the report it gives."""
+    report = NotebookReport(name, isolation=isolation_name(options))
     report.cells_total = plan.n_code_cells
     report.cells_run = len(plan.cells)
     for index, why in plan.unrunnable.items():
@@ -467,7 +539,7 @@ def grade_notebook_data(name: str, data: bytes, options: Options) -> NotebookRep
     if plan.cells:
         try:
             with Sandbox(isolated=options.isolated, limits=options.limits) as box:
-                session = _Session(box, plan, options, report)
+                session = _Session(box, plan, options, report, key)
                 try:
                     session.run()
                 except _Broken as broken:
@@ -493,4 +565,18 @@ def grade_notebook_data(name: str, data: bytes, options: Options) -> NotebookRep
             continue
         rows.append((cell, len(rows), _missing(q, cell, plan, session)))
     report.results = [r for _, _, r in sorted(rows, key=lambda t: (t[0], t[1]))]
-    return report
+    return report, session
+
+
+def _why_run_whole(plan: Plan, attempt: NotebookReport, session: _Session | None) -> str | None:
+    """Why a planned run's verdicts cannot stand (see :func:`grade_notebook_data`), or None."""
+    if session is None or attempt.status in ("timeout", "died", "sandbox error"):
+        return None
+    for index, error in session.cell_errors.items():
+        return f"in the planned run, cell {index + 1} raised {error.split(':')[0]}"
+    for qid, cell in plan.question_cells.items():
+        if qid not in session.results and cell not in plan.unrunnable:
+            return f"in the planned run, the check of {qid} (cell {cell + 1}) did not run"
+    for qid in sorted(session.code_errors):
+        return f"in the planned run, the function handed in for {qid} raised"
+    return None

@@ -377,6 +377,7 @@ implement_cross_entropy = CodeQuestion(
         "given to its true class. Use numpy and no loops; return one number."
     ),
     signature="cross_entropy(labels, probs)",
+    stand_ins=("losses.cross_entropy", "losses.cross_entropy_grad"),
     reference=_ce_reference,
     fixed_cases=(
         _case(

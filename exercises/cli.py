@@ -19,6 +19,15 @@
     ``--no-isolation`` grades anyway, without a sandbox (only for notebooks you trust), and every
     report says "not isolated".
 
+    Grading is reproducible: a code question's random cases come from a seed derived from a class
+    salt, the submission's path (relative to the folder given) and the question, so a regrade
+    gives the same report and no submission can know its cases in advance. The salt is a file
+    (``--salt FILE``; default ``class-salt.txt`` beside the ``--output`` report, or in the
+    current folder), created on first use: keep it, and keep it from the students. The whole
+    notebook runs instead of the statements its answers need when the planner cannot prove what
+    they need, or when the planned run left an answer unevaluated or raising; the table, and the
+    ``ran_whole`` column, say so and why.
+
     ``--jobs N`` grades N notebooks at once (default: the number of CPUs); ``--scheduler ADDRESS``
     grades on a Dask distributed cluster instead (the optional ``cluster`` extra), each worker
     with the same sandbox, and gives the same report.
@@ -78,7 +87,7 @@ from ._submission import (
 from ._values import fmt_number, fmt_score
 
 #: Columns of the JSON/CSV reports: the notebook's, then every field of a :class:`Result`.
-FIELDS = ("notebook", "notebook_status", "problems", "isolation", *Result.__slots__)
+FIELDS = ("notebook", "notebook_status", "problems", "isolation", "ran_whole", *Result.__slots__)
 
 
 def report_rows(rep: NotebookReport) -> list[dict[str, Any]]:
@@ -88,6 +97,7 @@ def report_rows(rep: NotebookReport) -> list[dict[str, Any]]:
         "notebook_status": rep.status,
         "problems": "; ".join(rep.problems),
         "isolation": rep.isolation,
+        "ran_whole": rep.ran_whole,
     }
     if not rep.results:
         return [
@@ -177,11 +187,12 @@ def _size(n: int) -> str:
 def format_table(reports: Sequence[NotebookReport], header: str = "") -> str:
     out: list[str] = [header, ""] if header else []
     for rep in reports:
-        ran = (
-            f" ({rep.cells_run} of {rep.cells_total} code cells run: those the answers need)"
-            if rep.cells_total
-            else ""
-        )
+        if rep.ran_whole:
+            ran = f" (ran whole, {rep.cells_run} of {rep.cells_total} code cells: {rep.ran_whole})"
+        elif rep.cells_total:
+            ran = f" ({rep.cells_run} of {rep.cells_total} code cells run: those the answers need)"
+        else:
+            ran = ""
         out.append(f"== {rep.path}: {_STATES[rep.status]}{ran}")
         for p in rep.problems:
             out.append(f"   ! {p}")
@@ -301,6 +312,12 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument(
         "--feedback", metavar="DIR", help="also write one readable feedback file per notebook"
     )
+    g.add_argument(
+        "--salt",
+        metavar="FILE",
+        help="the class salt that fixes each submission's random cases (created if missing; "
+        "default: class-salt.txt beside --output, or in the current folder)",
+    )
     g.add_argument("--quiet", "-q", action="store_true", help="no progress line")
     rel = sub.add_parser(
         "release", help="write student copies of notebooks, without the worked solutions"
@@ -361,7 +378,56 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def _options(args: argparse.Namespace) -> Options:
+SALT_FILE = "class-salt.txt"
+
+
+def class_salt(args: argparse.Namespace, stderr: TextIO) -> str:
+    """The class salt: read from ``--salt`` (or the default file), created there on first use."""
+    if args.salt:
+        path = Path(args.salt)
+    else:
+        path = (Path(args.output).parent if args.output else Path.cwd()) / SALT_FILE
+    if path.exists():
+        try:
+            salt = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"--salt: cannot read {path}: {exc}") from None
+        if not salt:
+            raise UsageError(f"--salt: {path} is empty")
+        return salt
+    salt = os.urandom(32).hex()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, salt + "\n")
+    except OSError as exc:
+        raise UsageError(f"--salt: cannot create {path}: {exc}") from None
+    stderr.write(
+        f"Created the class salt {path}: keep it (and keep it from the students); grading "
+        "with it again draws the same random cases.\n"
+    )
+    return salt
+
+
+def submission_keys(paths: Sequence[str], notebooks: Sequence[Path]) -> dict[Path, str]:
+    """What seeds each notebook's cases: its path relative to the folder it was found under (its
+    file name when given directly), so a regrade from another folder draws the same cases.
+
+    >>> submission_keys(["subs"], [Path("subs/alice/regression.ipynb")])
+    {PosixPath('subs/alice/regression.ipynb'): 'alice/regression.ipynb'}
+    """
+    keys: dict[Path, str] = {}
+    for nb in notebooks:
+        for raw in paths:
+            root = Path(raw)
+            if root.suffix != ".ipynb" and nb.is_relative_to(root):
+                keys[nb] = nb.relative_to(root).as_posix()
+                break
+        else:
+            keys[nb] = nb.name
+    return keys
+
+
+def _options(args: argparse.Namespace, salt: str = "") -> Options:
     if args.timeout <= 0 or args.time_limit <= 0:
         raise UsageError("--timeout and --time-limit must be positive")
     memory = parse_size(args.memory)
@@ -373,12 +439,15 @@ def _options(args: argparse.Namespace) -> Options:
         time_limit=args.time_limit,
         limits=limits,
         isolated=not args.no_isolation,
+        salt=salt,
     )
 
 
 def _grade(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     notebooks = find_notebooks(args.paths)
-    options = _options(args)
+    _options(args)  # usage errors first, before a salt file is made
+    options = _options(args, class_salt(args, stderr))
+    keys = submission_keys(args.paths, notebooks)
     if options.isolated:
         try:
             probe(options.limits)
@@ -389,9 +458,9 @@ def _grade(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError("--jobs must be at least 1")
     bar = _Bar(len(notebooks), stderr, not args.quiet)
     if args.scheduler:
-        reports = _grade_on_cluster(args.scheduler, notebooks, options, bar)
+        reports = _grade_on_cluster(args.scheduler, notebooks, keys, options, bar)
     else:
-        reports = _grade_here(notebooks, options, args.jobs, bar)
+        reports = _grade_here(notebooks, keys, options, args.jobs, bar)
     bar.close()
     table = format_table(reports, header)
     if args.format == "table":
@@ -416,7 +485,7 @@ def _grade(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _grade_here(
-    notebooks: Sequence[Path], options: Options, jobs: int, bar: _Bar
+    notebooks: Sequence[Path], keys: dict[Path, str], options: Options, jobs: int, bar: _Bar
 ) -> list[NotebookReport]:
     """Grade on this machine, ``jobs`` notebooks at once, each in its own sandbox.
 
@@ -425,7 +494,10 @@ def _grade_here(
     reports: list[NotebookReport | None] = [None] * len(notebooks)
     bar.update(0, "")
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(grade_submission, nb, options): i for i, nb in enumerate(notebooks)}
+        futures = {
+            pool.submit(grade_submission, nb, options, keys.get(nb)): i
+            for i, nb in enumerate(notebooks)
+        }
         for done, future in enumerate(concurrent.futures.as_completed(futures), start=1):
             i = futures[future]
             reports[i] = future.result()
@@ -434,7 +506,11 @@ def _grade_here(
 
 
 def _grade_on_cluster(
-    address: str, notebooks: Sequence[Path], options: Options, bar: _Bar
+    address: str,
+    notebooks: Sequence[Path],
+    keys: dict[Path, str],
+    options: Options,
+    bar: _Bar,
 ) -> list[NotebookReport]:
     """Grade on a Dask distributed cluster; each worker grades in sandboxes of its own.
 
@@ -463,7 +539,9 @@ def _grade_on_cluster(
                 reports[i] = grade_submission(nb, options)  # reports it as unreadable
                 done += 1
                 continue
-            future = client.submit(grade_notebook_data, str(nb), data, options, pure=False)
+            future = client.submit(
+                grade_notebook_data, str(nb), data, options, keys.get(nb), pure=False
+            )
             futures[future] = i
         for future in as_completed(list(futures)):
             i = futures[future]

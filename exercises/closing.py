@@ -290,6 +290,12 @@ implement_dice_bce = CodeQuestion(
         "You may call your own functions from the earlier chapters. Return one number."
     ),
     signature="dice_bce(y_true, y_pred, smooth)",
+    stand_ins=(
+        "losses.dice",
+        "losses.dice_grad",
+        "losses.binary_cross_entropy",
+        "losses.binary_cross_entropy_grad",
+    ),
     reference=_dice_bce_reference,
     fixed_cases=(
         _case(

@@ -354,6 +354,7 @@ implement_kl = CodeQuestion(
         "numpy and no loops; return one number."
     ),
     signature="kl(p, q)",
+    stand_ins=("losses.kl_divergence", "losses.kl_divergence_grad"),
     reference=_kl_reference,
     fixed_cases=(
         _kcase("two 3-outcome distributions", [0.2, 0.5, 0.3], [0.1, 0.6, 0.3]),

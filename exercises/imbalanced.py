@@ -432,6 +432,7 @@ implement_focal = CodeQuestion(
         "Use numpy and no loops; return one number."
     ),
     signature="focal(y_true, p, alpha, gamma)",
+    stand_ins=("losses.focal", "losses.focal_grad"),
     reference=_focal_reference,
     fixed_cases=(
         _fcase(
@@ -610,6 +611,7 @@ implement_dice = CodeQuestion(
         "`smooth` is 0. Use numpy and no loops; return one number."
     ),
     signature="dice(y_true, y_pred, smooth)",
+    stand_ins=("losses.dice", "losses.dice_grad"),
     reference=_dice_reference,
     fixed_cases=(
         _dcase("a 4 × 4 mask with partial overlap, smooth = 1e-6", _MASK, _PRED, 1e-6),

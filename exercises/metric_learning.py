@@ -307,6 +307,7 @@ implement_triplet = CodeQuestion(
         "Use numpy and no loops; return one number."
     ),
     signature="triplet(anchor, positive, negative, margin)",
+    stand_ins=("losses.triplet", "losses.triplet_grad"),
     reference=_triplet_reference,
     fixed_cases=(
         _tcase(
@@ -507,11 +508,13 @@ def _m_tau_times(a, p, t):
 
 
 def _m_sum(a, p, t):
-    return losses.info_nce(a, p, temperature=t, reduction="sum")
+    s = _cos(a, p) / t
+    return np.sum(_lse(s, 1) - np.diag(s))
 
 
-def _m_symmetric(a, p, t):
-    return losses.info_nce(a, p, temperature=t, symmetric=True)
+def _m_symmetric(a, p, t):  # CLIP's average of both directions
+    s = _cos(a, p) / t
+    return 0.5 * (np.mean(_lse(s, 1) - np.diag(s)) + np.mean(_lse(s, 0) - np.diag(s)))
 
 
 def _m_positive_excluded(a, p, t):
@@ -545,6 +548,7 @@ implement_info_nce = CodeQuestion(
         "numpy and no loops; return one number."
     ),
     signature="info_nce(anchor, positive, temperature)",
+    stand_ins=("losses.info_nce", "losses.info_nce_grad"),
     reference=_info_nce_reference,
     fixed_cases=(
         _ncase(

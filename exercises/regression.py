@@ -464,6 +464,7 @@ implement_huber = CodeQuestion(
         "float. Use numpy and no loops; return one number."
     ),
     signature="huber(y_true, y_pred, delta)",
+    stand_ins=("losses.huber", "losses.huber_grad"),
     reference=_huber_reference,
     fixed_cases=(
         Case(

@@ -18,6 +18,8 @@ from tests._exercises_helpers import (  # noqa: F401  (isolated_progress: autous
     write_notebook,
 )
 
+pytestmark = pytest.mark.sandbox
+
 HUBER = (
     "import numpy as np\n"
     "def my_huber(y_true, y_pred, delta):\n"
@@ -196,16 +198,20 @@ def test_csv_report(tmp_path):
         "grade", str(tmp_path / "good.ipynb"), "--format", "csv", "--output", str(out), "-q"
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr == ""
+    # quiet, but the class salt made on first use, beside the report, is announced once
+    salt = tmp_path / "class-salt.txt"
+    assert proc.stderr.startswith(f"Created the class salt {salt}")
+    assert len(salt.read_text().strip()) == 64
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert len(rows) == 1
     assert rows[0]["question_id"] == "regression.outlier_loss"
     assert rows[0]["status"] == "passed" and float(rows[0]["score"]) == 1.0
-    assert list(rows[0])[:5] == [
+    assert list(rows[0])[:6] == [
         "notebook",
         "notebook_status",
         "problems",
         "isolation",
+        "ran_whole",
         "question_id",
     ]
     assert rows[0]["isolation"] == "bubblewrap sandbox"
@@ -231,11 +237,51 @@ def test_usage_errors_exit_non_zero(args, tmp_path, capsys):
     assert "error" in capsys.readouterr().err
 
 
-def test_unreadable_notebook_is_reported_not_fatal(tmp_path, capsys):
+def test_unreadable_notebook_is_reported_not_fatal(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the class salt is made in the current folder
     (tmp_path / "broken.ipynb").write_text("{ not a notebook", encoding="utf-8")
     assert main(["grade", str(tmp_path), "--quiet", "--format", "json", "--no-isolation"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows[0]["notebook_status"] == "unreadable" and rows[0]["question_id"] == ""
+
+
+SLIPPED_HUBER = [
+    "import numpy as np\nfrom exercises import check",
+    # the ½ of the quadratic piece missing: some random cases miss the bug, so the score
+    # depends on the cases drawn
+    "def my_huber(y_true, y_pred, delta):\n"
+    "    r = np.abs(y_true - y_pred)\n"
+    "    return np.mean(np.where(r <= delta, r**2, delta * (r - 0.5 * delta)))\n"
+    'check("regression.implement_huber", my_huber)',
+]
+
+
+def test_grading_again_gives_the_same_report(tmp_path):
+    require_sandbox()
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("alice", "bob", "carol", "dan"):
+        (folder / name).mkdir()
+        write_notebook(folder / name / "regression.ipynb", SLIPPED_HUBER)
+
+    def grade(*extra):
+        proc = run_cli("grade", str(folder), "--format", "json", "-q", *extra)
+        assert proc.returncode == 0, proc.stderr
+        return [(r["notebook"], r["score"], r["feedback"]) for r in json.loads(proc.stdout)]
+
+    salt = tmp_path / "salt.txt"
+    salt.write_text("a class\n")
+    first = grade("--salt", str(salt))
+    assert grade("--salt", str(salt)) == first  # byte for byte: scores and feedback
+    # from another folder, by another path: the cases follow the submission, not the path given
+    moved = tmp_path / "moved"
+    folder.rename(moved)
+    folder = moved
+    assert [row[1:] for row in grade("--salt", str(salt))] == [row[1:] for row in first]
+    # another class salt draws other cases (8 random cases: the scores differ for some student)
+    other = tmp_path / "other.txt"
+    other.write_text("another class\n")
+    assert grade("--salt", str(other)) != first
 
 
 def test_find_notebooks_skips_checkpoints_and_build(tmp_path):

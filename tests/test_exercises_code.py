@@ -87,9 +87,68 @@ def test_correct_answer_passes(qid):
 
 
 @pytest.mark.parametrize("qid", CODE_IDS)
-def test_library_reference_passes(qid):
+def test_the_course_function_asked_for_scores_zero_with_the_reason(qid):
     q = _core.get_question(qid)
-    assert check(qid, q.reference).passed
+    library = getattr(losses, q.stand_ins[0].split(".", 1)[1])
+    for answer in (library, q.reference):  # the function itself, and one that calls it
+        r = check(qid, answer)
+        assert (r.status, r.score) == ("failed", 0.0)
+        assert r.feedback in {_grading.held_feedback(name) for name in q.stand_ins}
+
+
+def _held(qid, fn):
+    return _sandbox.held_stand_in(fn, _core.get_question(qid).stand_ins)
+
+
+def test_an_answer_holding_the_course_function_is_found_however_it_holds_it():
+    import functools
+
+    from losses import huber as imported
+
+    qid = "regression.implement_huber"
+
+    def default(y, p, d, f=losses.huber):
+        return f(y, p, d)
+
+    def closure():
+        g = losses.huber
+
+        def inner(y, p, d):
+            return g(y, p, d)
+
+        return inner
+
+    class Callable:
+        def __call__(self, y, p, d):
+            return imported(y, p, d)
+
+    def via_helper(y, p, d):
+        return default(y, p, d)
+
+    for fn in (
+        imported,
+        functools.partial(losses.huber, delta=1.0),
+        default,
+        closure(),
+        Callable(),
+        via_helper,
+        functools.wraps(huber_ok)(lambda *a: losses.regression.huber(*a)),
+    ):
+        assert _held(qid, fn) == "losses.huber", fn
+    assert _held(qid, huber_ok) is None
+    # the stand-ins are the functions the question asks for, nothing else of the course
+    assert _held("metric_learning.implement_info_nce", lambda a, p, t: losses.log_softmax(a)) is None
+
+
+def test_a_call_of_the_course_function_the_inspection_misses_meets_a_stand_in():
+    # eval hides the name from the inspection; the stand-in still raises while the answer runs
+    def sneaky(y, p, d):
+        return eval("losses.hu" + "ber")(y, p, delta=d)
+
+    r = check("regression.implement_huber", sneaky)
+    assert r.score == 0.0
+    assert _sandbox.stand_in_message("losses.huber") in r.feedback
+    assert losses.huber(np.zeros(2), np.ones(2)) == 0.5  # restored afterwards
 
 
 @pytest.mark.parametrize("qid", CODE_IDS)

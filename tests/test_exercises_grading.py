@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from exercises import _core, check
+import losses
+from exercises import _core, _grading, check
 from exercises._plan import make_plan
 from tests._exercises_helpers import (  # noqa: F401  (isolated_progress: autouse fixture)
     isolated_progress,
@@ -25,6 +26,8 @@ from tests._exercises_helpers import (  # noqa: F401  (isolated_progress: autous
     write_class,
     write_notebook,
 )
+
+pytestmark = pytest.mark.sandbox
 
 MARK = uuid.uuid4().hex  # names the files and processes the attacks try to leave behind
 TOKEN = "s3cret-" + MARK
@@ -232,6 +235,38 @@ def submissions(folder: Path) -> dict[str, list[str]]:
             "print('x' * 20_000_000)\nos.write(1, b'y' * 5_000_000)\n"
             'check("regression.outlier_loss", "d")',
         ],
+        # attacks run inside the handed-in function, while the grader's cases run: they must
+        # reach nothing, and a correct function still gets exactly its marks
+        "a_in_function": [
+            "import os\nfrom exercises import check",
+            HUBER.replace("import numpy as np\n", "import numpy as np\nreal_huber = None\n")
+            + "\n"
+            "def attacking_huber(y_true, y_pred, delta):\n"
+            f"    for path in {[str(p) for p in HOST_FILES] + [victim]!r}:\n"
+            "        try:\n"
+            "            with open(path, 'w') as fh:\n"
+            "                fh.write('{}')\n"
+            "        except OSError:\n"
+            "            pass\n"
+            "    if os.environ.get('LFC_TEACHER_TOKEN'):\n"
+            "        return 1e9\n"
+            "    return my_huber(y_true, y_pred, delta)\n"
+            'check("regression.implement_huber", attacking_huber)',
+        ],
+        # forges the runner's messages from inside the handed-in function
+        "a_in_function_forge": [
+            "import os, json\nfrom exercises import check",
+            "def forging_huber(y_true, y_pred, delta):\n"
+            "    line = json.dumps({'t': 'outcomes', 'printed': False, 'held': None,\n"
+            "        'outcomes': [{'status': 'ok', 'message': '', 'shape': [], 'data': [0.0]}] * 14})\n"
+            "    for fd in range(64):\n"
+            "        try:\n"
+            "            os.write(fd, (line + '\\n').encode())\n"
+            "        except OSError:\n"
+            "            pass\n"
+            "    return 0.0\n"
+            'check("regression.implement_huber", forging_huber)',
+        ],
         # honest, and wrong: the same verdicts, feedback, hints and partial credit as check()
         "a_honest_wrong": [
             "from exercises import check",
@@ -317,13 +352,24 @@ def test_patching_numpy_comparisons_scores_nothing(graded):
     assert (row["status"], row["score"]) == ("failed", 0.0)
 
 
+def test_attacks_inside_the_handed_in_function_reach_nothing(graded):
+    row = _row(graded, "a_in_function", "regression.implement_huber")
+    assert (row["status"], row["score"]) == ("passed", 3.0), row["feedback"]
+    assert not any(p.exists() for p in HOST_FILES)
+    forged = _row(graded, "a_in_function_forge", "regression.implement_huber")
+    assert forged["status"] == "failed" and forged["score"] < 1.0
+
+
 def test_handing_in_the_reference_scores_zero_and_says_why(graded):
     row = _row(graded, "a_reference", "regression.implement_huber")
     assert (row["status"], row["score"]) == ("failed", 0.0)
-    assert "You handed in the course's own losses.huber" in row["feedback"]
+    held = _grading.held_feedback("losses.huber")
+    assert row["feedback"] == held
+    # the same words as check() in the reader's own notebook (rule 2)
+    assert check("regression.implement_huber", losses.huber).feedback == held
     wrapped = _row(graded, "a_reference_wrapped", "regression.implement_huber")
     assert (wrapped["status"], wrapped["score"]) == ("failed", 0.0)
-    assert "losses.huber is not available while your notebook is graded" in wrapped["feedback"]
+    assert wrapped["feedback"] == held
 
 
 def test_overwriting_another_submission_fails(graded):
@@ -446,14 +492,22 @@ def test_the_plan_runs_what_answers_need():
         (6, "print(helper(1))"),
     ]
     plan = make_plan(cells)
-    # the figure, the replaced expensive() and the unused helper do not run; p in my_kl is local
-    assert [(c.index, c.statements) for c in plan.cells] == [(0, [0]), (3, [0]), (4, [0, 1])]
+    # the figure, the replaced expensive() and the unused helper do not run; p in my_kl is local;
+    # the %%time cell runs, as IPython runs it (tests/test_exercises_plan.py has the details)
+    assert plan.whole is None
+    assert [(c.index, c.statements) for c in plan.cells] == [
+        (0, [0]),
+        (3, [0]),
+        (4, [0, 1]),
+        (5, [0]),
+    ]
     assert plan.question_cells == {
         "distributions.implement_kl": 4,
         "regression.outlier_loss": 5,
     }
-    assert plan.unrunnable == {5: "it starts with a cell magic (%%), which plain Python cannot run"}
+    assert plan.unrunnable == {}
     dynamic = make_plan([(0, "a = 1"), (1, "b = 2"), (2, "exec('check(1, a)')\ncheck('x', b)")])
+    assert dynamic.whole is not None and "exec" in dynamic.whole
     assert [(c.index, c.statements) for c in dynamic.cells] == [(0, [0]), (1, [0]), (2, [0, 1])]
 
 

@@ -114,11 +114,12 @@ def test_single_choice_in_the_browser(page_with):
     page.check(f"{box} input[value={_value('regression.outlier_loss', 'mse')}]")
     page.click(f"{box} button.lcq-check")
     fb = _feedback(page, "regression.outlier_loss")
-    assert fb.startswith("✗ Not quite.") and "More training does not help" in fb and "Hint:" in fb
+    assert fb.startswith("✗ Not yet (0/1 point)") and "More training does not help" in fb
+    assert "Hint:" in fb
     page.check(f"{box} input[value={_value('regression.outlier_loss', 'huber')}]")
     page.click(f"{box} button.lcq-check")
     fb = _feedback(page, "regression.outlier_loss")
-    assert fb.startswith("✓ Correct.") and "capped at δ" in fb
+    assert fb.startswith("✓ Correct (1/1 point)") and "capped at δ" in fb
     assert errors == []
     assert all(u.startswith("file://") for u in requests)
 
@@ -128,20 +129,24 @@ def test_multiple_choice_and_numeric_in_the_browser(page_with):
     box = "#lcq-imbalanced-two_losses"
     page.check(f"{box} input[value={_value('imbalanced.two_losses', 'focal')}]")
     page.click(f"{box} button.lcq-check")
-    assert "1 correct option(s) missing" in _feedback(page, "imbalanced.two_losses")
+    fb = _feedback(page, "imbalanced.two_losses")
+    assert fb.startswith("✗ Partly right (1/2 points)") and "1 correct option is missing" in fb
     page.check(f"{box} input[value={_value('imbalanced.two_losses', 'dice')}]")
     page.click(f"{box} button.lcq-check")
-    assert _feedback(page, "imbalanced.two_losses").startswith("✓ Correct.")
+    assert _feedback(page, "imbalanced.two_losses").startswith("✓ Correct")
 
     box = "#lcq-imbalanced-background_accuracy"
     page.fill(f"{box} input", "98.4")
     page.click(f"{box} button.lcq-check")
     fb = _feedback(page, "imbalanced.background_accuracy")
-    assert fb.startswith("✗ Not quite.") and "fraction" in fb
+    assert fb.startswith("✗ Not yet") and "98.4 is not right." in fb and "fraction" in fb
     page.fill(f"{box} input", "0,984")  # a decimal comma is understood
     page.press(f"{box} input", "Enter")
-    assert _feedback(page, "imbalanced.background_accuracy").startswith("✓ Correct.")
+    assert _feedback(page, "imbalanced.background_accuracy").startswith("✓ Correct")
     page.fill(f"{box} input", "abc")
+    page.click(f"{box} button.lcq-check")
+    assert "Give a single number" in _feedback(page, "imbalanced.background_accuracy")  # as check()
+    page.fill(f"{box} input", "")
     page.click(f"{box} button.lcq-check")
     assert "Enter a number" in _feedback(page, "imbalanced.background_accuracy")
     assert errors == []
@@ -153,11 +158,11 @@ def test_two_quizzes_on_one_page_work_independently(page_with):
         f"#lcq-distributions-zero_in_q input[value={_value('distributions.zero_in_q', 'infinite')}]"
     )
     page.click("#lcq-distributions-zero_in_q button.lcq-check")
-    assert _feedback(page, "distributions.zero_in_q").startswith("✓ Correct.")
+    assert _feedback(page, "distributions.zero_in_q").startswith("✓ Correct")
     # in the mixed quiz (the second block on the page)
     page.check(f"#lcq-closing-choose_vae input[value={_value('closing.choose_vae', 'mse')}]")
     page.click("#lcq-closing-choose_vae button.lcq-check")
-    assert _feedback(page, "closing.choose_vae").startswith("✗ Not quite.")
+    assert _feedback(page, "closing.choose_vae").startswith("✗ Not yet")
     assert errors == []
 
 
@@ -298,7 +303,7 @@ def test_the_site_form_is_built_on_a_page_but_not_in_jupyter(browser, tmp_path):
         box = "#lcq-regression-outlier_loss"
         page.check(f"{box} input[value={_value('regression.outlier_loss', 'huber')}]")
         page.click(f"{box} button.lcq-check")
-        assert _feedback(page, "regression.outlier_loss").startswith("✓ Correct.")
+        assert _feedback(page, "regression.outlier_loss").startswith("✓ Correct")
         page.goto(lab.as_uri())
         assert page.locator(".losscourse-quiz").count() == 0
     finally:

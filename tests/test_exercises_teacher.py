@@ -17,6 +17,8 @@ from tests._exercises_helpers import (  # noqa: F401  (isolated_progress: autous
     write_notebook,
 )
 
+pytestmark = pytest.mark.sandbox
+
 BOOK = Path(__file__).resolve().parents[1] / "book"
 CHAPTERS = sorted(p for p in BOOK.glob("*.ipynb") if p.name != "how_to_use.ipynb")
 STUDENTS = 4
