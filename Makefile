@@ -32,6 +32,7 @@ help:
 	@echo "make book       build the course website into _build/html"
 	@echo "make serve      serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make test       run every check (lint, unit tests, nbval, cold book build, browser test)"
+	@echo "make test-unprivileged  (as root) the sandbox and grading tests again as an ordinary user"
 	@echo "make notebooks  re-execute the notebooks under book/ in place (commit their outputs)"
 	@echo "make lint       ruff check; make format: ruff format"
 	@echo "make clean      remove _build"
@@ -84,6 +85,13 @@ test: $(VENV)/.test-installed
 	echo "== pytest: unit tests, doctests, nbval on book/, browser test of _build/html"; \
 	LFC_SITE_DIR=_build/html $(BIN)/python -m pytest -n auto --dist loadfile --nbval tests losses course exercises book; \
 	echo "   pytest in $$((SECONDS - t)) s; make test in $$((SECONDS - start)) s"
+
+# The grader takes another path as root than as an ordinary user (exercises/_isolation.py): as
+# root, the tests marked `sandbox` again as a user made for it, in a copy of the working tree with
+# that user's own venv (scripts/test_unprivileged.sh says how). CI runs it after `make test`.
+.PHONY: test-unprivileged
+test-unprivileged:
+	bash scripts/test_unprivileged.sh
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

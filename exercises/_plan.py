@@ -20,13 +20,14 @@ magics ``%time``, ``%timeit`` and ``%prun`` and to the cell magics ``%%time``, `
 line is set-up code), ``%%prun`` and ``%%capture`` (which binds the name on its line, as
 ``%timeit -v name`` does) counts as part of the statement that holds the magic. Magics that change
 no name (``%matplotlib``, ``%config``, ``%load_ext``, ``%autoreload``, ``%precision``, ``%who``,
-``f?``, ``%%html``, ``%%markdown``, ``%%latex``, ...) count as nothing. Any other magic or shell
-command means a whole run.
+``%history`` without ``-f``, ``f?``, ``%%html``, ``%%markdown``, ``%%latex``, ...) count as
+nothing, except that like any statement they may fail; ``%aimport a, b`` binds ``a`` and
+``b``. Any other magic or shell command means a whole run.
 
 **The rules**, per top-level statement (a block such as ``for`` or ``if`` is one statement):
 
 - it *uses* the names it reads when it runs (default values, decorators and class bodies run at
-  the definition);
+  the definition), and the names it deletes (``del x`` fails when ``x`` is not defined);
 - the names read inside the bodies of the functions, lambdas and methods it defines are
   *deferred*: they are read whenever the function is called, so once a statement with deferred
   names is kept, every statement anywhere in the notebook (before or after it) that defines one
@@ -48,11 +49,16 @@ command means a whole run.
   changed by being passed to a call;
 - *aliases*: names that may share memory form one class, and a change to one defines them all.
   An assignment (also ``for`` targets over their iterable, ``with ... as``, ``:=``, unpacking, and
-  a store ``x.a = y``) puts the names it binds in the class of the names read in its value,
-  except names bound only by imports or ``def``; a function's name stands for the non-callable
-  names its body reads (``m = view(scan)`` or ``m = get()`` where ``get`` returns a global).
-  Classes and their instances are aliases (class attributes are shared). Aliases are computed
-  over the whole notebook, not in order: a plain rebinding (``m = 5``) never undoes them;
+  a store ``x.a = y``) puts the names it binds in the class of the names read in its value. A
+  call puts the names read in its arguments in one class with the object of a method call
+  (``rows.extend(grid)``, ``ax.plot(p)``: the object may keep what it is given), with one
+  another when there are several, and with what the called notebook function may change (it may
+  store its argument there). Names bound only by imports or ``def`` are left out; a function's
+  name stands for the non-callable names its body reads (``m = view(scan)`` or ``m = get()``
+  where ``get`` returns a global), and for itself too when its default values or decorators read
+  names (``def f(v, d=table)`` holds ``table``: changing ``table`` defines ``f``). Classes and
+  their instances are aliases (class attributes are shared). Aliases are computed over the whole
+  notebook, not in order: a plain rebinding (``m = 5``) never undoes them;
 - *effects*: a function that declares ``global X`` or whose body changes a free name (store,
   method call, augmented assignment, argument, ``<random>``; locals that alias a free name count
   as it) changes it whenever it is called; so does any name whose binding reads such a function
@@ -66,19 +72,27 @@ command means a whole run.
 - an error ends its cell: when a statement is kept, every earlier statement of its cell that
   may fail is kept too (else a statement that never ran in the reader's notebook would run here).
 
-**Whole-run triggers** (``Plan.whole`` names the first cell that has one): a ``check`` question id
-that is not a string literal, or ``check`` used other than by calling it outside any function
-(``check`` may be imported under another name, or called as ``ex.check`` after
-``import exercises as ex``), or ``check`` rebound; a question id written ``check('...'`` in code
-that the planner did not find as a call; ``exec``, ``eval``, ``compile``, ``globals``,
-``locals``, ``vars``, ``__import__``, ``breakpoint``, the modules ``importlib``, ``builtins``,
-``__main__``, ``subprocess``, ``sys.modules``, ``sys._getframe``, ``__globals__`` (the ways to
-reach the notebook's namespace by a computed name); ``from m import *`` followed by a kept statement; a relative import or an import of a top-level
-module that cannot be found here; any file or process input/output (``open``, ``load``,
-``loadtxt``, ``read_csv``, ``save``, ``to_csv``, ``dump``, ``system``, ``remove``, ``chdir``,
-``os._exit``, ... but not ``savefig``: nobody reads figures back); IPython's output history
-(``_``, ``Out``, ``_i``, ...) read but never assigned; any magic or shell command not modelled
-above, or a modelled magic whose code the planner cannot read.
+**Whole-run triggers** (``Plan.whole`` names the first cell that has one):
+
+- a ``check`` question id that is not a string literal; ``check`` used other than by calling it
+  outside any function (``check`` may be imported under another name, or called as ``ex.check``
+  after ``import exercises as ex``); ``check`` rebound; a question id written ``check('...'`` in
+  code where the planner found no such call;
+- the ways to reach the notebook's namespace by a computed name: ``exec``, ``eval``,
+  ``compile``, ``globals``, ``locals``, ``vars``, ``__import__``, ``breakpoint``, the modules
+  ``importlib``, ``builtins``, ``__main__`` and ``subprocess``, ``sys.modules``,
+  ``sys._getframe``, ``__globals__``;
+- ``from m import *`` followed by a kept statement (but ``from exercises import *`` binds the
+  names of the grader's ``exercises``: ``check``, ``quiz``, ``progress``, ``reset_progress``,
+  ``questions``); a relative import, or an import of a top-level module that cannot be found
+  here (such as a file that ``%%writefile`` would have written);
+- any file or process input/output: a call of ``open``, ``load``, ``loadtxt``, ``read_csv``,
+  ``save``, ``to_csv``, ``dump``, ``system``, ``remove``, ``chdir``, ``os._exit``, ... (but not
+  ``savefig``: nobody reads figures back);
+- IPython: any magic or shell command not modelled above, a modelled magic whose options or
+  code the planner cannot read, a magic other than a harmless one inside a function,
+  ``await`` outside a function, and IPython's output history (``_``, ``Out``, ``_i``, ...) read
+  but never assigned.
 
 A cell that is not valid Python even after the transform is recorded in ``Plan.unrunnable`` and
 not run. It never matters to the verdicts: in a top-to-bottom run it raises ``SyntaxError``
@@ -130,68 +144,19 @@ _DYNAMIC = frozenset(
 _DYNAMIC_MODULES = frozenset({"importlib", "builtins", "__main__", "subprocess"})
 _DYNAMIC_ATTRIBUTES = frozenset({"_getframe", "currentframe", "__globals__", "f_globals"})
 _FILE_IO = frozenset(
-    {
-        "open",
-        "load",
-        "loadtxt",
-        "genfromtxt",
-        "fromfile",
-        "read_csv",
-        "read_json",
-        "read_table",
-        "read_pickle",
-        "read_text",
-        "read_bytes",
-        "write_text",
-        "write_bytes",
-        "save",
-        "savez",
-        "savez_compressed",
-        "savetxt",
-        "tofile",
-        "to_csv",
-        "to_pickle",
-        "dump",
-        "chdir",
-        "system",
-        "popen",
-        "remove",
-        "unlink",
-        "rename",
-        "mkdir",
-        "makedirs",
-        "rmtree",
-        "copyfile",
-        "_exit",
-        "abort",
-    }
+    (
+        "open load loadtxt genfromtxt fromfile read_csv read_json read_table read_pickle "
+        "read_text read_bytes write_text write_bytes save savez savez_compressed savetxt tofile "
+        "to_csv to_pickle dump chdir system popen remove unlink rename mkdir makedirs rmtree "
+        "copyfile _exit abort"
+    ).split()
 )
 #: line magics that change no name of the notebook
 _HARMLESS_LINE = frozenset(
-    {
-        "matplotlib",
-        "config",
-        "load_ext",
-        "reload_ext",
-        "autoreload",
-        "aimport",
-        "precision",
-        "pprint",
-        "xmode",
-        "who",
-        "whos",
-        "who_ls",
-        "pwd",
-        "history",
-        "lsmagic",
-        "magic",
-        "page",
-        "pinfo",
-        "pinfo2",
-        "psearch",
-        "doctest_mode",
-        "colors",
-    }
+    (
+        "matplotlib config load_ext reload_ext autoreload aimport precision pprint xmode who "
+        "whos who_ls pwd history lsmagic magic page pinfo pinfo2 psearch doctest_mode colors"
+    ).split()
 )
 #: cell magics that only display their body
 _HARMLESS_CELL = frozenset({"html", "HTML", "markdown", "latex", "svg", "javascript", "js"})
@@ -202,6 +167,7 @@ _MAGIC_METHODS = frozenset({"run_line_magic", "run_cell_magic", "system", "getou
 _HISTORY = re.compile(r"_|__|___|_\d+|_i|_ii|_iii|_i\d+|_oh|_ih|_dh|In|Out")
 _CHECK_TEXT = re.compile(r"""check\(\s*(?:question_id\s*=\s*)?["']([\w.]+)["']""")
 _KNOWN_MODULES = frozenset({"exercises", "losses", "course"})
+_EXERCISES_NAMES = frozenset({"check", "quiz", "progress", "reset_progress", "questions"})
 
 
 @dataclass
@@ -250,6 +216,18 @@ def _parse(source: str) -> ast.Module:
         return ast.parse(source)
 
 
+def _awaits(tree: ast.Module) -> bool:
+    """Whether the cell awaits outside a function (IPython runs it; plain ``exec`` cannot)."""
+    todo: list[ast.AST] = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Await | ast.AsyncFor | ast.AsyncWith):
+            return True
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            todo.extend(ast.iter_child_nodes(node))
+    return False
+
+
 def _code_text(source: str) -> str:
     """``source`` without its comments (a commented-out ``check(...)`` answers nothing)."""
     try:
@@ -264,6 +242,7 @@ class _Cell:
     index: int
     source: str
     tree: ast.Module
+    awaits: bool = False  # valid only with IPython's top-level await
 
 
 def _read(cells: list[tuple[int, str]], plan: Plan) -> list[_Cell]:
@@ -275,18 +254,15 @@ def _read(cells: list[tuple[int, str]], plan: Plan) -> list[_Cell]:
         text = raw
         try:
             source = _transform(raw)
-        except Exception as exc:  # IPython's transformer gave up on the cell
-            plan.unrunnable[index] = f"IPython could not read it ({type(exc).__name__}: {exc})"
+            tree = _parse(source)
+        except SyntaxError as exc:
+            line = f" (line {exc.lineno})" if exc.lineno else ""
+            plan.unrunnable[index] = f"it is not valid Python: {exc.msg}{line}"
+        except Exception as exc:  # IPython's transformer gave up, or a null byte
+            plan.unrunnable[index] = f"it is not valid Python ({type(exc).__name__}: {exc})"
         else:
-            try:
-                tree = _parse(source)
-            except (SyntaxError, ValueError) as exc:
-                line = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
-                msg = exc.msg if isinstance(exc, SyntaxError) else str(exc)
-                plan.unrunnable[index] = f"it is not valid Python: {msg}{line}"
-            else:
-                text = _code_text(source)
-                parsed.append(_Cell(index, source, tree))
+            text = _code_text(source)
+            parsed.append(_Cell(index, source, tree, _awaits(tree)))
         for qid in _CHECK_TEXT.findall(text):
             plan.question_cells[qid] = index
     return parsed
@@ -415,11 +391,15 @@ class _Binder(ast.NodeVisitor):
     visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_ListComp  # type: ignore[assignment]
 
     def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
-        module = node.module or "" if isinstance(node, ast.ImportFrom) else ""
+        module = (node.module or "") if isinstance(node, ast.ImportFrom) else ""
         level = node.level if isinstance(node, ast.ImportFrom) else 0
         if isinstance(node, ast.ImportFrom):
             self.modules.append((module, level))
         for alias in node.names:
+            if alias.name == "*" and module == "exercises" and not level:
+                self.names |= _EXERCISES_NAMES  # what the grader's exercises module holds
+                self.imported |= _EXERCISES_NAMES
+                continue
             if alias.name == "*":
                 self.star = True
                 continue
@@ -538,6 +518,7 @@ class _Statement:
     changes: list[tuple[str, str, bool, bool]] = field(default_factory=list)
     calls: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)
     aliases: list[tuple[set[str], set[str]]] = field(default_factory=list)
+    passes: list[tuple[set[str], set[str]]] = field(default_factory=list)  # (callee, arguments)
     qids: set[str] = field(default_factory=set)
     answers: bool = False
     star: bool = False
@@ -623,8 +604,8 @@ class _Scanner:
             self.visit(child)
 
     def visit_Name(self, node: ast.Name) -> None:
-        if not isinstance(node.ctx, ast.Load) or self._resolve(node.id) is not None:
-            return
+        if isinstance(node.ctx, ast.Store) or self._resolve(node.id) is not None:
+            return  # del x reads x: it fails when x is not defined
         (self.st.deferred if self.later else self.st.uses).add(node.id)
         if node.id in self.check_names:
             self._whole(f"uses {node.id} other than by calling it")
@@ -693,12 +674,9 @@ class _Scanner:
 
     def _alias(self, targets: list[ast.AST], value: ast.AST) -> None:
         """Record that module-level targets may share memory with the names in ``value``."""
-        if self.scopes and self.scopes[-1].kind != "class":
-            # inside a function: only the names it declares global are module-level
-            names = {n for t in targets for n in _target_names(t) if self._resolve(n) is None}
+        names = {n for t in targets for n in _target_names(t) if self._resolve(n) is None}
+        if self.later:  # inside a function: only the names it declares global are module-level
             names &= self._declared_global()
-        else:
-            names = {n for t in targets for n in _target_names(t)}
         if names and any(
             "random" in n.attr or "seed" in n.attr
             for n in ast.walk(value)
@@ -806,10 +784,24 @@ class _Scanner:
             self._change(node.args[0], "store")  # as x.a = v, whatever the name
         self.st.calls.append((tuple(chain), self.later))
         random = any("random" in part or "seed" in part for part in chain)
+        arguments = [*node.args, *(k.value for k in node.keywords)]
         if isinstance(func, ast.Attribute):
             self._change(func.value, "method", random)
-        for arg in [*node.args, *(k.value for k in node.keywords)]:
+        for arg in arguments:
             self._change(arg, "arg")
+        # a call may store its arguments in its object or in one another (lst.extend(rows))
+        passed: set[str] = set()
+        for n in set().union(set(), *(_loads(a) for a in arguments)):
+            passed |= self._globals_of(n)
+        base = _base(func.value) if isinstance(func, ast.Attribute) else None
+        holder = self._globals_of(base) if base else set()
+        if passed and (holder or len(arguments) > 1):
+            self.st.aliases.append((holder | passed, passed))
+        if passed:
+            callee: set[str] = set()
+            for n in _loads(func):
+                callee |= self._globals_of(n)
+            self.st.passes.append((callee, passed))
         self.generic_visit(node)
 
     def _check_call(self, node: ast.Call) -> None:
@@ -842,6 +834,15 @@ class _Scanner:
         name, line = texts[0], texts[1] if len(texts) > 1 else ""
         cell = method == "run_cell_magic"
         sign = "%%" if cell else "%"
+        if name == "history" and not cell and {"-f", "-g"} & set(line.split()):
+            self._whole("uses the magic %history with a file")
+            return
+        if name == "aimport" and not cell:  # %aimport a, b imports a and b
+            for module in (m.strip().lstrip("-") for m in line.split(",")):
+                if module:
+                    self.st.binds.add(module.split(".")[0])
+                    self.st.modules.append((module, 0))
+            return
         if name in (_HARMLESS_CELL if cell else _HARMLESS_LINE):
             return
         if name not in (_CODE_CELL if cell else _CODE_LINE) or len(texts) != (3 if cell else 2):
@@ -1077,11 +1078,16 @@ def _resolve_definitions(statements: list[_Statement]) -> None:
                     effects[name] |= effects[s]
                     grew = True
 
-    # what a function's name stands for in an alias: the non-callable names its body reads
+    # What a function's name stands for in an alias: the non-callable names its body reads, and
+    # itself when it holds objects (default values, what its decorators were given).
     body_names: dict[str, set[str]] = {}
+    holders: set[str] = set()
     for st in statements:
         for name in st.defined & def_only:
             body_names.setdefault(name, set()).update(st.deferred)
+            if st.uses - import_only:
+                holders.add(name)
+                st.aliases.append(({name}, st.uses))
 
     def stands_for(name: str, seen: set[str]) -> set[str]:
         if name == _RANDOM or name in import_only or name in seen:
@@ -1089,10 +1095,15 @@ def _resolve_definitions(statements: list[_Statement]) -> None:
         if name not in def_only:
             return {name}
         seen.add(name)
-        return set().union(*(stands_for(n, seen) for n in body_names.get(name, ())))
+        out = {name} if name in holders else set()
+        return out.union(*(stands_for(n, seen) for n in body_names.get(name, ())))
 
     classes = _Classes()
     for st in statements:
+        for callee, passed in st.passes:  # a function may store its argument where it changes
+            stored = set().union(set(), *(effects.get(n, set()) for n in callee))
+            if stored - {_RANDOM}:
+                st.aliases.append((stored, passed))
         for targets, values in st.aliases:
             members = set().union(set(), *(stands_for(n, set()) for n in targets | values))
             classes.union(members)
@@ -1129,6 +1140,8 @@ def make_plan(cells: list[tuple[int, str]]) -> Plan:
         for qid in st.qids:
             plan.question_cells[qid] = st.cell
     reason = _notebook_whole(statements, check_names)
+    if reason is None and (awaiting := [c.index for c in parsed if c.awaits]):
+        reason = f"cell {awaiting[0] + 1} uses await outside a function"
     if reason is None:
         for cell in parsed:
             answered = set().union(*(st.qids for st in statements if st.cell == cell.index))

@@ -2,13 +2,31 @@ r"""A quiz that works on the static website: no kernel, no network, no external 
 
 :func:`quiz` renders choice and numeric questions from the bank as plain HTML with a small inline
 script: radio buttons (one answer), checkboxes (several) or a number box, a **Check** button, and a
-feedback line that starts with "✓ Correct" or "✗ Not quite" (words and symbols, not colour alone)
-followed by the same feedback and hint :func:`exercises.check` gives. Code questions are shown with
-their prompt and the ``check(...)`` call to run in the notebook.
+feedback element that shows what :func:`exercises.check` would: the same verdict line as its
+:class:`~exercises._result.Result` ("✓ Correct", "✗ Partly right" or "✗ Not yet" with the points,
+words and symbols, not colour alone), the same feedback and the same hint. Code questions are
+shown with their prompt and the ``check(...)`` call to run in the notebook.
+
+The site never re-implements a scoring rule; :func:`exercises._grading.grade` stays the only
+place they are written:
+
+- a choice question has finitely many answers, so the page carries the grader's verdict for each
+  (every option of a single choice, every non-empty subset of the options of a multiple choice,
+  partly right ones included), looked up by the ticked letters;
+- a numeric question carries :func:`exercises._grading.numeric_rule` (the key, the tolerances,
+  the known wrong values, the outcomes' wording as templates that ``check()`` fills too); the
+  script applies its comparison and writes the reader's number with the JavaScript twin of
+  :func:`exercises._values.fmt_answer`. The typed text is read as :func:`typed_number` reads it
+  (Python's ``float()`` syntax, ASCII digits, a decimal comma allowed); text that is not a number,
+  and ``nan``, get the verdict ``check()`` gives them, looked up too.
+
+Nothing chosen, or an empty number box, shows a note ("Choose an option first.", "Enter a
+number.") where ``check()`` would say "not attempted yet". ``tests/test_exercises_site_parity.py``
+compares the site with ``check()`` in Chromium on every choice and numeric question.
 
 Why not ``jupyterquiz``: it logs a console error on a page without its MathJax and loads its
-questions through extra script machinery; this module needs ~60 lines of JavaScript, inlines
-everything, and is driven by the same bank as ``check``.
+questions through extra script machinery; this module needs ~90 lines of JavaScript, inlines
+everything, and is driven by the same bank and grader as ``check``.
 
 The HTML is deterministic (element ids are derived from the question ids, never random), so a
 notebook output holding it compares equal under nbval. Math in prompts is written ``$...$`` in the
@@ -17,7 +35,8 @@ MathJax typesets; the script asks MathJax to typeset the feedback it inserts, wh
 Stable hooks (the site's browser test relies on them): the quiz is a ``div.losscourse-quiz``;
 each answerable question a ``div.lcq-question[data-qid]`` with id ``lcq-<chapter>-<name>``, its
 inputs, a ``button.lcq-check`` and a ``div.lcq-feedback`` that gets the class ``lcq-ok`` (right),
-``lcq-bad`` (wrong) or ``lcq-info`` (nothing chosen yet) after Check.
+``lcq-bad`` (wrong; with ``lcq-partial`` too when partly right) or ``lcq-info`` (nothing chosen
+yet) after Check, and, with a verdict, the attributes ``data-score`` and ``data-max-score``.
 
 Options are shown under neutral letters, ``(a)``, ``(b)``, ..., in each question's display order
 (:attr:`exercises._core.ChoiceQuestion.display_options`); the inputs' values are those letters.
@@ -25,7 +44,8 @@ Options are shown under neutral letters, ``(a)``, ``(b)``, ..., in each question
 In a live kernel the same quiz is also offered as ipywidgets (:meth:`Quiz.widget`), whose Check
 buttons call :func:`exercises.check`, so an answer counts in ``progress()``; JupyterLab shows that
 view, the book's HTML builder the static one. On the site each answer is kept in the browser's
-``localStorage`` (key ``losscourse-progress``), which ``progress()`` shows on a page built
+``localStorage`` (key ``losscourse-progress``, with its score: a partly right answer counts as
+its partial score, as in ``progress()``), which ``progress()`` shows on a page built
 without a progress file. :func:`answer_form` is the single-question form that a "not attempted
 yet" result carries for the site.
 

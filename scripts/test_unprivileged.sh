@@ -8,8 +8,7 @@
 # root path; this script proves the other one, as a teacher would set it up:
 #
 #   1. a dedicated user ($LFC_UNPRIV_USER, default lfc-teacher), created with a home on first use
-#      and kept afterwards (its pip cache makes later runs faster; `userdel -r lfc-teacher` removes
-#      it);
+#      and kept afterwards (`userdel -r lfc-teacher` removes it);
 #   2. bubblewrap must be able to make a user namespace as that user (kernel settings): if it
 #      cannot, the script fails under CI=true or REQUIRE_SANDBOX=1, and otherwise says why and
 #      skips (exit 0), like the tests' own require_sandbox();
@@ -18,15 +17,17 @@
 #      fresh clone that is the commit) in a fresh folder of the user's, in their home, since the
 #      checkout itself may sit in a folder only root can enter (/root);
 #   4. the user's own venv there, from Debian's /usr/bin/python3 (pyenv's Python lives under /root),
-#      with the repository (editable, extras viz and cluster) and the test tools, at the versions
-#      of the checkout's .venv when `make test` made one (so both runs differ only by the user);
+#      with the repository (editable, extras viz and cluster) and requirements*.txt but the book
+#      build, JupyterLab and browser tools, at the versions of the checkout's .venv when
+#      `make test` made one (so both runs differ only by the user);
 #   5. pytest -m sandbox on the test modules marked `pytest.mark.sandbox` (the grading and
 #      hostile-submission tests), with REQUIRE_SANDBOX=1 and the user's own HOME and TMPDIR, in a
 #      clean environment (none of root's variables but pip's, proxies and certificates);
 #   6. then no process of that user may be left from the run (a submission that escaped the
 #      sandbox would be one); the folder is removed on exit (LFC_UNPRIV_KEEP=1 keeps it).
 #
-# Arguments are passed on to pytest (e.g. `-k fork_bomb -x`). Also: LFC_UNPRIV_PYTHON (default
+# Arguments are passed on to pytest (e.g. `-k fork_bomb -x`). Also: LFC_UNPRIV_TIMEOUT (pytest's
+# time limit in seconds, default 1200), LFC_UNPRIV_PYTHON (default
 # /usr/bin/python3), LFC_UNPRIV_DIR (where the work folder is made, default the user's home, as a
 # teacher's venv would be), LFC_UNPRIV_SOURCE=head (test the last commit, `git archive HEAD`,
 # instead of the working tree).
@@ -44,7 +45,9 @@ required() { [ "${CI:-}" = true ] || [ "${REQUIRE_SANDBOX:-}" = 1 ]; }
 [ "$(id -u)" = 0 ] || die "run this as root: it creates the user '$USER_NAME' and runs the tests as that user (as an ordinary user, \`make test\` already takes the unprivileged path)"
 [ "$(uname -s)" = Linux ] || die "the sandbox is Linux-only"
 command -v bwrap >/dev/null || die "bubblewrap (bwrap) is not installed: apt-get install bubblewrap"
-command -v runuser >/dev/null && command -v useradd >/dev/null || die "runuser and useradd are needed (util-linux, passwd)"
+for tool in runuser useradd; do
+  command -v "$tool" >/dev/null || die "$tool is needed (Debian: util-linux, passwd)"
+done
 [ -x "$PY" ] || die "no $PY: apt-get install python3 python3-venv (or set LFC_UNPRIV_PYTHON)"
 "$PY" -c 'import ensurepip, sys; assert sys.version_info >= (3, 10)' 2>/dev/null ||
   die "$PY cannot make a venv (Python 3.10+ with ensurepip): apt-get install python3-venv"
@@ -63,8 +66,9 @@ if [ ! -d "$HOME_DIR" ]; then
 fi
 
 # What the user's processes see: a clean environment with their own HOME and TMPDIR (set below),
-# plus what pip and the network need and CI's flag.
+# plus what pip and the network need and CI's flag (a later PATH=... replaces this one).
 user_env=(HOME="$HOME_DIR" USER="$USER_NAME" LOGNAME="$USER_NAME" SHELL=/bin/bash LANG=C.UTF-8
+  PATH=/usr/bin:/bin
   OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 LOSS_COURSE_PROGRESS=off)
 while IFS= read -r name; do
   case $name in
@@ -78,7 +82,7 @@ as_user() { (cd "$RUN_IN" && runuser -u "$USER_NAME" -- env -i "${user_env[@]}" 
 
 # --------------------------------------------------------------------- can the user sandbox at all?
 RUN_IN=/
-if ! out=$(as_user PATH=/usr/bin:/bin bwrap --unshare-user --unshare-pid --unshare-net \
+if ! out=$(as_user bwrap --unshare-user --unshare-pid --unshare-net \
   --ro-bind / / /bin/true 2>&1); then
   msg="bubblewrap cannot make a user namespace as the ordinary user $USER_NAME: ${out:-no message}"
   msg+=$'\n'"Unprivileged user namespaces must be allowed. The kernel's settings here:"
@@ -99,6 +103,7 @@ fi
 
 # ------------------------------------------------------------------------ a copy the user can read
 WORK=$(as_user mktemp -d "${LFC_UNPRIV_DIR:-$HOME_DIR}/lfc-unprivileged.XXXXXX")
+# shellcheck disable=SC2317  # (run by the trap)
 cleanup() {
   local status=$?
   if [ "${LFC_UNPRIV_KEEP:-0}" = 1 ]; then
@@ -138,11 +143,13 @@ say "user $USER_NAME (uid $(id -u "$USER_NAME")), $copied copied to $REPO"
 
 # ------------------------------------------------------------------------------- the user's venv
 t=$SECONDS
-# The test tools, at the bounds the requirements files give them.
+# What the tests need: the requirements files but the book build, JupyterLab and the browser
+# tests' tools (the sandbox tests use none of them, and they are most of the install).
+skip='jupyter-book|jupyterlab|jupyterlab-myst|sphinx[a-z_.-]*|playwright|ruff'
 tools=()
 while IFS= read -r line; do tools+=("$line"); done < <(
-  grep -hiE '^(pytest|pytest-xdist|nbformat|nbclient|ipykernel)([<>=!~ ;]|$)' \
-    "$REPO/requirements.txt" "$REPO/requirements-test.txt" | sed 's/ *#.*//'
+  sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$REPO/requirements.txt" "$REPO/requirements-test.txt" |
+    grep -vE '^(-|$)' | grep -viE "^($skip)([<>=!~ ;\[]|$)"
 )
 # The same versions as the root run's .venv, when there is one.
 constraints=()
@@ -156,7 +163,7 @@ fi
 as_user "$PY" -m venv "$VENV"
 venv_time=$((SECONDS - t))
 as_user "$VENV/bin/python" -m pip install --disable-pip-version-check -q "${constraints[@]}" \
-  -e "$REPO[viz,cluster]" "${tools[@]}"
+  -e "${REPO}[viz,cluster]" "${tools[@]}"
 pinned=${constraints[*]:+, at the versions of $SRC/.venv}
 say "venv of $("$VENV/bin/python" --version 2>&1)$pinned made in $venv_time s, installed in $((SECONDS - t - venv_time)) s"
 
@@ -182,8 +189,11 @@ user_env+=(REQUIRE_SANDBOX=1)
 say "pytest ${select[*]} ${modules[*]} as $USER_NAME"
 t=$SECONDS
 status=0
-as_user python -m pytest "${select[@]}" -n auto --dist loadfile "${modules[@]}" "$@" || status=$?
+limit=${LFC_UNPRIV_TIMEOUT:-1200}  # seconds, so that a hung test cannot take CI's whole time
+as_user timeout -k 30 "$limit" python -m pytest "${select[@]}" -n auto --dist loadfile \
+  "${modules[@]}" "$@" || status=$?
 tests_time=$((SECONDS - t))
+[ $status -ne 124 ] || echo "unprivileged: pytest stopped after $limit s (LFC_UNPRIV_TIMEOUT)" >&2
 
 # Nothing the run started may outlive it (processes of the user running from the copy).
 sleep 1

@@ -4,9 +4,14 @@
 - ``course``: the book's figures and experiments. ``losses``, numpy, and matplotlib (with its
   own PIL and cycler), ipywidgets and IPython, the last three only inside the functions that draw.
 - ``exercises``: the question bank and the grader. ``losses`` and numpy; the command line
-  (``exercises/cli.py``) also dask's distributed, for ``--scheduler``, and the
+  (``exercises/cli.py``) also dask's distributed, for ``--scheduler``, the
   quiz (``exercises/_quiz.py``) ipywidgets and IPython, inside the functions that build its live
-  view in a kernel.
+  view in a kernel, and the grader's planner (``exercises/_plan.py``) and sandbox runner
+  (``exercises/_runner.py``) IPython (and its ``traitlets``), which turns IPython syntax into
+  Python and runs magics as Jupyter does, inside the functions that need it.
+- The files copied into the grading sandbox (``_runner.py``, ``_sandbox.py``, ``_values.py``:
+  the answer keys stay outside) import only the standard library, numpy, each other and, lazily,
+  IPython.
 
 No package imports one that is listed after it in its rules (``losses`` knows neither of the
 others; ``course`` and ``exercises`` do not know each other). Each rule is checked twice: on the
@@ -35,7 +40,12 @@ ALLOWED = {
     "exercises": {"numpy", "losses"},
 }
 #: single modules that may import more than their package
-EXTRA = {"exercises/cli.py": {"distributed"}, "exercises/_quiz.py": {"ipywidgets", "IPython"}}
+EXTRA = {
+    "exercises/cli.py": {"distributed"},
+    "exercises/_quiz.py": {"ipywidgets", "IPython"},
+    "exercises/_plan.py": {"IPython"},
+    "exercises/_runner.py": {"IPython", "traitlets"},
+}
 
 
 def imports_of(path: Path) -> dict[str, int]:
@@ -72,6 +82,25 @@ def test_source_imports_follow_the_rules(package):
         f"{package} may import only the standard library, itself and "
         f"{sorted(ALLOWED[package])}:\n" + "\n".join(problems)
     )
+
+
+def test_the_sandbox_files_import_nothing_the_sandbox_lacks():
+    from exercises import _isolation
+
+    files = {ROOT / "exercises" / name for name in _isolation._RUNNER_FILES.values()}
+    assert {f.name for f in files} == {"_runner.py", "_sandbox.py", "_values.py"}
+    problems = []
+    for path in sorted(files):
+        for name in imports_of(path):
+            if name not in STDLIB | {"numpy", "IPython", "traitlets"}:
+                problems.append(f"{path.name} imports {name}")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                if node.module and f"_{node.module.lstrip('_')}.py" not in {f.name for f in files}:
+                    problems.append(f"{path.name} imports .{node.module} (not in the sandbox)")
+                if not node.module:
+                    problems.append(f"{path.name} imports from its package (not in the sandbox)")
+    assert not problems, problems
 
 
 def test_the_rules_catch_a_forbidden_import(tmp_path):

@@ -308,7 +308,6 @@ def site(browser, tmp_path_factory):
         + "</body></html>",
         encoding="utf-8",
     )
-    context = browser.new_context()
     errors, outside = [], []
 
     def route(r):
@@ -319,16 +318,21 @@ def site(browser, tmp_path_factory):
             outside.append(url)
             r.abort()
 
-    context.route("**/*", route)
-    pages = {}
+    # a context per page: a page in the background of its context gets no animation frames,
+    # which Playwright's clicks wait for
+    contexts, pages = [], {}
     for name, path in (("quizzes", quizzes), ("forms", forms)):
+        context = browser.new_context()
+        context.route("**/*", route)
         page = context.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(path.as_uri())
+        contexts.append(context)
         pages[name] = page
     yield pages, errors, outside
-    context.close()
+    for context in contexts:
+        context.close()
 
 
 def _norm(text: str) -> str:
