@@ -415,7 +415,11 @@ class _Session:
                     return self._run_cases(cases, seconds, stand_ins)
 
                 result = grade(
-                    q, _RemoteFunction(), timeout=timeout, run=run, rng=self.options.rng(self.key, q.id)
+                    q,
+                    _RemoteFunction(),
+                    timeout=timeout,
+                    run=run,
+                    rng=self.options.rng(self.key, q.id),
                 )
                 self.code_errors |= {q.id} if _raised(result, self.last_outcomes) else set()
         else:

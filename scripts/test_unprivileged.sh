@@ -109,7 +109,9 @@ cleanup() {
   if [ "${LFC_UNPRIV_KEEP:-0}" = 1 ]; then
     say "kept $WORK"
   else
+    local t0=$SECONDS
     rm -rf "$WORK"
+    say "removed the work folder in $((SECONDS - t0)) s"
   fi
   exit "$status"
 }

@@ -137,7 +137,9 @@ def test_an_answer_holding_the_course_function_is_found_however_it_holds_it():
         assert _held(qid, fn) == "losses.huber", fn
     assert _held(qid, huber_ok) is None
     # the stand-ins are the functions the question asks for, nothing else of the course
-    assert _held("metric_learning.implement_info_nce", lambda a, p, t: losses.log_softmax(a)) is None
+    assert (
+        _held("metric_learning.implement_info_nce", lambda a, p, t: losses.log_softmax(a)) is None
+    )
 
 
 def test_a_call_of_the_course_function_the_inspection_misses_meets_a_stand_in():

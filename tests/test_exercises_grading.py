@@ -239,8 +239,7 @@ def submissions(folder: Path) -> dict[str, list[str]]:
         # reach nothing, and a correct function still gets exactly its marks
         "a_in_function": [
             "import os\nfrom exercises import check",
-            HUBER.replace("import numpy as np\n", "import numpy as np\nreal_huber = None\n")
-            + "\n"
+            HUBER.replace("import numpy as np\n", "import numpy as np\nreal_huber = None\n") + "\n"
             "def attacking_huber(y_true, y_pred, delta):\n"
             f"    for path in {[str(p) for p in HOST_FILES] + [victim]!r}:\n"
             "        try:\n"
