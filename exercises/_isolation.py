@@ -244,7 +244,9 @@ def bwrap_command(runner: Path, limits: Limits, userns_fd: int | None) -> list[s
     # the root of the sandbox (a tmpfs bwrap made, holding the mount points) read-only: only the
     # two size-limited tmpfs above stay writable (as an unprivileged grader, the root would
     # otherwise be writable by the submission, in memory and without a size limit)
-    cmd += ["--remount-ro", "/", "--chdir", WORK_DIR]
+    # /dev too: as an unprivileged grader bwrap makes its tmpfs (and /dev/shm) the submission's
+    # own, writable without a size limit
+    cmd += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", WORK_DIR]
     for key, value in _ENV.items():
         cmd += ["--setenv", key, value]
     cmd += [sys.executable, "-I", "-c", _BOOT.format(path=GRADER_DIR)]

@@ -163,6 +163,40 @@ _HARMLESS_CELL = frozenset({"html", "HTML", "markdown", "latex", "svg", "javascr
 _CODE_LINE = frozenset({"time", "timeit", "prun"})
 _CODE_CELL = frozenset({"time", "timeit", "prun", "capture"})
 _MAGIC_METHODS = frozenset({"run_line_magic", "run_cell_magic", "system", "getoutput"})
+#: Library functions and methods that change an argument they are given (besides ``out=``).
+_MUTATORS = frozenset(
+    {
+        "next", "shuffle", "copyto", "put", "put_along_axis", "putmask", "place",
+        "fill_diagonal", "at", "heappush", "heappop", "heapify", "heappushpop", "heapreplace",
+        "insort", "insort_left", "insort_right", "setitem", "delitem", "iadd", "isub", "imul",
+    }
+)  # fmt: skip
+#: Methods of numpy arrays, strings, containers and fitted models that read their object without
+#: changing it (a method of the notebook's own classes is never taken to be one of these).
+_READING = frozenset(
+    {
+        "round", "sum", "mean", "max", "min", "std", "var", "prod", "any", "all", "argmax",
+        "argmin", "argsort", "copy", "astype", "reshape", "ravel", "flatten", "transpose",
+        "tolist", "item", "dot", "cumsum", "cumprod", "clip", "squeeze", "nonzero", "diagonal",
+        "conj", "real", "imag", "trace", "searchsorted", "view", "get", "keys", "values",
+        "items", "count", "index", "format", "startswith", "endswith", "split", "rsplit",
+        "join", "strip", "lstrip", "rstrip", "lower", "upper", "replace", "splitlines",
+        "predict", "predict_proba", "decision_function", "score", "isclose", "is_integer",
+        "hex", "bit_length", "conjugate", "tobytes", "nbytes", "issubset", "issuperset",
+        "union", "intersection", "difference", "symmetric_difference", "isdisjoint",
+    }
+)  # fmt: skip
+#: Factories of random generators (whose draws are new objects).
+_GENERATORS = frozenset(
+    {"default_rng", "Generator", "RandomState", "Random", "SystemRandom", "PCG64", "MT19937"}
+)
+#: Methods that store their arguments in their object (a list's append, a dict's update...).
+_STORING = frozenset(
+    {
+        "append", "extend", "insert", "add", "update", "setdefault", "appendleft",
+        "extendleft", "put", "push", "__setitem__", "register", "connect", "send",
+    }
+)  # fmt: skip
 #: IPython's output history: read but never assigned in the notebook, it holds what ran before
 _HISTORY = re.compile(r"_|__|___|_\d+|_i|_ii|_iii|_i\d+|_oh|_ih|_dh|In|Out")
 _CHECK_TEXT = re.compile(r"""check\(\s*(?:question_id\s*=\s*)?["']([\w.]+)["']""")
@@ -502,6 +536,17 @@ class _Scope:
     alias: dict[str, set[str]]
 
 
+@dataclass(frozen=True)
+class _Callee:
+    """What a call calls: the root of its chain (``np`` in ``np.copyto``), its last name, whether
+    it is a method call, and whether it is known to change an argument (``out=``, ``shuffle``)."""
+
+    root: str
+    last: str
+    method: bool
+    mutator: bool
+
+
 @dataclass
 class _Statement:
     cell: int
@@ -519,6 +564,15 @@ class _Statement:
     calls: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)
     aliases: list[tuple[set[str], set[str]]] = field(default_factory=list)
     passes: list[tuple[set[str], set[str]]] = field(default_factory=list)  # (callee, arguments)
+    # a call's arguments: (callee, name passed, inside a function) and (callee, holder, passed)
+    arg_changes: list[tuple[_Callee, str, bool]] = field(default_factory=list)
+    call_aliases: list[tuple[_Callee, set[str], set[str], bool]] = field(default_factory=list)
+    # aliases made when a function runs, or by a class: they hold whatever the names' objects then
+    late_aliases: list[tuple[set[str], set[str]]] = field(default_factory=list)
+    methods: set[str] = field(default_factory=set)  # methods defined in the notebook's classes
+    drawn_from: set[str] = field(default_factory=set)  # x in "v = x.method(...)"
+    inplace: set[str] = field(default_factory=set)  # x in "x += ...": the same object after
+    generators: set[str] = field(default_factory=set)  # x in "x = np.random.default_rng(0)"
     qids: set[str] = field(default_factory=set)
     answers: bool = False
     star: bool = False
@@ -641,6 +695,8 @@ class _Scanner:
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         target = node.target
+        if isinstance(target, ast.Name) and not self.later:
+            self.st.inplace.add(target.id)
         if isinstance(target, ast.Name):
             self.visit(ast.Name(id=target.id, ctx=ast.Load()))
         self._change(target, "store")
@@ -687,7 +743,12 @@ class _Scanner:
             values: set[str] = set()
             for n in _loads(value):
                 values |= self._globals_of(n)
-            self.st.aliases.append((names, values))
+            if not self.later and isinstance(value, ast.Call):
+                if isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name):
+                    self.st.drawn_from.add(value.func.value.id)
+                if (_chain(value.func) or [""])[-1] in _GENERATORS:
+                    self.st.generators |= names
+            (self.st.late_aliases if self.later else self.st.aliases).append((names, values))
 
     def _declared_global(self) -> set[str]:
         out = set()
@@ -732,7 +793,10 @@ class _Scanner:
         for child in [*node.bases, *node.keywords, *node.decorator_list]:
             self.visit(child)
         if not self.scopes:  # its attributes and methods may hold or return what they read
-            self.st.aliases.append(({node.name}, _loads(node)))
+            self.st.late_aliases.append(({node.name}, _loads(node)))
+        self.st.methods |= {
+            c.name for c in node.body if isinstance(c, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
         self.scopes.append(_Scope("class", set(), {}))
         for child in node.body:
             self.visit(child)
@@ -786,9 +850,18 @@ class _Scanner:
         random = any("random" in part or "seed" in part for part in chain)
         arguments = [*node.args, *(k.value for k in node.keywords)]
         if isinstance(func, ast.Attribute):
-            self._change(func.value, "method", random)
+            self._change(func.value, "method:" + last, random)
+        callee = _Callee(
+            chain[0] if chain else "",
+            last,
+            isinstance(func, ast.Attribute),
+            last in _MUTATORS or any(k.arg == "out" for k in node.keywords),
+        )
         for arg in arguments:
-            self._change(arg, "arg")
+            base = _base(arg)
+            if base is not None:
+                for name in self._globals_of(base):
+                    self.st.arg_changes.append((callee, name, self.later))
         # a call may store its arguments in its object or in one another (lst.extend(rows))
         passed: set[str] = set()
         for n in set().union(set(), *(_loads(a) for a in arguments)):
@@ -796,7 +869,7 @@ class _Scanner:
         base = _base(func.value) if isinstance(func, ast.Attribute) else None
         holder = self._globals_of(base) if base else set()
         if passed and (holder or len(arguments) > 1):
-            self.st.aliases.append((holder | passed, passed))
+            self.st.call_aliases.append((callee, holder | passed, passed, self.later))
         if passed:
             callee: set[str] = set()
             for n in _loads(func):
@@ -1038,11 +1111,41 @@ def _resolve_definitions(statements: list[_Statement]) -> None:
     other = set().union(*(st.binds - st.imported - st.defined for st in statements))
     import_only, def_only = imported - defined - other, defined - imported - other
     random_names = set().union(*(st.random_names for st in statements))
+    # A random generator's draws are new objects: v = rng.normal() is no alias of rng (the
+    # generator's state is followed by the pseudo-name <random>).
+    generators = set().union(*(st.generators for st in statements))
+    only_generators = generators - set().union(
+        *(st.binds - st.generators for st in statements)
+    )
+    bound = set().union(*(st.binds for st in statements))
+    methods = set().union(*(st.methods for st in statements))
 
     def counts(name: str, how: str, random: bool) -> bool:
         if name in import_only:
             return how == "store" or random
+        if how.startswith("method:"):
+            method = how.split(":", 1)[1]
+            return random or method not in _READING or method in methods
         return not (name in def_only and how == "arg")
+
+    def notebook_code(callee: _Callee) -> bool:
+        """Whether a call may run the notebook's own code (which may change or keep what it is
+        given), or is known to change an argument. A call of a builtin, of an imported function
+        or of a library object's method (``print(x)``, ``np.mean(x)``, ``ax.plot(x)``) is taken
+        to leave its arguments as they are, and not to keep them."""
+        if callee.mutator:
+            return True
+        if callee.method:
+            return callee.last in methods
+        return callee.root in bound and callee.root not in import_only
+
+    for st in statements:
+        for callee, name, inside in st.arg_changes:
+            if notebook_code(callee):
+                st.changes.append((name, "arg", inside, False))
+        for callee, holders, passed, inside in st.call_aliases:
+            if notebook_code(callee) or (callee.method and callee.last in _STORING):
+                (st.late_aliases if inside else st.aliases).append((holders, passed))
 
     now: dict[int, set[str]] = {}
     direct: dict[str, set[str]] = {}
@@ -1098,21 +1201,78 @@ def _resolve_definitions(statements: list[_Statement]) -> None:
         out = {name} if name in holders else set()
         return out.union(*(stands_for(n, seen) for n in body_names.get(name, ())))
 
-    classes = _Classes()
+    # Aliases follow the notebook's order: each statement that binds a name gives it a new object
+    # (a version), so ``for a in axes.flat`` and a later ``for a in zip(sweep, ...)`` do not make
+    # ``axes`` and ``sweep`` aliases. An alias made when a function runs, or by a class, holds
+    # for every version of its names.
+    # A binding that may not happen (in an if, a loop or a try; after a statement of its cell
+    # that may fail; an assignment that may fail) leaves the name holding its old object or the
+    # new one: ``possible`` is the set of versions a name may hold before each statement.
+    possible: dict[str, frozenset[int]] = {}
+    before: list[dict[str, frozenset[int]]] = []
+    new: list[dict[str, int]] = []
+    version: dict[str, int] = {}
     for st in statements:
+        before.append(possible)
+        possible = dict(possible)
+        made: dict[str, int] = {}
+        for name in st.binds:
+            version[name] = made[name] = version.get(name, 0) + 1
+            if name in st.replaces:
+                possible[name] = frozenset({made[name]})
+            else:
+                possible[name] = possible.get(name, frozenset({0})) | {made[name]}
+        new.append(made)
+
+    def read(i: int, names: set[str]) -> set[tuple[str, int]]:
+        """The objects the names may stand for while statement ``i`` runs (old and new, if it
+        binds them: ``x = x[::-1]`` is a view of the old ``x``)."""
+        out = set()
+        for name in names:
+            out |= {(name, v) for v in before[i].get(name, frozenset({0}))}
+            if name in new[i]:
+                out.add((name, new[i][name]))
+        return out
+
+    def bound_by(i: int, names: set[str]) -> set[tuple[str, int]]:
+        return {(n, new[i][n]) for n in names if n in new[i]} | read(i, names - new[i].keys())
+
+    def every(names: set[str]) -> set[tuple[str, int]]:
+        return {(n, v) for n in names for v in range(version.get(n, 0) + 1)}
+
+    def objects(names: set[str], plain: Any) -> set[tuple[str, int]]:
+        """``plain`` for the names themselves; a function's name stands for the names its body
+        reads, whatever their version when it runs."""
+        own = {n for n in names if n not in def_only | import_only and n != _RANDOM} & bound
+        functions = set().union(set(), *(stands_for(n, set()) for n in names if n in def_only))
+        return plain(own) | every(functions & bound)  # a builtin (print) holds nothing of ours
+
+    classes = _Classes()
+    for i, st in enumerate(statements):
+        drawn = st.drawn_from & only_generators
+        if drawn:
+            st.aliases = [(t, v - drawn) for t, v in st.aliases]
         for callee, passed in st.passes:  # a function may store its argument where it changes
             stored = set().union(set(), *(effects.get(n, set()) for n in callee))
             if stored - {_RANDOM}:
                 st.aliases.append((stored, passed))
         for targets, values in st.aliases:
-            members = set().union(set(), *(stands_for(n, set()) for n in targets | values))
-            classes.union(members)
+            classes.union(
+                objects(targets, lambda n, i=i: bound_by(i, n))
+                | objects(values, lambda n, i=i: read(i, n))
+            )
+        for targets, values in st.late_aliases:
+            classes.union(objects(targets | values, every))
 
     for i, st in enumerate(statements):
         changed = set(now[i])
         for name in st.uses:
             changed |= effects.get(name, set())
-        st.defines = st.binds | classes.expand(changed)
+        # x += 1 on an array leaves x the same object
+        for name in st.inplace:
+            classes.union(read(i, {name}))
+        objs = read(i, changed - {_RANDOM}) | ({(_RANDOM, 0)} if _RANDOM in changed else set())
+        st.defines = st.binds | changed | {name for name, _v in classes.expand(objs)}
 
 
 def _statements(parsed: list[_Cell], check_names: set[str], modules: set[str]) -> list:

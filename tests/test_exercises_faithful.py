@@ -40,6 +40,8 @@ from nbclient import NotebookClient
 from tests._exercises_helpers import require_sandbox, run_cli, write_notebook
 from tests._honest_styles import NOTEBOOKS
 
+pytestmark = pytest.mark.sandbox
+
 #: Runs in the kernel at start-up, before the notebook's first cell: wraps ``check`` so that each
 #: call's Result is appended as JSON to $FAITHFUL_RECORD, with the number of cells run so far (the
 #: n-th cell run is the n-th code cell that is not blank: nbclient skips blank ones). Everything it
