@@ -36,7 +36,11 @@ nothing, except that like any statement they may fail; ``%aimport a, b`` binds `
   ``:=``, ``del``) and the names whose object it may change: the root of an item or attribute
   it stores or deletes (``x[0] = 1``, ``x.a = 1``), the target of an augmented assignment
   (``x += 1`` is in place for an array), the object of a method call (``x.append(1)``,
-  ``y = rng.normal()``) and every name passed to a call (``f(x)``, ``shuffle(x[0])``);
+  ``y = rng.normal()``; not a reading method such as ``x.mean()`` or ``x.round()``, unless the
+  notebook defines a method of that name) and every name passed to a call of the notebook's own
+  code or of a known mutator (``f(x)``, ``shuffle(x[0])``, ``np.copyto(x, v)``, ``out=x``). A
+  call of a builtin, an imported function or a library object's method (``print(x)``,
+  ``np.mean(x)``, ``ax.plot(x)``) is taken to leave its arguments as they are;
   ``setattr(x, name, v)`` and ``delattr(x, name)`` store into ``x`` whatever ``name`` is, and
   ``getattr(x, name)`` only reads ``x`` (attributes are not told apart, so a computed attribute
   name changes nothing: only the notebook's namespace itself must not be reached by a name);
@@ -53,7 +57,13 @@ nothing, except that like any statement they may fail; ``%aimport a, b`` binds `
   call puts the names read in its arguments in one class with the object of a method call
   (``rows.extend(grid)``, ``ax.plot(p)``: the object may keep what it is given), with one
   another when there are several, and with what the called notebook function may change (it may
-  store its argument there). Names bound only by imports or ``def`` are left out; a function's
+  store its argument there), when the call is the notebook's own code or a storing method
+  (``append``, ``update``, ...). Aliases follow the notebook's order: each binding of a name makes
+  a new object (``for a in axes.flat`` and a later ``for a in sweep`` do not join ``axes`` and
+  ``sweep``); a binding that may not happen (in a loop, an ``if`` or a ``try``, or one that may
+  fail) leaves every object the name may hold possible, and reads and changes see them all. A
+  random generator (``rng = np.random.default_rng(0)``, and ``g = rng``) is in no alias class:
+  its draws are new objects, and its state is followed by ``<random>``. Names bound only by imports or ``def`` are left out; a function's
   name stands for the non-callable names its body reads (``m = view(scan)`` or ``m = get()``
   where ``get`` returns a global), and for itself too when its default values or decorators read
   names (``def f(v, d=table)`` holds ``table``: changing ``table`` defines ``f``). Classes and
@@ -68,7 +78,8 @@ nothing, except that like any statement they may fail; ``%aimport a, b`` binds `
   ``def`` without decorators and with literal defaults and annotations, with no statement before
   it in its cell that may fail) *replaces* the names it binds, so that earlier statements that
   only defined them are not needed; a statement that may fail, or may not run, leaves the old
-  value in place;
+  value in place. For the statements after it in its own cell, any completed assignment, import
+  or ``def`` replaces: if it fails, they do not run either;
 - an error ends its cell: when a statement is kept, every earlier statement of its cell that
   may fail is kept too (else a statement that never ran in the reader's notebook would run here).
 
@@ -186,6 +197,16 @@ _READING = frozenset(
         "union", "intersection", "difference", "symmetric_difference", "isdisjoint",
     }
 )  # fmt: skip
+#: Statements that bind all their names when they complete.
+_COMPLETE_BINDERS = (
+    ast.Assign,
+    ast.AnnAssign,
+    ast.Import,
+    ast.ImportFrom,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+)
 #: Factories of random generators (whose draws are new objects).
 _GENERATORS = frozenset(
     {"default_rng", "Generator", "RandomState", "Random", "SystemRandom", "PCG64", "MT19937"}
@@ -573,6 +594,11 @@ class _Statement:
     drawn_from: set[str] = field(default_factory=set)  # x in "v = x.method(...)"
     inplace: set[str] = field(default_factory=set)  # x in "x += ...": the same object after
     generators: set[str] = field(default_factory=set)  # x in "x = np.random.default_rng(0)"
+    renames: list[tuple[set[str], str]] = field(default_factory=list)  # "g = rng": ({g}, rng)
+    loop_targets: set[str] = field(default_factory=set)  # x in "for x in ...:" (top level)
+    # what it binds whenever it completes: for the rest of its cell it replaces them even when it
+    # may fail (if it fails, the rest of its cell does not run either)
+    replaces_in_cell: set[str] = field(default_factory=set)
     qids: set[str] = field(default_factory=set)
     answers: bool = False
     star: bool = False
@@ -743,6 +769,8 @@ class _Scanner:
             values: set[str] = set()
             for n in _loads(value):
                 values |= self._globals_of(n)
+            if not self.later and isinstance(value, ast.Name):
+                self.st.renames.append((names, value.id))
             if not self.later and isinstance(value, ast.Call):
                 if isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name):
                     self.st.drawn_from.add(value.func.value.id)
@@ -1114,9 +1142,13 @@ def _resolve_definitions(statements: list[_Statement]) -> None:
     # A random generator's draws are new objects: v = rng.normal() is no alias of rng (the
     # generator's state is followed by the pseudo-name <random>).
     generators = set().union(*(st.generators for st in statements))
-    only_generators = generators - set().union(
-        *(st.binds - st.generators for st in statements)
-    )
+    for st in statements:  # g = rng: g is the same generator
+        for names, source in st.renames:
+            if source in generators:
+                st.generators |= names
+                generators |= names
+    random_names |= generators
+    only_generators = generators - set().union(*(st.binds - st.generators for st in statements))
     bound = set().union(*(st.binds for st in statements))
     methods = set().union(*(st.methods for st in statements))
 
@@ -1229,7 +1261,8 @@ def _resolve_definitions(statements: list[_Statement]) -> None:
         binds them: ``x = x[::-1]`` is a view of the old ``x``)."""
         out = set()
         for name in names:
-            out |= {(name, v) for v in before[i].get(name, frozenset({0}))}
+            if name not in statements[i].loop_targets:  # in its loop, a target is the new one
+                out |= {(name, v) for v in before[i].get(name, frozenset({0}))}
             if name in new[i]:
                 out.add((name, new[i][name]))
         return out
@@ -1243,7 +1276,8 @@ def _resolve_definitions(statements: list[_Statement]) -> None:
     def objects(names: set[str], plain: Any) -> set[tuple[str, int]]:
         """``plain`` for the names themselves; a function's name stands for the names its body
         reads, whatever their version when it runs."""
-        own = {n for n in names if n not in def_only | import_only and n != _RANDOM} & bound
+        # a generator holds nothing but its state, which <random> follows
+        own = {n for n in names if n not in def_only | import_only | only_generators} & bound
         functions = set().union(set(), *(stands_for(n, set()) for n in names if n in def_only))
         return plain(own) | every(functions & bound)  # a builtin (print) holds nothing of ours
 
@@ -1283,6 +1317,12 @@ def _statements(parsed: list[_Cell], check_names: set[str], modules: set[str]) -
             st = _Statement(cell.index, position)
             _Scanner(st, check_names, modules).statement(node)
             st.fallible = not _infallible(node)
+            if isinstance(node, ast.For | ast.AsyncFor):
+                st.loop_targets = _target_names(node.target)
+            if isinstance(node, _COMPLETE_BINDERS) and not (
+                isinstance(node, ast.AnnAssign) and node.value is None
+            ):
+                st.replaces_in_cell = set(st.binds)
             if runs and not st.fallible and isinstance(node, ast.Assign | ast.FunctionDef):
                 st.replaces = set(st.binds)
             runs = runs and not st.fallible
@@ -1321,13 +1361,17 @@ def make_plan(cells: list[tuple[int, str]]) -> Plan:
     changed = True
     while changed:
         changed = False
+        # what later cells need, and what the kept statements after this one in its cell need
         needed: set[str] = set()
+        here: set[str] = set()
         cell, kept_later_in_cell = None, False
         for st in reversed(statements):
             key = (st.cell, st.position)
             if st.cell != cell:
                 cell, kept_later_in_cell = st.cell, False
-            wanted = key in kept or st.answers or bool(st.defines & (needed | deferred))
+                needed |= here
+                here = set()
+            wanted = key in kept or st.answers or bool(st.defines & (needed | here | deferred))
             wanted = wanted or (kept_later_in_cell and st.fallible)
             if not wanted:
                 continue
@@ -1336,7 +1380,8 @@ def make_plan(cells: list[tuple[int, str]]) -> Plan:
                 changed = True
             kept_later_in_cell = True
             needed -= st.replaces
-            needed |= st.uses
+            here -= st.replaces | st.replaces_in_cell
+            here |= st.uses
             if not st.deferred <= deferred:
                 deferred |= st.deferred
                 changed = True

@@ -348,6 +348,111 @@ def test_an_error_ends_its_cell_so_earlier_statements_that_may_fail_are_kept():
     assert kept(cells) == [(0, 0), (0, 2)]
 
 
+# ----------------------------------------------------------------------------- precision
+# Keeping too much is never wrong, but a plan that keeps a whole chapter grades it as slowly as a
+# replay: these are the rules that keep the book's own notebooks to the statements they need.
+
+
+def test_a_library_call_neither_changes_nor_keeps_its_arguments():
+    cells = cells_of(
+        "import numpy as np\nimport matplotlib.pyplot as plt",
+        "x = np.ones(3)\nfig, ax = plt.subplots()",
+        "print(x, len(x))\nnp.mean(x)\nax.plot(x)",  # builtins, a module's function, a method
+        "ax.set_title('t')",  # changes ax, which does not hold x
+        CHECK.format("x"),
+    )
+    assert kept(cells) == [(0, 0), (1, 0), (4, 0)]
+
+
+def test_notebook_functions_mutators_and_storing_methods_still_count():
+    cells = cells_of(
+        "import numpy as np\nx = np.ones(3)\ny = np.ones(3)\nbox = []",
+        "def fill(v):\n    v[:] = 0",
+        "fill(x)\nnp.copyto(y, 2.0)\nbox.append(y)",
+        "box[0][:] = 5",  # through the list that holds y
+        CHECK.format("(x, y)"),
+    )
+    assert kept(cells) == [
+        (0, 0),
+        (0, 1),
+        (0, 2),
+        (0, 3),
+        (1, 0),
+        (2, 0),
+        (2, 1),
+        (2, 2),
+        (3, 0),
+        (4, 0),
+    ]
+
+
+def test_reading_methods_do_not_change_their_object():
+    cells = cells_of(
+        "import numpy as np\nx = np.arange(4.0)",
+        "print(x.round(1), x.mean())",
+        "x.sort()",  # a method that is not a known reader changes x
+        CHECK.format("x"),
+    )
+    assert kept(cells) == [(0, 0), (0, 1), (2, 0), (3, 0)]
+    mine = cells_of(
+        "class A:\n    def mean(self):\n        self.v = 1",
+        "a = A()",
+        "a.mean()",
+        CHECK.format("a"),
+    )
+    assert (2, 0) in kept(mine)  # the notebook's own method named like a reader
+
+
+def test_a_rebinding_makes_a_new_object_for_aliases():
+    cells = cells_of(
+        "import numpy as np\ndata = np.ones(3)",
+        "a = data[:2]",
+        "a = [0.0]",  # a new object (surely: a literal), so a change to it is none to data
+        "a[:] = [7.0]",
+        CHECK.format("data"),
+    )
+    assert kept(cells) == [(0, 0), (0, 1), (4, 0)]
+
+
+def test_a_binding_that_may_not_happen_keeps_the_old_object_possible():
+    cells = cells_of(
+        "import numpy as np\ndata = np.ones(3)",
+        "a = data[:2]",
+        "for a in []:\n    pass",  # an empty loop: a is still the view of data
+        "a[:] = 7",
+        CHECK.format("data"),
+    )
+    assert (3, 0) in kept(cells)
+
+
+def test_an_assignment_that_may_fail_replaces_for_the_rest_of_its_cell():
+    cells = cells_of(
+        "import numpy as np\ny = np.zeros(2)",
+        "y = np.r_[1.0, 2.0]\n" + CHECK.format("y"),  # if it fails, the check does not run
+    )
+    assert kept(cells) == [(0, 0), (1, 0), (1, 1)]
+    later = cells_of(
+        "import numpy as np\ny = np.zeros(2)",
+        "y = np.r_[1.0, 2.0]",
+        CHECK.format("y"),  # another cell: after a failure it would see the first y
+    )
+    assert kept(later) == [(0, 0), (0, 1), (1, 0), (2, 0)]
+
+
+def test_a_random_generator_holds_no_data_but_its_draws_stay_in_order():
+    cells = cells_of(
+        "import numpy as np\nrng = np.random.default_rng(0)\ng = rng",
+        "a = rng.normal(size=3)\nb = a + rng.normal(size=3)",
+        "a[:] = 0",  # changes a (and b's input, not b)
+        "g.normal()",  # the same generator under another name: a draw
+        "c = rng.normal()",
+        CHECK.format("c"),
+    )
+    plan = kept(cells)
+    assert (3, 0) in plan and (1, 0) in plan and (1, 1) in plan  # every earlier draw
+    assert (2, 0) not in plan
+
+
 # ----------------------------------------------------------------------------- whole runs
 
 
