@@ -1262,7 +1262,10 @@ def _resolve_definitions(statements: list[_Statement]) -> None:
         out = set()
         for name in names:
             if name not in statements[i].loop_targets:  # in its loop, a target is the new one
-                out |= {(name, v) for v in before[i].get(name, frozenset({0}))}
+                versions = before[i].get(name, frozenset({0}))
+                if len(versions) > 1:  # 0 is "not bound yet" (no object) once a binding may be
+                    versions -= {0}  # (one a function makes with global is in every version)
+                out |= {(name, v) for v in versions}
             if name in new[i]:
                 out.add((name, new[i][name]))
         return out
@@ -1319,6 +1322,12 @@ def _statements(parsed: list[_Cell], check_names: set[str], modules: set[str]) -
             st.fallible = not _infallible(node)
             if isinstance(node, ast.For | ast.AsyncFor):
                 st.loop_targets = _target_names(node.target)
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Lambda)
+                and all(isinstance(t, ast.Name) for t in node.targets)
+            ):
+                st.defined |= st.binds  # f = lambda x: ... is a function, as a def is
             if isinstance(node, _COMPLETE_BINDERS) and not (
                 isinstance(node, ast.AnnAssign) and node.value is None
             ):
