@@ -37,6 +37,7 @@ import copy
 import functools
 import importlib
 import io
+import itertools
 import multiprocessing as mp
 import os
 import sys
@@ -240,9 +241,9 @@ def _reachable(obj: Any, targets: dict[int, str]) -> list[Any]:
     if isinstance(obj, types.MethodType):
         return [obj.__func__, obj.__self__]
     if isinstance(obj, list | tuple | set | frozenset):
-        return list(obj)[:200]
+        return list(itertools.islice(obj, 200))
     if isinstance(obj, dict):
-        return list(obj.values())[:200]
+        return list(itertools.islice(obj.values(), 200))
     if isinstance(obj, types.FunctionType):
         out: list[Any] = [*(obj.__defaults__ or ()), *(obj.__kwdefaults__ or {}).values()]
         for cell in obj.__closure__ or ():
@@ -264,7 +265,7 @@ def _reachable(obj: Any, targets: dict[int, str]) -> list[Any]:
     call = type(obj).__dict__.get("__call__")
     out = [call] if call is not None else []
     with contextlib.suppress(Exception):
-        out.extend(list(vars(obj).values())[:200])
+        out.extend(itertools.islice(vars(obj).values(), 200))
     return out
 
 
