@@ -38,7 +38,8 @@ nothing, except that like any statement they may fail; ``%aimport a, b`` binds `
   (``x += 1`` is in place for an array), the object of a method call (``x.append(1)``,
   ``y = rng.normal()``; not a reading method such as ``x.mean()`` or ``x.round()``, unless the
   notebook defines a method of that name) and every name passed to a call of the notebook's own
-  code or of a known mutator (``f(x)``, ``shuffle(x[0])``, ``np.copyto(x, v)``, ``out=x``). A
+  code or of a known mutator (``f(x)``, ``shuffle(x[0])``, ``np.copyto(x, v)``, ``out=x``; a
+  notebook function, def or lambda, only if its body changes a parameter or passes one on). A
   call of a builtin, an imported function or a library object's method (``print(x)``,
   ``np.mean(x)``, ``ax.plot(x)``) is taken to leave its arguments as they are;
   ``setattr(x, name, v)`` and ``delattr(x, name)`` store into ``x`` whatever ``name`` is, and
@@ -555,6 +556,7 @@ class _Scope:
     kind: str  # "function", "comprehension" or "class"
     locals: set[str]
     alias: dict[str, set[str]]
+    params: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -599,6 +601,10 @@ class _Statement:
     # what it binds whenever it completes: for the rest of its cell it replaces them even when it
     # may fail (if it fails, the rest of its cell does not run either)
     replaces_in_cell: set[str] = field(default_factory=set)
+    # inside the functions it defines: how their parameters are changed, and the calls they are
+    # passed to (a function that changes none leaves what its callers pass as it is)
+    param_changes: list[str] = field(default_factory=list)
+    param_passes: list[_Callee] = field(default_factory=list)
     qids: set[str] = field(default_factory=set)
     answers: bool = False
     star: bool = False
@@ -653,6 +659,23 @@ class _Scanner:
             return
         for name in self._globals_of(base):
             self.st.changes.append((name, how, self.later, random))
+        if self._is_parameter(base):
+            self.st.param_changes.append(how)
+
+    def _is_parameter(self, name: str, start: int | None = None, seen: set | None = None) -> bool:
+        """Whether ``name``, read here, may be (share memory with) a parameter of a function
+        being defined: then a change to it may change what a caller passed."""
+        i = self._resolve(name, start)
+        if i is None:
+            return False
+        scope = self.scopes[i]
+        if scope.kind == "function" and name in scope.params:
+            return True
+        seen = set() if seen is None else seen
+        if (i, name) in seen:
+            return False
+        seen.add((i, name))
+        return any(self._is_parameter(o, i, seen) for o in scope.alias.get(name, ()))
 
     def _whole(self, why: str) -> None:
         self.st.whole.append(f"{self.label} {why}")
@@ -810,7 +833,7 @@ class _Scanner:
             n for s in body for c in ast.walk(s) if isinstance(c, ast.Global) for n in c.names
         }
         params = {a.arg for a in every}
-        self.scopes.append(_Scope("function", params | _local_names(body), alias))
+        self.scopes.append(_Scope("function", params | _local_names(body), alias, params))
         for child in body:
             self.visit(child)
         self.scopes.pop()
@@ -890,6 +913,8 @@ class _Scanner:
             if base is not None:
                 for name in self._globals_of(base):
                     self.st.arg_changes.append((callee, name, self.later))
+                if self._is_parameter(base):
+                    self.st.param_passes.append(callee)
         # a call may store its arguments in its object or in one another (lst.extend(rows))
         passed: set[str] = set()
         for n in set().union(set(), *(_loads(a) for a in arguments)):
@@ -1171,9 +1196,20 @@ def _resolve_definitions(statements: list[_Statement]) -> None:
             return callee.last in methods
         return callee.root in bound and callee.root not in import_only
 
+    # A notebook function (def or lambda) changes the arguments it is given only if its body
+    # changes a parameter, or passes one to a call that may change it.
+    changes_parameters: set[str] = set()
+    for st in statements:
+        hows = [h for h in st.param_changes if not h.startswith("method:") or counts("", h, False)]
+        if hows or any(notebook_code(c) for c in st.param_passes):
+            changes_parameters |= st.defined
+    leaves_arguments = def_only - changes_parameters
+
     for st in statements:
         for callee, name, inside in st.arg_changes:
-            if notebook_code(callee):
+            if notebook_code(callee) and not (
+                not callee.method and not callee.mutator and callee.root in leaves_arguments
+            ):
                 st.changes.append((name, "arg", inside, False))
         for callee, holders, passed, inside in st.call_aliases:
             if notebook_code(callee) or (callee.method and callee.last in _STORING):

@@ -386,6 +386,25 @@ def test_notebook_functions_mutators_and_storing_methods_still_count():
     ]
 
 
+def test_a_notebook_function_changes_arguments_only_if_its_body_changes_a_parameter():
+    pure = cells_of(
+        "import numpy as np\nx = np.ones(3)",
+        "def total(v):\n    w = v * 2\n    return w.sum()",
+        "unit = lambda v: v / 2",
+        "print(total(x), unit(x))",  # neither changes x
+        CHECK.format("x"),
+    )
+    assert kept(pure) == [(0, 0), (0, 1), (4, 0)]
+    for body in ("    w = v\n    w[0] = 5", "    v.sort()", "    np.copyto(v, 0.0)"):
+        changing = cells_of(
+            "import numpy as np\nx = np.ones(3)",
+            "def f(v):\n" + body,
+            "f(x)",
+            CHECK.format("x"),
+        )
+        assert (2, 0) in kept(changing), body
+
+
 def test_reading_methods_do_not_change_their_object():
     cells = cells_of(
         "import numpy as np\nx = np.arange(4.0)",
