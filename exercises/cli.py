@@ -445,14 +445,14 @@ def _options(args: argparse.Namespace, salt: str = "") -> Options:
 
 def _grade(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     notebooks = find_notebooks(args.paths)
-    _options(args)  # usage errors first, before a salt file is made
-    options = _options(args, class_salt(args, stderr))
-    keys = submission_keys(args.paths, notebooks)
+    options = _options(args)  # usage errors, and a sandbox that cannot run, before a salt is made
     if options.isolated:
         try:
             probe(options.limits)
         except SandboxUnavailable as exc:
             raise UsageError(str(exc)) from None
+    options = _options(args, class_salt(args, stderr))
+    keys = submission_keys(args.paths, notebooks)
     header = describe_isolation(options)
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")

@@ -49,22 +49,27 @@ def write_notebook(path, cells):
     nbformat.write(nb, str(path))
 
 
-def run_cli(*args, env_extra=None, timeout=240):
-    """``python -m exercises ARGS`` in a subprocess, as a teacher would run it."""
+def run_cli(*args, env_extra=None, timeout=240, cwd=None):
+    """``python -m exercises ARGS`` in a subprocess, as a teacher would run it: in a folder of
+    their own (default: a new temporary one), where a report without ``--output`` leaves the class
+    salt, never in the repository."""
     import os
     import subprocess
     import sys
+    import tempfile
 
     env = dict(os.environ)
     env.update(env_extra or {})
-    return subprocess.run(
-        [sys.executable, "-m", "exercises", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-        check=False,
-    )
+    with tempfile.TemporaryDirectory(prefix="teacher-") as own:
+        return subprocess.run(
+            [sys.executable, "-m", "exercises", *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            check=False,
+            cwd=cwd or own,
+        )
 
 
 def write_class(folder, notebooks):

@@ -470,9 +470,12 @@ def test_without_bubblewrap_grading_stops_with_the_way_out(tmp_path):
     )
     empty = tmp_path / "bin"
     empty.mkdir()
-    proc = run_cli("grade", str(tmp_path / "mine.ipynb"), env_extra={"PATH": str(empty)})
+    proc = run_cli(
+        "grade", str(tmp_path / "mine.ipynb"), env_extra={"PATH": str(empty)}, cwd=tmp_path
+    )
     assert proc.returncode == 2
     assert "apt-get install bubblewrap" in proc.stderr and "--no-isolation" in proc.stderr
+    assert not (tmp_path / "class-salt.txt").exists()  # grading did not run: no salt made
     proc = run_cli(
         "grade", str(tmp_path / "mine.ipynb"), "--no-isolation", env_extra={"PATH": str(empty)}
     )

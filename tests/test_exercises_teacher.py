@@ -106,8 +106,9 @@ def test_feedback_files_one_per_submission(graded_class, solved_class):
     assert "Isolation: each notebook in its own bubblewrap sandbox" in text
 
 
-def test_feedback_gives_the_hint_of_a_wrong_answer(tmp_path):
+def test_feedback_gives_the_hint_of_a_wrong_answer(tmp_path, monkeypatch):
     require_sandbox()
+    monkeypatch.chdir(tmp_path)  # the class salt is made in the current folder
     (tmp_path / "sub").mkdir()
     cells = ['from exercises import check\ncheck("regression.outlier_loss", "a")']
     write_notebook(tmp_path / "sub" / "wrong.ipynb", cells)
