@@ -46,10 +46,11 @@ nothing, except that like any statement they may fail; ``%aimport a, b`` binds `
   ``getattr(x, name)`` only reads ``x`` (attributes are not told apart, so a computed attribute
   name changes nothing: only the notebook's namespace itself must not be reached by a name);
 - names bound only by imports (modules such as ``np``, ``plt``) change only by an item or
-  attribute store, or by a call whose attribute chain holds ``random`` or ``seed``
-  (``np.random.seed(0)``, ``random.shuffle(x)``); otherwise every ``np.mean(x)`` would change
-  ``np``. Every such call, and every call of a name imported from a module whose path holds
-  ``random``, both uses and defines the pseudo-name ``<random>`` (the shared generator state),
+  attribute store; otherwise every ``np.mean(x)`` would change ``np``. A call whose attribute
+  chain holds ``random`` or ``seed`` (``np.random.seed(0)``, ``random.shuffle(x)``), and every
+  call of a name imported from a module whose path holds ``random``, changes the module's
+  random state instead: it both uses and defines the pseudo-name ``<random>`` (the shared
+  generator state),
   so a kept random draw keeps every earlier one. Names bound only by ``def`` (functions) are not
   changed by being passed to a call;
 - *aliases*: names that may share memory form one class, and a change to one defines them all.
@@ -1178,8 +1179,8 @@ def _resolve_definitions(statements: list[_Statement]) -> None:
     methods = set().union(*(st.methods for st in statements))
 
     def counts(name: str, how: str, random: bool) -> bool:
-        if name in import_only:
-            return how == "store" or random
+        if name in import_only:  # a random call changes the module's random state: <random>
+            return how == "store"
         if how.startswith("method:"):
             method = how.split(":", 1)[1]
             return random or method not in _READING or method in methods
