@@ -35,8 +35,9 @@ The bank has one module per chapter: :mod:`exercises.regression`, :mod:`exercise
 
 ``exercises`` is the question bank and the grader. It imports :mod:`losses` (the references the
 code questions compare with), numpy and the standard library; the command line
-(:mod:`exercises.cli`) also dask's distributed, lazily, to grade on a cluster, and the quiz
-its live view's ipywidgets and IPython, lazily, in a kernel. It never imports :mod:`course` (``tests/test_architecture.py`` enforces these rules).
+(:mod:`exercises.cli`) also dask's distributed, lazily, to grade on a cluster, the quiz
+its live view's ipywidgets and IPython, lazily, in a kernel, and the grader's planner and sandbox
+runner IPython, lazily, to read and run IPython syntax as Jupyter does. It never imports :mod:`course` (``tests/test_architecture.py`` enforces these rules).
 
 Choice questions show their options under neutral letters, ``(a)``, ``(b)``, ..., in an order
 shuffled once per question (the same everywhere), and are answered with the letters; the bank's

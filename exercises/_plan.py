@@ -1178,12 +1178,16 @@ def _resolve_definitions(statements: list[_Statement]) -> None:
     bound = set().union(*(st.binds for st in statements))
     methods = set().union(*(st.methods for st in statements))
 
+    def changes_object(how: str, random: bool) -> bool:
+        """Whether a method call (``how`` is ``"method:NAME"``) changes its object."""
+        method = how.split(":", 1)[1]
+        return random or method not in _READING or method in methods
+
     def counts(name: str, how: str, random: bool) -> bool:
         if name in import_only:  # a random call changes the module's random state: <random>
             return how == "store"
         if how.startswith("method:"):
-            method = how.split(":", 1)[1]
-            return random or method not in _READING or method in methods
+            return changes_object(how, random)
         return not (name in def_only and how == "arg")
 
     def notebook_code(callee: _Callee) -> bool:
@@ -1201,7 +1205,9 @@ def _resolve_definitions(statements: list[_Statement]) -> None:
     # changes a parameter, or passes one to a call that may change it.
     changes_parameters: set[str] = set()
     for st in statements:
-        hows = [h for h in st.param_changes if not h.startswith("method:") or counts("", h, False)]
+        hows = [
+            h for h in st.param_changes if not h.startswith("method:") or changes_object(h, False)
+        ]
         if hows or any(notebook_code(c) for c in st.param_passes):
             changes_parameters |= st.defined
     leaves_arguments = def_only - changes_parameters

@@ -203,7 +203,7 @@ def held_stand_in(fn: Any, names: Sequence[str]) -> str | None:
             if id(obj) in seen or _in_a_library(obj):
                 continue
             seen.add(id(obj))
-            stack.extend(_reachable(obj, targets))
+            stack.extend(_reachable(obj))
     except Exception:  # a hostile object: whatever it hides, its calls meet the stand-ins
         return None
     return None
@@ -234,7 +234,7 @@ def _in_a_library(obj: Any) -> bool:
     return isinstance(path, str) and os.path.realpath(path).startswith(_library_roots())
 
 
-def _reachable(obj: Any, targets: dict[int, str]) -> list[Any]:
+def _reachable(obj: Any) -> list[Any]:
     """The objects a call of ``obj`` may use (see :func:`held_stand_in`)."""
     if isinstance(obj, functools.partial):
         return [obj.func, *obj.args, *obj.keywords.values()]

@@ -1,22 +1,25 @@
 """Grade one handed-in notebook: plan, run in the sandbox, score here.
 
 The score is computed in this process, never where the submission's code runs
-(``../shared/design/grading.md``, rules 1–5):
+(``../shared/design/grading.md``, rules 1–7):
 
 1. the notebook is read (never written) and planned (:mod:`exercises._plan`): only the statements
-   its answers need will run;
+   its answers need will run, or the whole notebook when the planner cannot prove what they need
+   (and again whole when the planned run leaves an answer unevaluated or raising: see
+   :func:`grade_notebook_data`);
 2. the runner (:mod:`exercises._runner`) runs them in a sandbox (:mod:`exercises._isolation`);
    each ``check(question_id, answer)`` there sends the answer as plain data (a string, a number, a
    list, an array as numbers) and waits;
 3. here the answer is graded by the same :func:`exercises._grading.grade` as in a reader's
    notebook, so the feedback, hints and partial credit are the same. For a code answer the cases
-   are drawn here (fresh random ones each time), sent to the sandbox, and only the numbers the
-   function returned come back; expected values, known mistakes and the comparison stay here;
+   are drawn here (from a seed made of the class salt, the submission and the question:
+   :meth:`Options.rng`), sent to the sandbox, and only the numbers the function returned come
+   back; expected values, known mistakes and the comparison stay here;
 4. nothing is sent back but "continue": a submission learns nothing about its score while it runs.
 
-A function that *is* a stand-in of the course's ``losses`` (the reference, handed in as the
-answer) scores 0 with a message saying why; a function that calls one fails every case, since the
-stand-ins raise (the course's packages are not in the sandbox).
+The notebook sees the real ``losses`` and ``course``; while a code answer runs, the functions its
+question asks the reader to write are stand-ins, and an answer that is or holds one scores 0 with
+the message ``check()`` gives (:func:`exercises._sandbox.run_answer`, run in the sandbox).
 
 When a question is checked several times the last answer counts. A question whose ``check`` call
 is in the notebook but never ran (its cell failed, timed out, or was not valid Python) gets a row
@@ -306,7 +309,6 @@ class _Session:
         self.current: int | None = None
         self.sources = {c.index: c.source for c in plan.cells}
         self.code_errors: set[str] = set()
-        self.last_outcomes: list[Outcome] = []
 
     # -- deadlines
 
@@ -406,13 +408,16 @@ class _Session:
             if code.get("placeholder") is True:
                 result = grade(q, ...)
             else:
+                seen: list[Outcome] = []
 
                 def run(
                     fn: Any, cases: list[tuple[Any, ...]], seconds: float, stand_ins: Any
                 ) -> Any:
                     nonlocal ran
                     ran = True
-                    return self._run_cases(cases, seconds, stand_ins)
+                    outcomes, printed, held = self._run_cases(cases, seconds, stand_ins)
+                    seen.extend(outcomes)
+                    return outcomes, printed, held
 
                 result = grade(
                     q,
@@ -421,7 +426,10 @@ class _Session:
                     run=run,
                     rng=self.options.rng(self.key, q.id),
                 )
-                self.code_errors |= {q.id} if _raised(result, self.last_outcomes) else set()
+                # the function raised on some case (a name it needs missing, say): the planned run
+                # may have left out what a whole run gives it
+                if not result.passed and any(o.status == "error" for o in seen):
+                    self.code_errors.add(q.id)
         else:
             result = grade(q, answer, timeout=timeout)
         if not ran:
@@ -447,20 +455,12 @@ class _Session:
             # the answer is or holds a stand-in (a submission can only lose by saying so)
             if held not in stand_ins:
                 raise _Broken("died", "the notebook broke the grading protocol (held)")
-            self.last_outcomes = []
             return [], False, held
         try:
             outcomes, printed = _decode_outcomes(message, len(cases))
         except ProtocolError as exc:
             raise _Broken("died", f"the notebook broke the grading protocol ({exc})") from None
-        self.last_outcomes = outcomes
         return outcomes, printed, None
-
-
-def _raised(result: Result, outcomes: list[Outcome]) -> bool:
-    """True when a code answer failed because the function raised on some case (a name it
-    needs missing, say): the planned run may have left out what a whole run gives it."""
-    return not result.passed and any(o.status == "error" for o in outcomes)
 
 
 def _missing(q: _core.Question, cell: int, plan: Plan, session: _Session | None) -> Result:

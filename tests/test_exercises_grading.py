@@ -484,36 +484,6 @@ def test_without_bubblewrap_grading_stops_with_the_way_out(tmp_path):
     assert "regression.outlier_loss           ✓ passed" in proc.stdout
 
 
-def test_the_plan_runs_what_answers_need():
-    cells = [
-        (0, "import numpy as np\nimport matplotlib.pyplot as plt\n%matplotlib inline"),
-        (1, "p = np.linspace(0, 1)\nfig, ax = plt.subplots()\nax.plot(p, -np.log(p))"),
-        (2, "x = expensive()\nx = 3\nhelper = lambda v: v + x"),
-        (3, "def my_kl(p, q):\n    return np.sum(p * np.log(p / q))"),
-        (4, "from exercises import check as c\nc('distributions.implement_kl', my_kl)"),
-        (5, "%%time\ncheck('regression.outlier_loss', 'd')"),
-        (6, "print(helper(1))"),
-    ]
-    plan = make_plan(cells)
-    # the figure, the replaced expensive() and the unused helper do not run; p in my_kl is local;
-    # the %%time cell runs, as IPython runs it (tests/test_exercises_plan.py has the details)
-    assert plan.whole is None
-    assert [(c.index, c.statements) for c in plan.cells] == [
-        (0, [0]),
-        (3, [0]),
-        (4, [0, 1]),
-        (5, [0]),
-    ]
-    assert plan.question_cells == {
-        "distributions.implement_kl": 4,
-        "regression.outlier_loss": 5,
-    }
-    assert plan.unrunnable == {}
-    dynamic = make_plan([(0, "a = 1"), (1, "b = 2"), (2, "exec('check(1, a)')\ncheck('x', b)")])
-    assert dynamic.whole is not None and "exec" in dynamic.whole
-    assert [(c.index, c.statements) for c in dynamic.cells] == [(0, [0]), (1, [0]), (2, [0, 1])]
-
-
 def test_choice_letters_used_here_are_what_readers_see():
     """The submissions above answer by letter; pin the letters they rely on."""
     q = _core.get_question("regression.outlier_loss")
