@@ -34,7 +34,7 @@ help:
 	@echo "make test       run every check (lint, unit tests, nbval, cold book build, browser test)"
 	@echo "make test-unprivileged  (as root) the sandbox and grading tests again as an ordinary user"
 	@echo "make notebooks  re-execute the notebooks under book/ in place (commit their outputs)"
-	@echo "make lint       ruff check; make format: ruff format"
+	@echo "make lint       ruff check and ruff format --check; make format: ruff format"
 	@echo "make clean      remove _build"
 
 $(BIN)/python:
@@ -72,9 +72,8 @@ serve:
 # (tests/test_site.py) and the JupyterLab test; the browser tests skip without Chromium unless
 # REQUIRE_BROWSER=1.
 TEST_CONFIG := _build/_config.committed.yml
-test: $(VENV)/.test-installed
+test: $(VENV)/.test-installed lint
 	@start=$$SECONDS; \
-	echo "== ruff check"; $(BIN)/ruff check .; \
 	echo "== cold book build from the committed outputs: $(JB_BUILD) --config $(TEST_CONFIG)"; \
 	rm -rf _build; mkdir _build; t=$$SECONDS; \
 	sed -e 's/^\( *execute_notebooks:\).*/\1 "off"/' _config.yml > $(TEST_CONFIG); \
@@ -86,15 +85,17 @@ test: $(VENV)/.test-installed
 	LFC_SITE_DIR=_build/html $(BIN)/python -m pytest -n auto --dist loadfile --nbval tests losses course exercises book; \
 	echo "   pytest in $$((SECONDS - t)) s; make test in $$((SECONDS - start)) s"
 
-# The grader takes another path as root than as an ordinary user (exercises/_isolation.py): as
+# The grader takes another path as root than as an ordinary user (exercises/sandbox/bubblewrap.py): as
 # root, the tests marked `sandbox` again as a user made for it, in a copy of the working tree with
 # that user's own venv (scripts/test_unprivileged.sh says how). CI runs it after `make test`.
 .PHONY: test-unprivileged
 test-unprivileged:
 	bash scripts/test_unprivileged.sh
 
+# Lint and formatting: `make format` rewrites what `ruff format --check` rejects.
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 format: $(VENV)/.test-installed
 	$(BIN)/ruff format .

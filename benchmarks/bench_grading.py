@@ -35,9 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from exercises._release import release_notebook, solve_notebook  # noqa: E402
-from exercises._submission import Options  # noqa: E402
-from exercises.cli import _Bar, _grade_here, find_notebooks, submission_keys  # noqa: E402
+from exercises import teacher  # noqa: E402
 
 
 def make_class(folder: Path, students: int, solved: bool = False) -> None:
@@ -46,9 +44,9 @@ def make_class(folder: Path, students: int, solved: bool = False) -> None:
         chapter = chapters[s % len(chapters)]
         nb = json.loads(chapter.read_text(encoding="utf-8"))
         if s % 5 == 4 and not solved:
-            nb = release_notebook(nb)
+            nb = teacher.release_notebook(nb)
         else:
-            nb = solve_notebook(nb)
+            nb = teacher.solve_notebook(nb)
             if s % 7 == 6 and not solved:
                 for cell in nb["cells"]:
                     source = (
@@ -71,16 +69,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         folder = Path(tmp)
         make_class(folder, args.students, args.solved)
-        notebooks = find_notebooks([str(folder)])
-        keys = submission_keys([str(folder)], notebooks)
-        options = Options(isolated=not args.no_isolation, salt="benchmark")
+        notebooks = teacher.find_notebooks([str(folder)])
+        options = teacher.Options(isolated=not args.no_isolation, salt="benchmark")
         print(
             f"{len(notebooks)} notebooks, isolation: {'none' if args.no_isolation else 'bubblewrap'}"
         )
         for jobs in args.jobs:
             start = time.perf_counter()
-            bar = _Bar(len(notebooks), sys.stderr, False)
-            reports = _grade_here(notebooks, keys, options, jobs, bar)
+            reports = teacher.grade_notebooks([folder], options, jobs=jobs)
             seconds = time.perf_counter() - start
             score = sum(r.score for r in reports)
             most = sum(r.max_score for r in reports)

@@ -10,7 +10,8 @@ In a chapter notebook::
 A chapter's exercise cell ships with the placeholder and is graded in place::
 
     def my_huber(y_true, y_pred, delta):
-        ...  # your code here
+        # your code here
+        ...
 
     check("regression.implement_huber", my_huber)
 
@@ -24,20 +25,27 @@ The placeholder ``...`` (or ``None``) gives "not attempted yet".
 - :func:`questions` lists the bank (optionally one chapter's questions);
 - :func:`quiz` renders a chapter's concept questions as a quiz that works on the static website;
 - :func:`progress` shows what you have passed so far (stored outside the repository; see
-  :mod:`exercises._progress` for where, and ``LOSS_COURSE_PROGRESS`` to move it);
-- ``python -m exercises grade PATH...`` grades handed-in notebooks, each in a sandbox (see
-  :mod:`exercises.cli`); ``python -m exercises release book/ OUT/`` writes student copies without
-  the worked solutions; ``python -m exercises list`` prints the bank.
+  :mod:`exercises.progress` for where, and ``LOSS_COURSE_PROGRESS`` to move it);
+- ``python -m exercises grade PATH...`` grades handed-in notebooks, each in a sandbox;
+  ``python -m exercises release book/ OUT/`` writes student copies without the worked solutions;
+  ``python -m exercises list`` prints the bank (see :mod:`exercises.cli`, and
+  :mod:`exercises.teacher` for the same from Python).
 
-The bank has one module per chapter: :mod:`exercises.regression`, :mod:`exercises.classification`,
-:mod:`exercises.imbalanced`, :mod:`exercises.distributions`, :mod:`exercises.metric_learning` and
-:mod:`exercises.closing` (the final chapter's mixed quiz and combined exercise).
+The package has four rooms and the renderers, and every import points down this list:
 
-``exercises`` is the question bank and the grader. It imports :mod:`losses` (the references the
-code questions compare with), numpy and the standard library; the command line
-(:mod:`exercises.cli`) also dask's distributed, lazily, to grade on a cluster, the quiz
-its live view's ipywidgets and IPython, lazily, in a kernel, and the grader's planner and sandbox
-runner IPython, lazily, to read and run IPython syntax as Jupyter does. It never imports :mod:`course` (``tests/test_architecture.py`` enforces these rules).
+- :mod:`exercises.sandbox`: where untrusted code runs (the bubblewrap command line, and the folder
+  copied into the sandbox: the runner, the wire protocol, the case runner); standard library and
+  numpy only;
+- :mod:`exercises.bank`: the questions, one module per chapter; imports :mod:`losses`;
+- :mod:`exercises.render`: how things look (text, numbers, verdicts, quizzes, progress);
+- :mod:`exercises.scoring`: one answer to one verdict, per kind of question;
+- :mod:`exercises.progress` and :mod:`exercises.api`: the reader's functions;
+- :mod:`exercises.teacher`: a class of notebooks (plan, session, batch, reports, release), with a
+  small public API; :mod:`exercises.cli` parses the command line and calls it.
+
+It never imports :mod:`course`; dask's distributed is imported lazily to grade on a cluster,
+ipywidgets lazily in a kernel, IPython lazily to read and run IPython syntax as Jupyter does
+(``tests/test_architecture.py`` enforces these rules).
 
 Choice questions show their options under neutral letters, ``(a)``, ``(b)``, ..., in an order
 shuffled once per question (the same everywhere), and are answered with the letters; the bank's
@@ -49,19 +57,10 @@ but are still accepted, so the call in the contract's example keeps working.
 (True, True)
 """
 
-from . import (  # noqa: F401  (importing a chapter module registers its questions)
-    classification,
-    closing,
-    distributions,
-    imbalanced,
-    metric_learning,
-    regression,
-)
-from ._api import check, questions
-from ._core import CHAPTERS
-from ._progress import progress, reset_progress
-from ._quiz import quiz
-from ._result import MIME_TYPE, Result
+from .api import check, questions, quiz
+from .bank import CHAPTERS
+from .progress import progress, reset_progress
+from .scoring import MIME_TYPE, Result
 
 __all__ = [
     "CHAPTERS",

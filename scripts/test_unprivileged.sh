@@ -3,7 +3,7 @@
 # CI runs it after `make test`).
 #
 # Teachers grade as ordinary users, CI runs as root, and the grader takes another path as root
-# (exercises/_isolation.py: it makes the sandbox's user namespace itself and maps the student to an
+# (exercises/sandbox/bubblewrap.py: it makes the sandbox's user namespace itself and maps the student to an
 # unused host uid) than as anyone else (bubblewrap's own --unshare-user). `make test` proves the
 # root path; this script proves the other one, as a teacher would set it up:
 #
@@ -176,7 +176,7 @@ RUN_IN=$REPO
 # that calls require_sandbox() without the mark yet: run whole (without -m), with a notice.
 modules=()
 select=(-m sandbox)
-for f in tests/test_*.py; do
+while IFS= read -r f; do
   if grep -q 'pytest\.mark\.sandbox' "$f"; then
     modules+=("$f")
   elif grep -q 'require_sandbox()' "$f"; then
@@ -185,7 +185,7 @@ for f in tests/test_*.py; do
     echo "unprivileged: note: $f calls require_sandbox() but is not marked (add" \
       "'pytestmark = pytest.mark.sandbox'); run whole here" >&2
   fi
-done
+done < <(find tests -name 'test_*.py' | sort)
 [ ${#modules[@]} -gt 0 ] || die "no test module is marked pytest.mark.sandbox"
 user_env+=(REQUIRE_SANDBOX=1)
 say "pytest ${select[*]} ${modules[*]} as $USER_NAME"

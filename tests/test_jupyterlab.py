@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from exercises import _core
+from exercises.bank import get_question
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = "regression.ipynb"
@@ -291,7 +291,7 @@ def test_a_live_quiz_answer_counts_in_progress(student, lab):
     page, _ = student
     _url, _notebooks, work = lab
     qid = "regression.why_huber_helps"
-    q = _core.get_question(qid)
+    q = get_question(qid)
     right = [i for i, o in enumerate(q.display_options) if o.correct]  # in the order shown
     box = page.locator(".losscourse-quiz-widget > .widget-vbox").filter(has_text=qid)
     box.wait_for()

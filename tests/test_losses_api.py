@@ -9,7 +9,9 @@ import re
 
 import numpy as np
 import pytest
-from _losses_helpers import (
+
+import losses
+from tests._losses_helpers import (
     ALL_CASES,
     CONTRACT_PARAMS,
     DATA_ARGS,
@@ -23,8 +25,6 @@ from _losses_helpers import (
     grads_tuple,
     num_losses,
 )
-
-import losses
 
 # numpy prints no warning for underflow by default, so underflow to 0 (exp(-1e4)) is allowed
 STRICT = {"all": "raise", "under": "ignore"}

@@ -4,13 +4,13 @@ import re
 
 import numpy as np
 import pytest
-from _losses_helpers import cases_for, check_gradient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special
 from sklearn.metrics import hinge_loss, log_loss
 
 import losses
+from tests._losses_helpers import cases_for, check_gradient
 
 RNG = np.random.default_rng(7)
 EPS64 = np.finfo(np.float64).eps

@@ -2,12 +2,12 @@
 
 import numpy as np
 import pytest
-from _losses_helpers import cases_for, check_gradient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special
 
 import losses
+from tests._losses_helpers import cases_for, check_gradient
 
 RNG = np.random.default_rng(5)
 

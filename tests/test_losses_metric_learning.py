@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
-from _losses_helpers import cases_for, check_gradient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import losses
+from tests._losses_helpers import cases_for, check_gradient
 
 RNG = np.random.default_rng(3)
 ORIGIN = [0.0, 0.0]

@@ -2,13 +2,13 @@
 
 import numpy as np
 import pytest
-from _losses_helpers import cases_for, check_gradient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special
 from sklearn.metrics import mean_absolute_error, mean_squared_error
 
 import losses
+from tests._losses_helpers import cases_for, check_gradient
 
 RNG = np.random.default_rng(20240611)
 

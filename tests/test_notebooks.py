@@ -70,7 +70,7 @@ def test_each_question_of_a_chapter_is_asked_exactly_once(name):
     """In an exercise cell (``check("id", ...)``) or in the chapter's quiz, never in both."""
     import re
 
-    from exercises import _core
+    from exercises.bank import all_questions
 
     nb = nbformat.read(CHAPTERS[name], as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
@@ -79,5 +79,5 @@ def test_each_question_of_a_chapter_is_asked_exactly_once(name):
     asked = in_cells + in_quiz
     twice = sorted({q for q in asked if asked.count(q) > 1})
     assert not twice, f"{name}: asked more than once: {twice}"
-    bank = {q.id for q in _core.all_questions(name)}
+    bank = {q.id for q in all_questions(name)}
     assert set(asked) == bank, f"{name}: never asked: {sorted(bank - set(asked))}"

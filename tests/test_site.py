@@ -188,7 +188,7 @@ INSPECT = """(rawTex) => {
     nTypeset: document.querySelectorAll('mjx-container').length,
     nImages: imgs.length,
     nInteractive: document.querySelectorAll('.lfc-interactive').length,
-    nQuiz: document.querySelectorAll('.losscourse-quiz, div[data-shufflequestions]').length,
+    nQuiz: document.querySelectorAll('.losscourse-quiz').length,
     nCode: document.querySelectorAll('div.highlight pre').length,
     nCopy: document.querySelectorAll('div.highlight .copybtn').length,
     ipynb: [...document.querySelectorAll('a[href$=".ipynb"]')].map(a => a.href),
@@ -250,23 +250,15 @@ def _exercise_interactive(page, visit: Visit) -> None:
             visit.sliders_moved += 1
 
 
-QUIZ_SELECTOR = ".losscourse-quiz, div[data-shufflequestions]"
-
 # The course's quizzes (exercises.quiz): a question answers after a choice and "Check".
 QUIZ_FEEDBACK = """(q) => {
   const box = q.querySelector('.lcq-feedback');
   return box ? box.className + ':' + box.textContent.trim().slice(0, 60) : '';
 }"""
-# jupyterquiz's, should a page use it: a click on an option answers at once.
-JQ_STATE = """(q) => [...q.querySelectorAll('.correct, .incorrect, .correctButton, .incorrectButton')]
-  .map(e => e.className + ':' + e.textContent.trim().slice(0, 40)).join('|')"""
 
 
 def _exercise_quizzes(page, visit: Visit) -> None:
-    for q, quiz in enumerate(page.query_selector_all(QUIZ_SELECTOR)):
-        if quiz.get_attribute("data-shufflequestions") is not None:
-            _exercise_jupyterquiz(page, quiz, q, visit)
-            continue
+    for q, quiz in enumerate(page.query_selector_all(".losscourse-quiz")):
         questions = quiz.query_selector_all(".lcq-question[data-qid]")
         if not questions:
             visit.quiz.append(f"quiz {q}: no answerable question")
@@ -288,28 +280,6 @@ def _exercise_quizzes(page, visit: Visit) -> None:
             if after == before or not re.search(r"lcq-(ok|bad)", after):
                 visit.quiz.append(f"{where}: no verdict after answering and Check ({after!r})")
             visit.quizzes_clicked += 1
-
-
-def _exercise_jupyterquiz(page, quiz, q: int, visit: Visit) -> None:
-    questions = quiz.query_selector_all(".MultipleChoiceQn, .ManyChoiceQn, .NumericQn")
-    if not questions:
-        visit.quiz.append(f"quiz {q}: no question rendered")
-    for n, question in enumerate(questions):
-        before = question.evaluate(JQ_STATE)
-        button = question.query_selector(".MCButton")
-        if button is not None:
-            button.click()
-        else:
-            box = question.query_selector("input")
-            if box is None:
-                visit.quiz.append(f"quiz {q}, question {n}: nothing to click or type in")
-                continue
-            box.fill("0")
-            box.press("Enter")
-        page.wait_for_timeout(50)
-        if question.evaluate(JQ_STATE) == before:
-            visit.quiz.append(f"quiz {q}, question {n}: no feedback after an answer")
-        visit.quizzes_clicked += 1
 
 
 @pytest.fixture(scope="module")

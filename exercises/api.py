@@ -1,0 +1,88 @@
+"""The reader's functions: :func:`check`, :func:`questions` and :func:`quiz`.
+
+:func:`check` also records each attempted answer in the reader's progress file (see
+:mod:`exercises.progress`). It is the self-study path: whoever runs it grades themself. Grading
+other people's notebooks never trusts a ``check`` that ran in them (see
+:mod:`exercises.teacher`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from . import bank
+from .progress import ProgressStore
+from .render.quiz import Quiz, answer_form
+from .scoring import DEFAULT_TIMEOUT, Result, grade, site_data
+
+
+def check(question_id: str, answer: Any, *, timeout: float = DEFAULT_TIMEOUT) -> Result:
+    """Grade ``answer`` to the question ``question_id`` and return a :class:`Result`.
+
+    ``answer`` is an option's letter (single choice), a list of letters (multiple choice), a number
+    (numeric) or your function (code): while it runs, the course's functions the question asks you
+    to write (``losses.huber`` for "implement Huber") are stand-ins, and an answer that uses one
+    scores 0, as in class grading. The placeholder ``...`` or ``None`` gives "not attempted
+    yet". A code answer is run on fixed and random cases in a separate process; ``timeout``
+    (seconds) bounds the whole call. Only an unknown ``question_id`` raises (a ``KeyError`` that
+    lists the closest ids); nothing about the answer does.
+
+    >>> check("regression.outlier_loss", "d").passed
+    True
+    >>> check("regression.outlier_loss", ...).status
+    'not_attempted'
+    >>> import numpy as np
+    >>> def my_huber(y_true, y_pred, delta):
+    ...     r = np.abs(y_true - y_pred)
+    ...     return np.mean(np.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta)))
+    >>> print(check("regression.implement_huber", my_huber))  # doctest: +ELLIPSIS
+    ✓ Correct: regression.implement_huber (3/3 points)
+    All 14 cases agree with the reference (6 edge cases and 8 random ones)...
+    """
+    q = bank.get_question(question_id)
+    result = grade(q, answer, timeout=timeout)
+    if not result.attempted:  # on the site, the question's form under the verdict
+        result.form_html = answer_form(q, site_data(q), bank.CHAPTER_TITLES[q.chapter])
+    else:
+        ProgressStore.from_env().record(
+            q.id, passed=result.passed, score=result.score, max_score=result.max_score
+        )
+    return result
+
+
+def questions(chapter: str | None = None) -> list[dict[str, Any]]:
+    """The question bank as a list of dicts (``id``, ``chapter``, ``kind``, ``points``,
+    ``prompt``, ``mirrors``), in chapter order; ``chapter`` selects one chapter.
+
+    >>> [q["id"] for q in questions("regression")][:2]
+    ['regression.outlier_loss', 'regression.why_huber_helps']
+    """
+    return [q.info() for q in bank.all_questions(chapter)]
+
+
+def quiz(selection: str | Iterable[str], *, include_code: bool = True) -> Quiz:
+    """A quiz of the chosen questions that works on the static site (and in Jupyter).
+
+    ``selection`` is a chapter id (``"regression"``), ``"mixed"`` (the closing chapter's mixed
+    quiz), a question id, or a list of question ids. Code questions are listed with their prompt
+    unless ``include_code=False``. Display it by making it the last expression of a cell; in a
+    live kernel its Check buttons call :func:`check`.
+
+    >>> q = quiz("regression")
+    >>> 'id="lcq-regression-outlier_loss"' in q.html
+    True
+    >>> print(str(q).splitlines()[0])  # doctest: +ELLIPSIS
+    Quiz: Regression losses (... questions)
+    """
+    qs = bank.select(selection)
+    if not include_code:
+        qs = [q for q in qs if q.kind != "code"]
+    chapters = {q.chapter for q in qs}
+    if selection == "mixed":
+        title = "Mixed quiz"
+    elif len(chapters) == 1:
+        title = bank.CHAPTER_TITLES[chapters.pop()]
+    else:
+        title = "Selected questions"
+    return Quiz(qs, title, {q.id: site_data(q) for q in qs}, check=check)

@@ -1,0 +1,111 @@
+"""The registry: every question of the bank by id, in chapter order.
+
+Each chapter module registers its questions when it is imported (importing
+:mod:`exercises.bank` imports them all); everything else looks questions up here.
+
+>>> get_question("regression.outlier_loss").kind
+'single'
+>>> [q.id for q in select("regression")][:2]
+['regression.outlier_loss', 'regression.why_huber_helps']
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from .model import Question
+
+#: Chapter ids in reading order. ``closing`` is the final chapter's mixed quiz and combined exercise.
+CHAPTERS: tuple[str, ...] = (
+    "regression",
+    "classification",
+    "imbalanced",
+    "distributions",
+    "metric_learning",
+    "closing",
+)
+
+#: Display titles of the chapters.
+CHAPTER_TITLES: dict[str, str] = {
+    "regression": "Regression losses",
+    "classification": "Classification losses",
+    "imbalanced": "Losses for imbalanced data",
+    "distributions": "Distribution matching",
+    "metric_learning": "Metric learning",
+    "closing": "Choosing a loss",
+}
+
+_BANK: dict[str, Question] = {}
+
+
+def register(*questions: Question) -> None:
+    """Add questions to the bank (called by each chapter module at import)."""
+    for q in questions:
+        q.validate()
+        if q.chapter not in CHAPTERS or not q.id.startswith(q.chapter + "."):
+            raise ValueError(f"{q.id}: id must start with its chapter {q.chapter!r}")
+        if q.id in _BANK and _BANK[q.id] is not q:
+            raise ValueError(f"duplicate question id {q.id!r}")
+        _BANK[q.id] = q
+
+
+def all_questions(chapter: str | None = None) -> list[Question]:
+    """Questions in chapter order (then in the order their module registers them)."""
+    if chapter is not None:
+        check_chapter(chapter)
+    order = {c: i for i, c in enumerate(CHAPTERS)}
+    qs = [q for q in _BANK.values() if chapter is None or q.chapter == chapter]
+    return sorted(qs, key=lambda q: order[q.chapter])
+
+
+def check_chapter(chapter: str) -> str:
+    """Return ``chapter`` if it is a chapter id, else raise KeyError naming the close ones."""
+    if chapter in CHAPTERS:
+        return chapter
+    close = difflib.get_close_matches(str(chapter), CHAPTERS, n=3, cutoff=0.4)
+    hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+    raise KeyError(f"Unknown chapter {chapter!r}.{hint} Chapters: {', '.join(CHAPTERS)}.")
+
+
+def get_question(question_id: str) -> Question:
+    """The question with this id; a KeyError that lists the closest ids otherwise."""
+    if isinstance(question_id, str) and question_id in _BANK:
+        return _BANK[question_id]
+    text = str(question_id)
+    ids = list(_BANK)
+    close = difflib.get_close_matches(text, ids, n=5, cutoff=0.5)
+    if not close and "." not in text:
+        # "implement_huber" -> "regression.implement_huber"
+        close = difflib.get_close_matches(text, [i.split(".", 1)[1] for i in ids], n=5, cutoff=0.5)
+        close = [i for i in ids if i.split(".", 1)[1] in close]
+    if close:
+        hint = "Did you mean " + ", ".join(repr(c) for c in close) + "?"
+    else:
+        hint = "Run exercises.questions() to list them."
+    raise KeyError(f"Unknown question id {text!r}. {hint}")
+
+
+#: Named quizzes that mix chapters, as question ids: ``"mixed"`` (the closing chapter's).
+QUIZZES: dict[str, tuple[str, ...]] = {}
+
+
+def register_quiz(name: str, question_ids: Iterable[str]) -> None:
+    """Name a quiz of questions from several chapters (called by a chapter module)."""
+    if name in CHAPTERS or "." in name:
+        raise ValueError(f"a quiz name must not look like a chapter or a question id: {name!r}")
+    QUIZZES[name] = tuple(question_ids)
+
+
+def select(selection: str | Iterable[str]) -> list[Question]:
+    """Questions for a chapter id, a named quiz (``"mixed"``, the closing chapter's), one
+    question id, or a list of ids; a KeyError that names close ids or chapters otherwise."""
+    if isinstance(selection, str):
+        if selection in QUIZZES:
+            return [get_question(i) for i in QUIZZES[selection]]
+        if selection in CHAPTERS:
+            return all_questions(selection)
+        if "." not in selection:
+            check_chapter(selection)  # raises a KeyError naming close chapters
+        return [get_question(selection)]
+    return [get_question(i) for i in selection]

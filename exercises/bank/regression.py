@@ -1,0 +1,557 @@
+r"""Exercises for the regression chapter (MSE, MAE, Huber, quantile), mirroring self-check 1.
+
+Self-check 1 asks which loss to use instead of MSE for house prices with a few extreme luxury
+outliers, and why its formula helps. The questions below check the choice (Huber), the reason (its
+gradient is bounded by δ), the size of that gradient for an outlier, the estimator each loss
+targets, and ask the reader to implement Huber. Two more go beyond the study guide, to the
+quantile (pinball) loss: which level q gives a one-sided bound, and the loss of one prediction
+(the residual's sign decides which weight applies).
+
+Question ids: ``regression.outlier_loss``, ``regression.why_huber_helps``,
+``regression.outlier_gradient_mse``, ``regression.outlier_gradient_huber``,
+``regression.huber_value``, ``regression.mae_minimiser``, ``regression.huber_facts``,
+``regression.implement_huber``, ``regression.quantile_level``, ``regression.pinball_value``.
+
+>>> from exercises import check
+>>> check("regression.outlier_gradient_mse", 200).passed
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import losses
+
+from .model import Case, ChoiceQuestion, CodeQuestion, Mistake, NumericQuestion, Option
+from .registry import register
+
+CHAPTER = "regression"
+MIRRORS = (
+    "Self-check 1: house prices with extreme luxury outliers (which loss instead of MSE, and why)"
+)
+BEYOND_GUIDE = (
+    "Beyond the study guide: the quantile (pinball) loss, which the guide does not cover "
+    "(no self-check of its own)"
+)
+
+outlier_loss = ChoiceQuestion(
+    id="regression.outlier_loss",
+    chapter=CHAPTER,
+    kind="single",
+    points=1,
+    mirrors=MIRRORS,
+    prompt=(
+        "You fit house prices, and a handful of luxury properties have prices far above the rest. "
+        "Which loss keeps MSE's smooth behaviour for ordinary errors while stopping those few "
+        "houses from dominating the fit?"
+    ),
+    options=(
+        Option(
+            "mse",
+            "MSE, trained for more epochs",
+            False,
+            "More training does not help: with MSE a residual ten times larger pulls ten times "
+            "harder, so the few luxury houses still dominate the gradient.",
+        ),
+        Option(
+            "huber",
+            "Huber loss",
+            True,
+            "Huber is quadratic for small residuals (like MSE) and linear beyond δ, so an outlier's "
+            "pull on the fit is capped at δ.",
+        ),
+        Option(
+            "mae",
+            "MAE (mean absolute error)",
+            False,
+            "MAE is robust to outliers too, but its gradient is ±1 for every residual, however "
+            "small, and undefined at zero: it does not keep MSE's smooth behaviour near the optimum.",
+        ),
+        Option(
+            "cross_entropy",
+            "Cross-entropy",
+            False,
+            "Cross-entropy compares predicted class probabilities with labels; a house price is "
+            "not a class.",
+        ),
+    ),
+    hints=("Look for the loss that is quadratic near zero and linear far from it.",),
+)
+
+why_huber_helps = ChoiceQuestion(
+    id="regression.why_huber_helps",
+    chapter=CHAPTER,
+    kind="single",
+    points=1,
+    mirrors=MIRRORS,
+    prompt=(
+        "Why does Huber loss's formula make the fit robust to the luxury outliers? "
+        r"(Residual $r = y - \hat y$, threshold $\delta > 0$.)"
+    ),
+    options=(
+        Option(
+            "bounded_gradient",
+            r"Beyond $|r| = \delta$ the loss grows linearly, so each sample's gradient is at most "
+            r"$\delta$ in size, however large its residual",
+            True,
+            "Right: an outlier still counts, but it cannot pull harder than δ.",
+        ),
+        Option(
+            "drops_outliers",
+            r"Samples with $|r| > \delta$ are left out of the loss",
+            False,
+            "They are not left out: they contribute δ(|r| − δ/2), which keeps growing with |r|; "
+            "only the growth rate (the gradient) is capped.",
+        ),
+        Option(
+            "reversed",
+            r"It squares large residuals and takes the absolute value of small ones",
+            False,
+            "That is the wrong way round: Huber is quadratic for small residuals and linear for "
+            "large ones.",
+        ),
+        Option(
+            "smaller_values",
+            "Its values are smaller than MSE's, so training converges faster",
+            False,
+            "Scaling a loss down changes the step size, not which points dominate. What matters is "
+            "how the gradient grows with the residual.",
+        ),
+    ),
+    hints=("Compare the derivative of each piece with respect to the prediction.",),
+)
+
+outlier_gradient_mse = NumericQuestion(
+    id="regression.outlier_gradient_mse",
+    chapter=CHAPTER,
+    kind="numeric",
+    points=1,
+    mirrors=MIRRORS,
+    prompt=(
+        r"One house has residual $r = y - \hat y = 100$. Its squared-error term is "
+        r"$(y - \hat y)^2$. What is the **size** (absolute value) of that term's gradient with "
+        r"respect to the prediction $\hat y$?"
+    ),
+    answer=200.0,
+    abs_tol=1e-6,
+    rel_tol=1e-6,
+    wrong_values=(
+        (
+            100.0,
+            "That is the gradient of ½(y − ŷ)²; the term here has no ½, so the chain rule "
+            "gives a factor 2.",
+        ),
+        (-200.0, "The sign is right for ∂/∂ŷ, but the question asks for the size: give |∂/∂ŷ|."),
+        (10000.0, "That is the value of the squared error itself, not its gradient."),
+        (2.0, "The derivative of r² is 2r: multiply by the residual, 100."),
+    ),
+    hints=(r"Differentiate $(y - \hat y)^2$ with respect to $\hat y$ and put in $r = 100$.",),
+    explanation="The MSE gradient grows in proportion to the residual: 2 · 100.",
+)
+
+outlier_gradient_huber = NumericQuestion(
+    id="regression.outlier_gradient_huber",
+    chapter=CHAPTER,
+    kind="numeric",
+    points=1,
+    mirrors=MIRRORS,
+    prompt=(
+        r"A house has residual $r = y - \hat y = 100$. Under Huber loss with $\delta = 1$, what "
+        r"is the **size** of its gradient with respect to the prediction $\hat y$?"
+    ),
+    answer=1.0,
+    abs_tol=1e-6,
+    rel_tol=1e-6,
+    wrong_values=(
+        (
+            100.0,
+            "That is the quadratic piece's gradient r, but the quadratic piece only applies "
+            "for |r| ≤ δ. At r = 100 the linear piece δ(|r| − δ/2) applies.",
+        ),
+        (-1.0, "The question asks for the size: give the absolute value."),
+        (99.5, "That is the value of the Huber loss at r = 100, not its gradient."),
+        (200.0, "That is MSE's gradient. Huber's linear piece has slope δ."),
+    ),
+    hints=(r"Which piece applies when $|r| > \delta$? What is its slope?",),
+    explanation="Beyond δ Huber's slope is δ = 1: two hundred times less pull than under MSE.",
+)
+
+huber_value = NumericQuestion(
+    id="regression.huber_value",
+    chapter=CHAPTER,
+    kind="numeric",
+    points=1,
+    mirrors=MIRRORS,
+    prompt=r"What is the Huber loss of a single residual $r = 5$ with $\delta = 2$?",
+    answer=8.0,
+    abs_tol=1e-6,
+    rel_tol=1e-6,
+    wrong_values=(
+        (12.5, "That is ½r², the quadratic piece; it only applies for |r| ≤ δ."),
+        (10.0, "δ|r| alone is missing the −δ²/2 that makes the two pieces meet at |r| = δ."),
+        (
+            9.0,
+            "That uses |r| − 1/2, the formula for δ = 1. With δ = 2 the linear piece is "
+            "δ(|r| − δ/2).",
+        ),
+        (6.0, "That is δ(|r| − δ): the shift inside the bracket is δ/2, not δ."),
+    ),
+    hints=(r"For $|r| > \delta$ the loss is $\delta\,(|r| - \tfrac{1}{2}\delta)$.",),
+    explanation="δ(|r| − δ/2) = 2 · (5 − 1) = 8.",
+)
+
+mae_minimiser = ChoiceQuestion(
+    id="regression.mae_minimiser",
+    chapter=CHAPTER,
+    kind="single",
+    points=1,
+    mirrors=MIRRORS,
+    prompt=(
+        r"Predict every house with one constant $c$. The $c$ that minimises the MSE "
+        r"$\frac{1}{n}\sum_i (y_i - c)^2$ is the mean of the prices. Which $c$ minimises the MAE "
+        r"$\frac{1}{n}\sum_i |y_i - c|$?"
+    ),
+    options=(
+        Option(
+            "mean",
+            "The mean",
+            False,
+            "The mean minimises the squared error, not the absolute error.",
+        ),
+        Option(
+            "median",
+            "The median",
+            True,
+            "At the median as many points lie above c as below, so the ±1 gradients cancel. "
+            "A few luxury prices barely move it, which is why MAE is robust.",
+        ),
+        Option(
+            "midrange",
+            "Halfway between the smallest and the largest price",
+            False,
+            "The midrange depends only on the two extremes: it is the least robust choice of all.",
+        ),
+        Option(
+            "mode",
+            "The most frequent price",
+            False,
+            "The mode minimises the 0-1 loss, not the absolute error.",
+        ),
+    ),
+    hints=("Each term |y_i − c| has slope −1 or +1 in c. When do the slopes cancel?",),
+)
+
+huber_facts = ChoiceQuestion(
+    id="regression.huber_facts",
+    chapter=CHAPTER,
+    kind="multiple",
+    points=2,
+    mirrors=MIRRORS,
+    prompt=r"Which statements about Huber loss $L_\delta(r)$ are true?",
+    options=(
+        Option(
+            "smooth_join",
+            r"Its value and its slope are both continuous at $|r| = \delta$",
+            True,
+            "Both pieces equal δ²/2 there and both have slope ±δ: the ½ and the −δ/2 make them join.",
+        ),
+        Option(
+            "half_mse_inside",
+            r"For $|r| \le \delta$ it equals $\tfrac{1}{2} r^2$",
+            True,
+            "Yes: inside the threshold it is half the squared error.",
+        ),
+        Option(
+            "bounded_slope",
+            r"The size of its gradient never exceeds $\delta$",
+            True,
+            "The quadratic piece has slope r with |r| ≤ δ, the linear piece slope ±δ.",
+        ),
+        Option(
+            "smoothl1_any_delta",
+            r"PyTorch's SmoothL1Loss with $\beta = \delta$ equals Huber loss for every $\delta$",
+            False,
+            "SmoothL1 with β = δ equals Huber divided by δ; the two agree only when δ = 1.",
+        ),
+        Option(
+            "ignores_large",
+            r"Residuals with $|r| > \delta$ contribute a constant, so they do not affect the fit",
+            False,
+            "They contribute δ(|r| − δ/2), which grows with |r|; they do pull, just with a bounded force.",
+        ),
+    ),
+    hints=("Write out both pieces and their derivatives at |r| = δ.",),
+)
+
+# ------------------------------------------------------- beyond the guide: the quantile loss
+
+quantile_level = ChoiceQuestion(
+    id="regression.quantile_level",
+    chapter=CHAPTER,
+    kind="single",
+    points=1,
+    mirrors=BEYOND_GUIDE,
+    prompt=(
+        "A delivery service promises each customer an arrival time, predicted by a model trained "
+        r"with the quantile loss $\max\big(q\,r,\ (q - 1)\,r\big)$, $r = y - \hat y$, where "
+        r"$y$ is the actual delivery time. It wants deliveries to arrive later than promised only "
+        "10 % of the time. Which level q should it train with?"
+    ),
+    options=(
+        Option(
+            "q90",
+            r"$q = 0.9$",
+            True,
+            "At the minimiser a fraction q of the targets lies below the prediction: 90 % of "
+            "deliveries arrive before the promise and 10 % after it. A late delivery (r > 0) "
+            "costs q = 0.9 per minute, an early one only 0.1, so the promise moves up until "
+            "just 10 % are late.",
+        ),
+        Option(
+            "q10",
+            r"$q = 0.1$",
+            False,
+            "That is the 10 % quantile: only 10 % of deliveries would arrive before the promise "
+            "and 90 % after it. Under-predicting (a late delivery, r > 0) costs q per minute, so "
+            "a small q makes late promises cheap.",
+        ),
+        Option(
+            "median_plus",
+            r"$q = 0.5$, then add 10 % to every prediction",
+            False,
+            "q = 0.5 gives the median. How far the 90 % point lies above the median depends on "
+            "the spread of the delivery times, which can change from one order to the next; a "
+            "fixed 10 % margin does not target any particular share of late deliveries.",
+        ),
+        Option(
+            "q05",
+            r"$q = 0.05$, because the lines for $q = 0.05$ and $q = 0.95$ enclose 90 %",
+            False,
+            "The 0.05 line is the lower end of a two-sided 90 % interval: 95 % of deliveries "
+            "would arrive after it. A one-sided promise that is late 10 % of the time is the "
+            "90 % quantile.",
+        ),
+    ),
+    hints=("At the best constant, what fraction of the targets lies below the prediction?",),
+)
+
+pinball_value = NumericQuestion(
+    id="regression.pinball_value",
+    chapter=CHAPTER,
+    kind="numeric",
+    points=1,
+    mirrors=BEYOND_GUIDE,
+    prompt=(
+        r"With $q = 0.9$, the target is $y = 10$ and the prediction $\hat y = 12$. What is the "
+        r"quantile (pinball) loss $\max\big(q\,r,\ (q - 1)\,r\big)$ of this one prediction, "
+        r"with $r = y - \hat y$?"
+    ),
+    answer=0.2,
+    abs_tol=1e-6,
+    rel_tol=1e-6,
+    wrong_values=(
+        (
+            1.8,
+            "That is q·|r|, the price of an under-prediction. Here ŷ > y, so r = −2 < 0 and the "
+            "weight is 1 − q.",
+        ),
+        (-1.8, "That is q·r alone; the max takes the larger of q·r and (q − 1)·r."),
+        (-0.2, "Check the sign: (q − 1)·r = (−0.1)·(−2) is positive. The loss is never negative."),
+        (1.0, "That is half the absolute error, the quantile loss for q = 0.5, not for q = 0.9."),
+        (2.0, "That is the absolute error |r|; the quantile loss weights it by q or by 1 − q."),
+    ),
+    hints=(
+        r"Compute $r = y - \hat y$ first. Which of $q\,r$ and $(q - 1)\,r$ is larger for that $r$?",
+    ),
+    explanation=(
+        "r = 10 − 12 = −2 (an over-prediction), so the max picks (q − 1)·r = (−0.1)·(−2) = 0.2. "
+        "Under-predicting by 2 would cost 0.9 · 2 = 1.8, nine times more: that asymmetry pushes "
+        "the q = 0.9 prediction up to the 90 % quantile."
+    ),
+)
+
+
+# ----------------------------------------------------------------------------- code question
+
+_NAMES = ("y_true", "y_pred", "delta")
+
+
+def _huber_reference(y_true, y_pred, delta):
+    return losses.huber(y_true, y_pred, delta=delta)
+
+
+def _arr(*values):
+    return np.array(values, dtype=np.float64)
+
+
+def _random_huber_case(rng: np.random.Generator) -> Case:
+    delta = float(np.round(np.exp(rng.uniform(np.log(0.2), np.log(4.0))), 3))
+    shape = (int(rng.integers(2, 30)),) if rng.random() < 0.7 else tuple(rng.integers(2, 6, size=2))
+    y_true = np.round(rng.normal(0.0, 3.0, size=shape), 3)
+    # residuals on both sides of ±delta
+    residual = rng.normal(0.0, 1.5 * delta, size=shape)
+    residual.flat[0] = 2.5 * delta
+    residual.flat[1] = -2.5 * delta
+    y_pred = np.round(y_true - residual, 3)
+    return Case(f"{y_true.size} values, δ = {delta:g}", (y_true, y_pred, delta), _NAMES)
+
+
+def _m_no_half(y, p, d):
+    r = np.abs(np.asarray(y) - np.asarray(p))
+    return float(np.mean(np.where(r <= d, r**2, d * (r - 0.5 * d))))
+
+
+def _m_no_offset(y, p, d):
+    r = np.abs(np.asarray(y) - np.asarray(p))
+    return float(np.mean(np.where(r <= d, 0.5 * r**2, d * r)))
+
+
+def _m_delta_one_linear(y, p, d):
+    r = np.abs(np.asarray(y) - np.asarray(p))
+    return float(np.mean(np.where(r <= d, 0.5 * r**2, r - 0.5)))
+
+
+def _m_full_delta_offset(y, p, d):
+    r = np.abs(np.asarray(y) - np.asarray(p))
+    return float(np.mean(np.where(r <= d, 0.5 * r**2, d * (r - d))))
+
+
+def _m_signed_condition(y, p, d):
+    r = np.asarray(y) - np.asarray(p)
+    return float(np.mean(np.where(r <= d, 0.5 * r**2, d * (np.abs(r) - 0.5 * d))))
+
+
+def _m_signed_condition_pred(y, p, d):
+    r = np.asarray(p) - np.asarray(y)
+    return float(np.mean(np.where(r <= d, 0.5 * r**2, d * (np.abs(r) - 0.5 * d))))
+
+
+def _m_smooth_l1(y, p, d):
+    r = np.abs(np.asarray(y) - np.asarray(p))
+    return float(np.mean(np.where(r < d, 0.5 * r**2 / d, r - 0.5 * d)))
+
+
+def _m_sum(y, p, d):
+    return losses.huber(y, p, delta=d, reduction="sum")
+
+
+def _m_half_mse(y, p, d):
+    return float(np.mean(0.5 * (np.asarray(y) - np.asarray(p)) ** 2))
+
+
+def _m_mae(y, p, d):
+    return float(np.mean(np.abs(np.asarray(y) - np.asarray(p))))
+
+
+def _m_mse(y, p, d):
+    return float(np.mean((np.asarray(y) - np.asarray(p)) ** 2))
+
+
+implement_huber = CodeQuestion(
+    id="regression.implement_huber",
+    chapter=CHAPTER,
+    kind="code",
+    points=3,
+    mirrors=MIRRORS,
+    prompt=(
+        r"Write `huber(y_true, y_pred, delta)` returning the **mean** Huber loss over all "
+        r"elements, with residual $r = y - \hat y$:"
+        "\n\n"
+        r"$$L_\delta(r) = \begin{cases} \tfrac{1}{2} r^2 & |r| \le \delta \\ "
+        r"\delta\,(|r| - \tfrac{1}{2}\delta) & |r| > \delta \end{cases}$$"
+        "\n\n"
+        "The inputs are numpy arrays of the same shape (any shape) and `delta` is a positive "
+        "float. Use numpy and no loops; return one number."
+    ),
+    signature="huber(y_true, y_pred, delta)",
+    stand_ins=("losses.huber", "losses.huber_grad"),
+    reference=_huber_reference,
+    fixed_cases=(
+        Case(
+            "small residuals only, δ = 1", (_arr(1.0, 2.0, 3.0), _arr(1.5, 1.8, 3.2), 1.0), _NAMES
+        ),
+        Case(
+            "residuals beyond +δ and beyond −δ, δ = 1",
+            (_arr(0.0, 0.0, 0.0, 0.0), _arr(3.0, -2.5, 0.4, -0.2), 1.0),
+            _NAMES,
+        ),
+        Case(
+            "δ = 2.5, residuals on both sides of ±δ",
+            (_arr(0.0, 1.0, 2.0, 3.0, 4.0), _arr(5.0, -3.0, 2.5, 3.2, 10.0), 2.5),
+            _NAMES,
+        ),
+        Case(
+            "δ = 0.3, large negative residuals",
+            (_arr(-1.0, 0.5, 2.0), _arr(1.0, 0.6, 4.0), 0.3),
+            _NAMES,
+        ),
+        Case("a single outlier, δ = 1.5", (_arr(2.0), _arr(9.0), 1.5), _NAMES),
+        Case(
+            "a 2 × 3 array, δ = 0.5",
+            (
+                np.array([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]),
+                np.array([[0.2, -1.0, 2.4], [3.0, 6.5, 4.9]]),
+                0.5,
+            ),
+            _NAMES,
+        ),
+    ),
+    random_case=_random_huber_case,
+    n_random=8,
+    mistakes=(
+        Mistake(_m_sum, "You returned the sum over elements; the question asks for the mean."),
+        Mistake(
+            _m_smooth_l1,
+            "That is PyTorch's SmoothL1Loss with β = δ, which equals Huber divided by δ. "
+            "Huber's quadratic piece is ½r² (no division by δ) and its linear piece δ(|r| − δ/2).",
+        ),
+        Mistake(_m_no_half, "The quadratic piece is missing its ½: it should be ½r², not r²."),
+        Mistake(
+            _m_no_offset,
+            "The linear piece should be δ(|r| − δ/2): without the −δ²/2 the two pieces do not meet "
+            "at |r| = δ.",
+        ),
+        Mistake(
+            _m_full_delta_offset,
+            "The linear piece subtracts too much: it is δ(|r| − δ/2), not δ(|r| − δ).",
+        ),
+        Mistake(
+            _m_delta_one_linear,
+            "Your linear piece ignores δ (|r| − ½ is Huber for δ = 1 only). Use δ(|r| − δ/2).",
+        ),
+        Mistake(
+            _m_signed_condition,
+            "Negative residuals beyond −δ are treated as small: compare |r| (the absolute value) "
+            "with δ, not r itself.",
+        ),
+        Mistake(
+            _m_signed_condition_pred,
+            "Residuals on one side of zero are treated as small: compare |r| (the absolute value) "
+            "with δ, not the signed difference.",
+        ),
+        Mistake(
+            _m_half_mse,
+            "You always use the quadratic piece ½r²; switch to the linear piece when |r| > δ.",
+        ),
+        Mistake(_m_mse, "That is the MSE; Huber is ½r² up to δ and linear beyond it."),
+        Mistake(_m_mae, "That is the MAE; Huber is quadratic (½r²) for |r| ≤ δ."),
+    ),
+    hints=(
+        "Compute r = y_true − y_pred, then np.where(np.abs(r) <= delta, quadratic, linear), "
+        "and take the mean.",
+    ),
+)
+
+register(
+    outlier_loss,
+    why_huber_helps,
+    outlier_gradient_mse,
+    outlier_gradient_huber,
+    huber_value,
+    mae_minimiser,
+    huber_facts,
+    implement_huber,
+    quantile_level,
+    pinball_value,
+)

@@ -1,0 +1,88 @@
+"""The teacher's tools: grade a class of notebooks, and release the notebooks to students.
+
+The public API, which the command line (:mod:`exercises.cli`), the benchmarks and the tests call::
+
+    from exercises import teacher
+
+    teacher.require_sandbox(options)          # bubblewrap can run here (else TeacherError)
+    reports = teacher.grade_notebooks(["submissions/"], options, jobs=2)
+    print(teacher.format_table(reports))      # or format_json / format_csv / feedback_files
+    teacher.release("book/", "student-copies/")
+
+Inside:
+
+- :mod:`~exercises.teacher.plan`: which statements of a notebook its answers need (or why the
+  whole notebook must run);
+- :mod:`~exercises.teacher.session`: one submission: planned, run in its sandbox, every answer
+  scored here (:class:`Options`, :class:`NotebookReport`);
+- :mod:`~exercises.teacher.batch`: many submissions, on this machine or a Dask cluster;
+- :mod:`~exercises.teacher.reports`: table, JSON, CSV and feedback files;
+- :mod:`~exercises.teacher.release`: student copies and answer keys;
+- :mod:`~exercises.teacher.files`: finding notebooks, the class salt, safe writes.
+
+This room imports :mod:`exercises.bank`, :mod:`exercises.scoring`, :mod:`exercises.sandbox`,
+:mod:`exercises.render` (numbers in reports), numpy and the standard library; IPython (the
+planner reads IPython syntax as Jupyter does) and, lazily, dask's distributed.
+
+>>> from exercises import teacher
+>>> teacher.Options().isolated
+True
+"""
+
+from ..sandbox.bubblewrap import Limits, SandboxUnavailable
+from .batch import ProgressLine, grade_notebooks, require_sandbox
+from .files import (
+    SALT_FILE,
+    TeacherError,
+    class_salt,
+    find_notebooks,
+    submission_keys,
+    write_atomically,
+)
+from .release import release, release_notebook, solutions, solve_notebook
+from .reports import (
+    FIELDS,
+    describe_isolation,
+    feedback_files,
+    format_csv,
+    format_json,
+    format_table,
+    report_rows,
+)
+from .session import (
+    NotebookReport,
+    Options,
+    grade_notebook_data,
+    grade_submission,
+    read_notebook,
+)
+
+__all__ = [
+    "FIELDS",
+    "SALT_FILE",
+    "Limits",
+    "NotebookReport",
+    "Options",
+    "ProgressLine",
+    "SandboxUnavailable",
+    "TeacherError",
+    "class_salt",
+    "describe_isolation",
+    "feedback_files",
+    "find_notebooks",
+    "format_csv",
+    "format_json",
+    "format_table",
+    "grade_notebook_data",
+    "grade_submission",
+    "grade_notebooks",
+    "read_notebook",
+    "release",
+    "release_notebook",
+    "report_rows",
+    "require_sandbox",
+    "solutions",
+    "solve_notebook",
+    "submission_keys",
+    "write_atomically",
+]

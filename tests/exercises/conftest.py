@@ -1,0 +1,15 @@
+"""Fixtures shared by the tests of :mod:`exercises`.
+
+``isolated_progress`` (autouse) points ``LOSS_COURSE_PROGRESS`` at a temporary file, so that no
+test reads or writes the real progress file in the home directory; a test that needs the file
+asks for it by name.
+"""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_progress(tmp_path, monkeypatch):
+    path = tmp_path / "progress" / "progress.json"
+    monkeypatch.setenv("LOSS_COURSE_PROGRESS", str(path))
+    return path
