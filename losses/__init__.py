@@ -9,7 +9,8 @@ of the course:
 module                 losses
 =====================  ====================================================
 ``regression``         :func:`mse`, :func:`mae`, :func:`huber`, :func:`quantile`
-``classification``     :func:`cross_entropy`, :func:`binary_cross_entropy`, :func:`hinge`
+``classification``     :func:`cross_entropy`, :func:`binary_cross_entropy`, :func:`hinge`,
+                       :func:`multiclass_hinge`
 ``imbalanced``         :func:`focal`, :func:`dice`, :func:`tversky`
 ``distributions``      :func:`kl_divergence`
 ``metric_learning``    :func:`contrastive`, :func:`triplet`, :func:`info_nce`
@@ -41,6 +42,8 @@ from .classification import (
     cross_entropy_grad,
     hinge,
     hinge_grad,
+    multiclass_hinge,
+    multiclass_hinge_grad,
 )
 from .distributions import kl_divergence, kl_divergence_grad
 from .imbalanced import dice, dice_grad, focal, focal_grad, tversky, tversky_grad
@@ -69,6 +72,7 @@ LOSSES = {
     "quantile": (quantile, quantile_grad),
     "tversky": (tversky, tversky_grad),
     "info_nce": (info_nce, info_nce_grad),
+    "multiclass_hinge": (multiclass_hinge, multiclass_hinge_grad),
 }
 
 __all__ = [
@@ -98,6 +102,8 @@ __all__ = [
     "mae_grad",
     "mse",
     "mse_grad",
+    "multiclass_hinge",
+    "multiclass_hinge_grad",
     "numerical_grad",
     "quantile",
     "quantile_grad",

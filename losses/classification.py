@@ -1,8 +1,10 @@
-r"""Classification losses (chapter 2): cross-entropy, binary cross-entropy and hinge.
+r"""Classification losses (chapter 2): cross-entropy, binary cross-entropy, hinge and
+multiclass hinge.
 
 Cross-entropy and binary cross-entropy score predicted *probabilities* (or logits, with
 ``from_logits=True``) against the labels; hinge scores raw *margins* and stops caring once a
-sample is on the right side by at least the margin.
+sample is on the right side by at least the margin; the multiclass hinge (Crammer and Singer)
+does the same with the margin between the true class's score and the best other score.
 
 Probability inputs are clipped into :math:`[\epsilon, 1-\epsilon]` with
 :math:`\epsilon` = ``np.finfo(dtype).eps`` (scikit-learn's ``log_loss`` default), so a predicted 0
@@ -41,6 +43,8 @@ __all__ = [
     "binary_cross_entropy_grad",
     "hinge",
     "hinge_grad",
+    "multiclass_hinge",
+    "multiclass_hinge_grad",
 ]
 
 
@@ -50,6 +54,21 @@ def _clip_eps(p: np.ndarray) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- cross-entropy
+
+
+def _class_labels(yt, n_classes):
+    """``yt`` (shape ``(n,)``) as integer labels in ``[0, n_classes)``; whole-valued floats are
+    accepted, anything else is a ValueError naming the first bad index."""
+    bad = (yt < 0) | (yt >= n_classes)
+    if np.issubdtype(yt.dtype, np.floating):
+        bad |= np.mod(yt, 1) != 0
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"y_true must hold integer class labels in [0, {n_classes}) for y_pred with "
+            f"{n_classes} columns, but index {i} holds {yt[i].item()!r}."
+        )
+    return yt.astype(np.intp)
 
 
 def _ce_inputs(y_true, y_pred, from_logits, label_smoothing):
@@ -70,16 +89,7 @@ def _ce_inputs(y_true, y_pred, from_logits, label_smoothing):
                 f"y_true has shape {yt.shape} but y_pred has shape {yp.shape}; class labels "
                 "need one entry per row of y_pred."
             )
-        bad = (yt < 0) | (yt >= n_classes)
-        if np.issubdtype(yt.dtype, np.floating):
-            bad |= np.mod(yt, 1) != 0
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise ValueError(
-                f"y_true must hold integer class labels in [0, {n_classes}) for y_pred with "
-                f"{n_classes} columns, but index {i} holds {yt[i].item()!r}."
-            )
-        target = yt.astype(np.intp)
+        target = _class_labels(yt, n_classes)
     elif yt.ndim == 2:
         check_same_shape(yt, yp, "y_true", "y_pred")
         check_unit_interval(yt, "y_true", "target probabilities")
@@ -406,3 +416,118 @@ def hinge_grad(y_true, y_pred, *, margin: float = 1.0, reduction: str = "mean"):
     np.multiply(yt, active, out=g)
     g *= grad_scale(reduction, g.size)
     return np.subtract(0.0, g, out=g)
+
+
+# ---------------------------------------------------------------------- multiclass hinge
+
+
+def _multiclass_hinge_inputs(y_true, y_pred, margin):
+    """Validate multiclass hinge inputs; return (labels (n,) as intp, scores (n, C), margin)."""
+    margin = check_scalar(margin, "margin", low=0.0)
+    yp = as_array(y_pred, "y_pred")
+    check_not_empty(yp, "y_pred")
+    check_ndim(yp, "y_pred", 2, "(n, C): one row of class scores per sample")
+    check_finite(yp, "y_pred")
+    yp = yp.astype(float_dtype(yp), copy=False)
+    n, n_classes = yp.shape
+    if n_classes < 2:
+        raise ValueError(
+            f"y_pred has shape {yp.shape}: the multiclass hinge compares the true class's score "
+            "with the other classes' scores, so it needs at least 2 columns (classes)."
+        )
+    yt = as_array(y_true, "y_true")
+    check_finite(yt, "y_true")
+    # labels are one integer per row of y_pred: a one-hot (n, C) or a column (n, 1) is refused
+    if yt.shape != (n,):
+        raise ValueError(
+            f"y_true has shape {yt.shape} but y_pred has shape {yp.shape}; the multiclass hinge "
+            f"needs one integer class label per row of y_pred, shape ({n},)."
+        )
+    return _class_labels(yt, n_classes), yp, margin
+
+
+def _true_and_rival(labels, scores):
+    """Each row's true-class score s_y and its best other score max_{c≠y} s_c (the rival)."""
+    rows = np.arange(scores.shape[0])
+    true = scores[rows, labels]
+    others = scores.copy()
+    others[rows, labels] = -np.inf  # the true class cannot be its own rival
+    rival = others.max(axis=1)
+    return true, rival, others
+
+
+def multiclass_hinge(y_true, y_pred, *, margin: float = 1.0, reduction: str = "mean"):
+    r"""Multiclass hinge loss of Crammer and Singer: the true class must beat every other by a margin.
+
+    .. math::
+
+        \ell_i = \max\bigl(0,\; m - (s_{i,y_i} - \max_{c \ne y_i} s_{ic})\bigr)
+
+    with :math:`s_i` the row of raw class scores of sample :math:`i` (not probabilities) and
+    :math:`y_i` its label. :math:`s_{i,y_i} - \max_{c \ne y_i} s_{ic}` is the sample's
+    *multiclass margin*: positive when the true class has the highest score, and the loss is
+    exactly zero once it reaches :math:`m`. With two classes it is the binary :func:`hinge` on the
+    score difference :math:`f = s_1 - s_0` with labels :math:`\pm 1`.
+
+    Args:
+        y_true: integer class labels ``(n,)`` in ``[0, C)`` (whole-valued floats accepted).
+        y_pred: ``(n, C)`` raw class scores, ``C`` ≥ 2.
+        margin: :math:`m` ≥ 0, 1 in the SVM formulation.
+        reduction: ``"mean"`` (over samples), ``"sum"`` or ``"none"`` (shape ``(n,)``).
+
+    Note:
+        Two multiclass hinges are in use. This one (Crammer and Singer, 2001; scikit-learn's
+        ``hinge_loss`` for more than two classes, ``LinearSVC(multi_class="crammer_singer")``)
+        charges only the best-scoring wrong class. Weston and Watkins (1999) charge every wrong
+        class that comes within the margin,
+        :math:`\sum_{c \ne y_i} \max(0, m - (s_{i,y_i} - s_{ic}))`, which is larger whenever two or
+        more wrong classes are within the margin; PyTorch's ``MultiMarginLoss`` is that sum
+        divided by :math:`C`. Both are zero for exactly the same samples: those whose margin is
+        at least :math:`m`.
+
+    References:
+        Crammer, K. and Singer, Y. (2001). On the algorithmic implementation of multiclass
+        kernel-based vector machines. *Journal of Machine Learning Research* 2.
+        Weston, J. and Watkins, C. (1999). Support vector machines for multi-class pattern
+        recognition. *ESANN*.
+
+    Example:
+        >>> scores = [[2.0, 1.5, -1.0], [0.0, 3.0, 1.0], [1.0, 0.5, 0.8]]
+        >>> multiclass_hinge([0, 1, 0], scores, reduction="none").tolist()  # margins .5, 2, .2
+        [0.5, 0.0, 0.8]
+    """
+    check_reduction(reduction)
+    labels, yp, margin = _multiclass_hinge_inputs(y_true, y_pred, margin)
+    true, rival, _ = _true_and_rival(labels, yp)
+    per = np.subtract(margin, true, dtype=yp.dtype)
+    per += rival  # m - (s_y - max_{c≠y} s_c)
+    np.maximum(per, 0, out=per)
+    return reduce(per, reduction)
+
+
+def multiclass_hinge_grad(y_true, y_pred, *, margin: float = 1.0, reduction: str = "mean"):
+    r"""Subgradient of :func:`multiclass_hinge` with respect to the scores ``y_pred``.
+
+    For a sample inside the margin (:math:`s_{y} - \max_{c \ne y} s_c < m`) it is :math:`-1`
+    at the true class and :math:`+1` at the best-scoring wrong class; every other entry, and
+    every entry of a sample whose margin is at least :math:`m`, is 0 (the subgradient 0 at the
+    kink, where the margin equals :math:`m`). When several wrong classes tie for the highest
+    score, the :math:`+1` is shared equally among them (a valid subgradient, and the one central
+    finite differences see). Divided by the number of samples for the mean.
+
+    Example:
+        >>> multiclass_hinge_grad([0, 1], [[2.0, 1.5, -1.0], [0.0, 3.0, 1.0]],
+        ...                       reduction="sum").tolist()
+        [[-1.0, 1.0, 0.0], [0.0, 0.0, 0.0]]
+    """
+    check_reduction(reduction)
+    labels, yp, margin = _multiclass_hinge_inputs(y_true, y_pred, margin)
+    true, rival, others = _true_and_rival(labels, yp)
+    active = true - rival < margin  # inside the margin: the loss is m - s_y + max_{c≠y} s_c
+    # +1 on the rival (shared among ties), -1 on the true class, for the active rows only
+    top = (others == rival[:, None]) & active[:, None]
+    g = top.astype(yp.dtype)
+    g /= np.maximum(top.sum(axis=1, keepdims=True), 1).astype(yp.dtype)
+    g[np.arange(yp.shape[0]), labels] = np.where(active, -1.0, 0.0)  # 0.0, not -0.0
+    g *= grad_scale(reduction, yp.shape[0])
+    return g

@@ -324,7 +324,7 @@ def info_nce(
     symmetric: bool = False,
     reduction: str = "mean",
 ):
-    r"""InfoNCE, the contrastive loss of SimCLR and CLIP, with in-batch negatives.
+    r"""InfoNCE (CPC; one direction of CLIP's loss), with in-batch negatives.
 
     Row :math:`i` of ``positive`` is the positive of row :math:`i` of ``anchor``; every other row
     of ``positive`` is one of its negatives. The rows are L2-normalised, and

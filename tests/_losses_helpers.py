@@ -34,6 +34,7 @@ DATA_ARGS = {
     "quantile": ("y_true", "y_pred"),
     "tversky": ("y_true", "y_pred"),
     "info_nce": ("anchor", "positive"),
+    "multiclass_hinge": ("y_true", "y_pred"),
 }
 CONTRACT_PARAMS = {
     "mse": {},
@@ -50,6 +51,7 @@ CONTRACT_PARAMS = {
     "quantile": {"q": 0.5},
     "tversky": {"alpha": 0.5, "beta": 0.5, "gamma": 1.0, "smooth": 1e-6, "axis": None},
     "info_nce": {"temperature": 0.1, "symmetric": False},
+    "multiclass_hinge": {"margin": 1.0},
 }
 NAMES = tuple(DATA_ARGS)
 # Which data arguments the gradient function differentiates, in the order it returns them.
@@ -292,6 +294,27 @@ def _info_nce(n=5, d=3, **params):
     return make
 
 
+def _multiclass_hinge(margin=None, n=6, c=4):
+    def make(rng, dtype):
+        m = 1.0 if margin is None else margin
+        labels = rng.integers(0, c, size=n)
+        scores = rng.normal(size=(n, c)) * 2.0
+        rows = np.arange(n)
+        wrong = scores.copy()
+        wrong[rows, labels] = -np.inf
+        rival = wrong.argmax(axis=1)
+        wrong[rows, rival] = -np.inf
+        runner_up = wrong.max(axis=1)  # -inf with two classes
+        # the best wrong score at least 0.2 clear of the next one: no tie, no kink of the max
+        scores[rows, rival] = np.maximum(scores[rows, rival], runner_up + 0.2)
+        # s_y - max_{c≠y} s_c = m + t, |t| in [0.2, 2): away from the hinge's kink
+        scores[rows, labels] = scores[rows, rival] + m + _signed(rng, 0.2, 2.0, n)
+        kwargs = {} if margin is None else {"margin": margin}
+        return (labels, scores.astype(dtype)), kwargs
+
+    return make
+
+
 CASES = {
     "mse": [Case("mse", "default", _regression())],
     "mae": [Case("mae", "default", _regression())],
@@ -372,6 +395,12 @@ CASES = {
         Case("info_nce", "t=1", _info_nce(temperature=1.0)),
         Case("info_nce", "symmetric", _info_nce(symmetric=True, temperature=0.5)),
         Case("info_nce", "n=2", _info_nce(n=2, d=4, temperature=0.3)),
+    ],
+    "multiclass_hinge": [
+        Case("multiclass_hinge", "default", _multiclass_hinge()),
+        Case("multiclass_hinge", "margin=2", _multiclass_hinge(2.0)),
+        Case("multiclass_hinge", "margin=0", _multiclass_hinge(0.0)),
+        Case("multiclass_hinge", "2-classes", _multiclass_hinge(n=8, c=2)),
     ],
 }
 ALL_CASES = [c for name in NAMES for c in CASES[name]]

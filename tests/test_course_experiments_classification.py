@@ -4,9 +4,10 @@ import warnings
 
 import numpy as np
 import pytest
+from scipy import stats
 from sklearn.calibration import calibration_curve
 from sklearn.linear_model import LogisticRegression
-from sklearn.svm import SVC
+from sklearn.svm import SVC, LinearSVC
 
 import losses
 from course.experiments import classification as ex
@@ -171,6 +172,45 @@ def test_boundary_and_margins_lie_where_the_score_says(blobs, fits):
             np.testing.assert_allclose(fit.decision_function(points), level, atol=1e-12)
 
 
+def test_true_weights_are_the_log_odds_of_the_two_gaussians():
+    for d in (ex.two_blobs(seed=0), ex.two_blobs(distance=4.0, std=2.0, seed=1)):
+        X = d.X_test[:50]
+        # log N(x; μ_1, σ²I) − log N(x; μ_0, σ²I), from scipy's densities
+        cov = d.std**2 * np.eye(2)
+        log_odds = stats.multivariate_normal(d.means[1], cov).logpdf(X) - stats.multivariate_normal(
+            d.means[0], cov
+        ).logpdf(X)
+        np.testing.assert_allclose(d.true_logit(X), log_odds, rtol=1e-10, atol=1e-10)
+    w, b = ex.two_blobs(distance=4.0, std=2.0).true_weights()
+    np.testing.assert_allclose(w, [0.8, 0.6])  # 4u / 2²
+    assert b == 0.0
+    # logistic regression estimates them: on many samples it lands close
+    big = ex.two_blobs(n_train=20_000, n_test=10, seed=5)
+    fit = ex.fit_linear(big.X_train, big.y_train, "cross_entropy", steps=500)
+    np.testing.assert_allclose(fit.w, big.true_weights()[0], atol=0.1)
+    assert abs(fit.b) < 0.05
+
+
+def test_bayes_accuracy_is_the_normal_cdf_and_what_the_bisector_scores():
+    assert ex.two_blobs(seed=0).bayes_accuracy() == pytest.approx(stats.norm.cdf(1.5), rel=1e-12)
+    d = ex.two_blobs(n_test=200_000, distance=2.0, std=1.5, seed=6)
+    assert d.bayes_accuracy() == pytest.approx(stats.norm.cdf(2.0 / 3.0), rel=1e-12)
+    bisector = np.mean((d.true_logit(d.X_test) > 0) == (d.y_test == 1))
+    assert bisector == pytest.approx(d.bayes_accuracy(), abs=0.005)
+
+
+def test_linear_accuracies_repeat_the_experiment_on_fresh_draws():
+    acc = ex.linear_accuracies([0, 7], n_train=100, n_test=1000)
+    for k, seed in enumerate([0, 7]):
+        d = ex.two_blobs(n_train=100, n_test=1000, seed=seed)
+        for loss in ex.LINEAR_LOSSES:
+            fit = ex.fit_linear(d.X_train, d.y_train, loss)
+            assert acc[loss][k] == fit.accuracy(d.X_test, d.y_test)
+    # both near the best possible Φ(d / 2σ) = Φ(1.5), never above it by more than the noise
+    for a in acc.values():
+        assert np.all(np.abs(a - stats.norm.cdf(1.5)) < 0.03)
+
+
 def test_fit_linear_refuses_unknown_loss():
     with pytest.raises(ValueError, match="loss must be one of"):
         ex.fit_linear([[0.0], [1.0]], [0, 1], "mse")
@@ -209,6 +249,72 @@ def test_reliability_matches_sklearn_calibration_curve(blobs, fits):
     np.testing.assert_allclose(r.observed[full], prob_true)
     np.testing.assert_allclose(r.mean_predicted[full], prob_pred)
     assert r.counts.sum() == len(blobs.y_test)
+
+
+def test_equal_mass_bins_hand_worked_and_equal_counts():
+    y = [0, 1, 0, 1, 1, 1, 0]
+    p = [0.9, 0.1, 0.2, 0.4, 0.8, 0.7, 0.3]
+    r = ex.reliability(y, p, n_bins=3, strategy="quantile")
+    # sorted: 0.1 0.2 0.3 | 0.4 0.7 | 0.8 0.9 (sizes 3, 2, 2), labels 1 0 0 | 1 1 | 1 0
+    np.testing.assert_array_equal(r.counts, [3, 2, 2])
+    np.testing.assert_allclose(r.mean_predicted, [0.2, 0.55, 0.85])
+    np.testing.assert_allclose(r.observed, [1 / 3, 1.0, 0.5])
+    np.testing.assert_allclose(r.edges, [0.1, 0.4, 0.8, 0.9])
+    assert r.ece == pytest.approx((3 * (1 / 3 - 0.2) + 2 * (1.0 - 0.55) + 2 * (0.85 - 0.5)) / 7)
+    rng = np.random.default_rng(1)
+    q = rng.beta(0.3, 0.3, size=1003)  # crowded at 0 and 1: equal-width bins are uneven
+    counts = ex.reliability(q > 0.5, q, n_bins=10, strategy="quantile").counts
+    assert counts.max() - counts.min() <= 1 and counts.sum() == 1003
+    wide = ex.reliability(q > 0.5, q, n_bins=10).counts
+    assert wide.max() > 3 * wide.min()
+
+
+@pytest.mark.parametrize("strategy", ex.BIN_STRATEGIES)
+def test_ece_with_one_bin_and_with_one_sample_per_bin(strategy):
+    rng = np.random.default_rng(2)
+    p = rng.uniform(size=60)
+    y = (rng.uniform(size=60) < 0.7).astype(float)
+    # one bin: the gap between the mean label and the mean prediction
+    assert ex.reliability(y, p, n_bins=1, strategy=strategy).ece == pytest.approx(
+        abs(y.mean() - p.mean())
+    )
+    if strategy == "quantile":  # one sample per bin: the mean absolute error
+        assert ex.reliability(y, p, n_bins=60, strategy=strategy).ece == pytest.approx(
+            np.mean(np.abs(y - p))
+        )
+
+
+def test_equal_mass_bins_match_sklearn_quantile_calibration_curve(blobs, fits):
+    p = fits["cross_entropy"].predict_proba(blobs.X_test)  # 4000 distinct values
+    r = ex.reliability(blobs.y_test, p, n_bins=8, strategy="quantile")
+    prob_true, prob_pred = calibration_curve(blobs.y_test, p, n_bins=8, strategy="quantile")
+    np.testing.assert_allclose(r.observed, prob_true)
+    np.testing.assert_allclose(r.mean_predicted, prob_pred)
+
+
+def test_ece_of_calibrated_probabilities_is_the_noise_of_its_bins():
+    # labels drawn with the predicted probabilities: each bin's gap is the noise of a mean of
+    # n_b Bernoulli draws, E|gap| ≈ sqrt(2/π) · sqrt(Σ p(1 − p)) / n_b (normal approximation)
+    rng = np.random.default_rng(3)
+    p = np.sort(rng.uniform(0.05, 0.95, size=4000))
+    for n_bins in (20, 40):
+        groups = np.array_split(p, n_bins)
+        expected = sum(np.sqrt(2 / np.pi * np.sum(g * (1 - g))) for g in groups) / p.size
+        draws = [
+            ex.ece_by_bins(rng.uniform(size=p.size) < p, p, [n_bins], strategy="quantile")[0]
+            for _ in range(200)
+        ]
+        assert np.mean(draws) == pytest.approx(expected, rel=0.05)
+    # so more bins, more noise: the ECE of calibrated probabilities grows with the bin count
+    y = rng.uniform(size=p.size) < p
+    for strategy in ex.BIN_STRATEGIES:
+        e = ex.ece_by_bins(y, p, [5, 20, 100, 400], strategy=strategy)
+        assert np.all(np.diff(e) > 0), (strategy, e)
+
+
+def test_reliability_refuses_an_unknown_strategy():
+    with pytest.raises(ValueError, match="strategy must be one of"):
+        ex.reliability([0, 1], [0.2, 0.8], strategy="equal")
 
 
 def test_reliability_refuses_non_probabilities():
@@ -552,3 +658,137 @@ def test_label_smoothing_pulls_confidence_down_and_can_overshoot(classes, smooth
         for eps, fit in smoothed.items()
     }
     assert T[0.0] > 1 > T[0.1] > T[0.2]
+
+
+# ------------------------------------------------- multiclass hinge against softmax cross-entropy
+
+
+def test_multiclass_margins_hand_worked_and_binary():
+    scores = np.array([[2.0, 1.5, -1.0], [0.0, 3.0, 1.0], [0.2, 0.9, 0.1]])
+    np.testing.assert_allclose(ex.multiclass_margins(scores, [0, 1, 2]), [0.5, 2.0, -0.8])
+    # two classes: the binary margin y·f of f = s_1 − s_0
+    s2 = np.array([[0.3, 1.0], [2.0, -1.0]])
+    np.testing.assert_allclose(ex.multiclass_margins(s2, [1, 1]), [0.7, -3.0])
+
+
+@pytest.fixture(scope="module")
+def multiclass_fits(classes):
+    return {
+        loss: ex.fit_multiclass(classes.X_train, classes.y_train, loss)
+        for loss in ex.MULTICLASS_LOSSES
+    }
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "multiclass_hinge"])
+def test_multiclass_objective_gradient_matches_finite_differences(loss):
+    d = ex.overlapping_classes(n_train=30, n_classes=3, dim=4, seed=4)
+    rng = np.random.default_rng(0)
+    W, b = rng.normal(size=(4, 3)), rng.normal(size=3)
+    _, grad_W, grad_b, _, _ = ex._multiclass_objective(d.X_train, d.y_train, W, b, loss, 0.1)
+
+    def J_W(V):
+        return ex._multiclass_objective(d.X_train, d.y_train, V, b, loss, 0.1)[0]
+
+    def J_b(c):
+        return ex._multiclass_objective(d.X_train, d.y_train, W, c, loss, 0.1)[0]
+
+    np.testing.assert_allclose(grad_W, losses.numerical_grad(J_W, W), atol=1e-6)
+    np.testing.assert_allclose(grad_b, losses.numerical_grad(J_b, b), atol=1e-6)
+
+
+def test_multiclass_cross_entropy_matches_sklearn(classes, multiclass_fits):
+    fit = multiclass_fits["cross_entropy"]
+    n = len(classes.y_train)
+    sk = LogisticRegression(C=1 / (n * fit.lam), tol=1e-12, max_iter=10_000)
+    sk.fit(classes.X_train, classes.y_train)
+    np.testing.assert_allclose(
+        losses.softmax(fit.logits(classes.X_test)), sk.predict_proba(classes.X_test), atol=1e-3
+    )
+
+
+def test_multiclass_hinge_is_near_the_crammer_singer_svm_optimum(classes, multiclass_fits):
+    fit = multiclass_fits["multiclass_hinge"]
+    n, lam = len(classes.y_train), fit.lam
+    with warnings.catch_warnings():  # liblinear's tolerance is strict: it warns, converged or not
+        warnings.simplefilter("ignore")
+        svc = LinearSVC(
+            multi_class="crammer_singer",
+            C=1 / (n * lam),
+            tol=1e-8,
+            max_iter=100_000,
+            intercept_scaling=100,  # an intercept practically free of the penalty, like ours
+        ).fit(classes.X_train, classes.y_train)
+
+    def objective(W, b):
+        Z = classes.X_train @ W + b
+        return losses.multiclass_hinge(classes.y_train, Z) + 0.5 * lam * np.sum(W * W)
+
+    best = objective(svc.coef_.T, svc.intercept_)
+    assert best <= objective(fit.W, fit.b) < 1.02 * best
+    assert fit.accuracy(classes.X_test, classes.y_test) == pytest.approx(
+        svc.score(classes.X_test, classes.y_test), abs=0.01
+    )
+
+
+def test_the_hinge_silences_samples_beyond_the_margin_cross_entropy_does_not(
+    classes, multiclass_fits
+):
+    hinge, ce = multiclass_fits["multiclass_hinge"], multiclass_fits["cross_entropy"]
+    n = len(classes.y_train)
+    margins = ex.multiclass_margins(hinge.logits(classes.X_train), classes.y_train)
+    np.testing.assert_allclose(hinge.margins, margins)
+    silent = ~np.any(hinge.sample_grads != 0, axis=1)
+    np.testing.assert_array_equal(silent, margins >= 1)
+    assert hinge.n_active == np.sum(margins < 1) < n / 3
+    assert ce.n_active == n  # p − t is never exactly zero
+    np.testing.assert_allclose(
+        ce.sample_grads,
+        losses.softmax(ce.logits(classes.X_train)) - np.eye(4)[classes.y_train],
+    )
+    # the penalised objectives both fell from where they started (ln 4 and 1 at W = 0)
+    assert ce.history[0] == pytest.approx(np.log(4)) and ce.history[-1] < ce.history[0]
+    assert hinge.history[0] == pytest.approx(1.0) and hinge.history[-1] < hinge.history[0]
+
+
+def test_multiclass_accuracies_repeat_the_fit_and_cross_entropy_wins_here():
+    kw = {"n_train": 200, "n_test": 1000}
+    acc = ex.multiclass_accuracies([0, 1, 2], **kw)
+    d = ex.overlapping_classes(seed=2, **kw)
+    for loss in ex.MULTICLASS_LOSSES:
+        fit = ex.fit_multiclass(d.X_train, d.y_train, loss)
+        assert acc[loss][2] == fit.accuracy(d.X_test, d.y_test)
+    # Gaussian classes with a shared covariance: the softmax of a linear score is the true
+    # posterior, which cross-entropy estimates; the hinge uses only the samples near the borders
+    assert np.all(acc["cross_entropy"] > acc["multiclass_hinge"])
+    assert np.all(acc["multiclass_hinge"] > 0.7)
+
+
+def test_fit_multiclass_refuses_unknown_loss():
+    with pytest.raises(ValueError, match="loss must be one of"):
+        ex.fit_multiclass([[0.0], [1.0]], [0, 1], "hinge")
+
+
+# ------------------------------------------------------------ the chapter's questions, checked
+
+
+def test_the_ece_question_key_is_the_course_ece():
+    from exercises.bank import classification as bank
+
+    r = ex.reliability(bank._ECE_Y, bank._ECE_P, n_bins=2)
+    assert bank.ece_two_bins.answer == pytest.approx(r.ece, abs=1e-12)
+    assert bank.ece_two_bins.answer == pytest.approx((2 * 0.3 + 3 * 0.1) / 5)
+    one_bin = ex.reliability(bank._ECE_Y, bank._ECE_P, n_bins=1).ece  # a slip with feedback
+    assert any(v == pytest.approx(one_bin, abs=1e-12) for v, _ in bank.ece_two_bins.wrong_values)
+
+
+def test_ten_times_the_samples_divide_the_calibrated_floor_by_about_root_ten():
+    # the predict-then-verify question: the chapter's blobs, 100 equal-width bins
+    big = ex.two_blobs(n_test=40_000, seed=0)
+    np.testing.assert_array_equal(big.X_test[:4000], ex.two_blobs(seed=0).X_test)
+    ece = {
+        n: ex.reliability(
+            big.y_test[:n], losses.sigmoid(big.true_logit(big.X_test[:n])), n_bins=100
+        ).ece
+        for n in (4000, 40_000)
+    }
+    assert 0.25 < ece[40_000] / ece[4000] < 0.45  # "a third", not a tenth, not the same

@@ -560,6 +560,12 @@ def test_focal_damps_the_gradient_less_than_the_loss(gamma):
     np.testing.assert_allclose(grad_ratio, closed, rtol=1e-9)
     quotient = grad_ratio / loss_ratio
     assert np.all(quotient >= 1) and np.all(quotient <= 1 + gamma)
+    # the summary's bound: on easy examples (p_t > 0.9) the loss keeps < 0.1^γ of
+    # cross-entropy's, the gradient < (1 + γ)·0.1^γ, and not < 0.1^γ
+    easy = p > 0.9
+    assert np.all(loss_ratio[easy] < 0.1**gamma)
+    assert np.all(grad_ratio[easy] < (1 + gamma) * 0.1**gamma)
+    assert ex.focal_damping([0.9], gamma)[1][0] > 0.1**gamma
     assert quotient[-1] == pytest.approx(1 + gamma, rel=1e-2)  # p_t -> 1
 
 
@@ -575,13 +581,36 @@ def _optimum_by_scipy(pi, gamma, alpha):
 
 
 @pytest.mark.parametrize("alpha", [None, 0.25, 0.75])
-@pytest.mark.parametrize("gamma", [0.0, 1.0, 2.0])
+@pytest.mark.parametrize("gamma", [0.0, 1.0, 2.0, 3.0])
 def test_focal_optimal_prediction_matches_scipy(gamma, alpha):
     pytest.importorskip("scipy")
-    pis = [0.1, 0.3, 0.5, 0.8]
+    pis = [0.001, 0.01, 0.1, 0.3, 0.5, 0.8]
     got = ex.focal_optimal_prediction(pis, gamma=gamma, alpha=alpha)
     want = [_optimum_by_scipy(pi, gamma, alpha) for pi in pis]
-    np.testing.assert_allclose(got, want, atol=2e-4)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-6)  # rare classes too
+
+
+@pytest.mark.parametrize("gamma", [0.5, 2.0, 3.0])
+@pytest.mark.parametrize("alpha", [0.1, 0.25, 0.6])
+def test_alpha_puts_the_half_at_the_posterior_one_minus_alpha(gamma, alpha):
+    # at q = 0.5 both classes have p_t = 0.5: equal and opposite slopes, so πα = (1 − π)(1 − α)
+    assert ex.focal_optimal_prediction([1 - alpha], gamma=gamma, alpha=alpha)[0] == (
+        pytest.approx(0.5, abs=1e-6)
+    )
+    below, above = ex.focal_optimal_prediction(
+        [0.98 - alpha, 1.02 - alpha], gamma=gamma, alpha=alpha
+    )
+    assert below < 0.5 < above
+
+
+def test_focal_optimal_prediction_keeps_the_shape_and_interpolates():
+    assert ex.focal_optimal_prediction([[0.2, 0.5], [0.7, 0.9]], gamma=0.0).shape == (2, 2)
+    pis = np.array([1e-7, 1e-4, 0.003, 0.2, 0.6, 0.999])
+    for gamma in (0.0, 1.0, 3.0):
+        exact = ex.focal_optimal_prediction(pis, gamma=gamma)
+        np.testing.assert_allclose(
+            ex.focal_optimal_prediction_at(pis, gamma=gamma), exact, rtol=1e-3
+        )
 
 
 def test_without_alpha_focal_is_under_confident_but_keeps_the_threshold():
@@ -592,3 +621,71 @@ def test_without_alpha_focal_is_under_confident_but_keeps_the_threshold():
     assert np.all(np.abs(q - 0.5) < np.abs(pis - 0.5) + 1e-12)  # pulled towards 0.5
     shifted = ex.focal_optimal_prediction([0.5], gamma=2.0, alpha=0.25)[0]
     assert 0.38 < shifted < 0.42  # α = 0.25 moves it
+
+
+# ------------------------------------------------------------------- focal loss and calibration
+
+
+def test_calibration_error_matches_sklearn_calibration_curve():
+    from sklearn.calibration import calibration_curve
+
+    rng = np.random.default_rng(3)
+    p = rng.beta(0.5, 3.0, size=5000)
+    y = (rng.uniform(size=p.size) < np.clip(1.3 * p, 0, 1)).astype(float)  # miscalibrated
+    for n_bins in (5, 15):
+        prob_true, prob_pred = calibration_curve(y, p, n_bins=n_bins)
+        edges = np.linspace(0, 1, n_bins + 1)
+        counts = np.bincount(np.searchsorted(edges[1:-1], p), minlength=n_bins)
+        want = np.sum(counts[counts > 0] * np.abs(prob_true - prob_pred)) / p.size
+        assert ex.calibration_error(y, p, n_bins=n_bins) == pytest.approx(want, rel=1e-12)
+
+
+def test_calibration_error_of_known_cases():
+    rng = np.random.default_rng(0)
+    p = rng.uniform(size=200_000)
+    assert ex.calibration_error(rng.uniform(size=p.size) < p, p) < 0.005  # labels drawn from p
+    # always saying 0.9 for a fair coin: off by 0.4
+    assert ex.calibration_error(np.arange(1000) % 2, np.full(1000, 0.9)) == pytest.approx(0.4)
+    assert ex.calibration_error([0, 1], [0.0, 1.0]) == 0.0  # both ends are in a bin
+    with pytest.raises(ValueError, match="shape"):
+        ex.calibration_error([0, 1], [0.5])
+
+
+@pytest.fixture(scope="module")
+def calibration(detection):
+    return ex.calibration_study(detection, gammas=(0.0, 1.0, 2.0, 3.0))
+
+
+def test_cross_entropy_is_calibrated_on_the_detection_data(calibration):
+    assert calibration.gammas[0] == 0.0
+    assert calibration.ece[0] < 0.005
+    assert calibration.gap[0] < 0.002  # against the true posterior, no binning
+    assert calibration.mean_predicted[0] == pytest.approx(calibration.positive_rate, rel=0.1)
+
+
+def test_focal_loss_pulls_the_rare_class_up_and_worsens_calibration(calibration):
+    c = calibration
+    assert np.all(np.diff(c.ece) > 0) and np.all(np.diff(c.gap) > 0)  # worse as γ grows
+    assert c.ece[2] > 10 * c.ece[0]
+    assert np.all(c.mean_predicted[1:] > 2 * c.positive_rate)  # the rare class over-predicted
+    # the trained models predict about q*(π(x)), the optimum of their loss, not π(x)
+    assert np.all(c.gap_to_optimum[1:] < c.gap[1:] / 5)
+    # and the ranking is untouched: a recalibration could fix the probabilities
+    assert np.ptp(c.average_precision) < 0.005
+    assert c.predictions.shape == (4, c.posterior.size)
+
+
+def test_the_bank_keys_of_the_focal_questions_agree_with_the_course_code():
+    from exercises import check
+
+    q_star = ex.focal_optimal_prediction([0.01], gamma=2.0)[0]
+    assert check("imbalanced.focal_calibration", float(q_star)).passed
+    assert not check("imbalanced.focal_calibration", 0.01).passed  # cross-entropy's answer
+    grad_2, grad_3 = (ex.focal_damping([0.9], g)[1][0] for g in (2.0, 3.0))
+    assert check("imbalanced.gamma_step_gradient", float(grad_3 / grad_2)).passed
+    assert not check("imbalanced.gamma_step_gradient", 0.1).passed  # the loss's factor
+    pis = np.linspace(0.5, 0.99, 4901)
+    q = ex.focal_optimal_prediction(pis, gamma=3.0, alpha=0.1)
+    crossing = float(pis[np.argmin(np.abs(q - 0.5))])
+    assert check("imbalanced.alpha_threshold_derived", crossing).passed
+    assert not check("imbalanced.alpha_threshold_derived", 0.75).passed  # the figure's α

@@ -454,3 +454,91 @@ def test_tuning_grid_scores_are_the_mean_recall_of_the_runs():
     assert t.best_temperature == (0.2, 1.0)[int(np.argmax(t.scores.max(axis=1)))]
     # the stored choice is one of the tuned temperatures, with its step size
     assert ex.INFO_NCE_TEMPERATURE in ex.INFO_NCE_LR
+
+
+# ------------------------------------------------------- the InfoNCE derivation and NT-Xent
+
+
+def _pairs(seed, n=5, d=3):
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=(n, d)) * rng.uniform(0.2, 5.0, size=(n, 1))  # rows of various lengths
+    return a, a + 0.5 * rng.normal(size=(n, d))
+
+
+@pytest.mark.parametrize("seed, tau", [(0, 0.5), (1, 0.1), (2, 2.0)])
+def test_the_three_steps_give_the_gradient_of_the_mean_and_n_times_it_for_the_sum(seed, tau):
+    a, p = _pairs(seed)
+    n = a.shape[0]
+    ga, gp = ex.info_nce_grad_steps(a, p, tau)
+    # against finite differences of the library's loss (the mean), not against its gradient
+    f_mean = lambda z: losses.info_nce(z, p, temperature=tau)  # noqa: E731
+    np.testing.assert_allclose(ga, losses.numerical_grad(f_mean, a), atol=1e-7)
+    f_pos = lambda z: losses.info_nce(a, z, temperature=tau)  # noqa: E731
+    np.testing.assert_allclose(gp, losses.numerical_grad(f_pos, p), atol=1e-7)
+    sa, sp = ex.info_nce_grad_steps(a, p, tau, reduction="sum")
+    np.testing.assert_allclose(sa, n * ga, rtol=1e-12)
+    np.testing.assert_allclose(sp, n * gp, rtol=1e-12)
+    with pytest.raises(ValueError, match="reduction"):
+        ex.info_nce_grad_steps(a, p, tau, reduction="none")
+
+
+def _nt_xent_loop(a, p, tau, same_view=True):
+    """SimCLR's equation, one anchor at a time, with plain Python loops."""
+    z = [v / np.linalg.norm(v) for v in np.concatenate([a, p])]
+    n = len(a)
+    total = 0.0
+    for k in range(2 * n):
+        partner = (k + n) % (2 * n)
+        cands = [m for m in range(2 * n) if m != k and (same_view or (m < n) != (k < n))]
+        denom = sum(np.exp(z[k] @ z[m] / tau) for m in cands)
+        total += -np.log(np.exp(z[k] @ z[partner] / tau) / denom)
+    return total / (2 * n)
+
+
+@pytest.mark.parametrize("seed, tau", [(0, 0.5), (3, 0.2), (4, 1.0)])
+def test_nt_xent_is_simclrs_equation_and_without_same_view_negatives_symmetric_info_nce(seed, tau):
+    a, p = _pairs(seed, n=4)
+    assert ex.nt_xent(a, p, tau) == pytest.approx(_nt_xent_loop(a, p, tau), rel=1e-12)
+    without = ex.nt_xent(a, p, tau, same_view_negatives=False)
+    assert without == pytest.approx(_nt_xent_loop(a, p, tau, same_view=False), rel=1e-12)
+    assert without == pytest.approx(losses.info_nce(a, p, temperature=tau, symmetric=True))
+    # more negatives in the denominator: never a lower loss
+    assert ex.nt_xent(a, p, tau) > without
+
+
+def test_nt_xent_of_unrelated_directions_is_about_log_of_its_2n_minus_1_candidates():
+    rng = np.random.default_rng(7)
+    a, p = rng.normal(size=(2, 512, 256))
+    assert ex.nt_xent(a, p, 1.0) == pytest.approx(np.log(2 * 512 - 1), abs=0.02)
+    with pytest.raises(ValueError, match=r"must both be \(n, d\)"):
+        ex.nt_xent(a, p[:, :3], 1.0)
+
+
+def test_temperature_sweep_retrains_each_temperature_step_size_and_seed():
+    sw = ex.temperature_sweep((0.1, 1.0), (0.5, 1.0), seeds=(0, 2), steps=20, early_step=10)
+    assert sw.final.shape == sw.early.shape == (2, 2, 2)
+    np.testing.assert_allclose(
+        sw.lrs,
+        [
+            [0.5 * ex.INFO_NCE_LR[0.1], ex.INFO_NCE_LR[0.1]],
+            [0.5 * ex.INFO_NCE_LR[1.0], ex.INFO_NCE_LR[1.0]],
+        ],
+    )
+    run = ex.train_embedding(
+        ex.make_identities(seed=2),
+        "info_nce",
+        temperature=1.0,
+        lr=0.5 * ex.INFO_NCE_LR[1.0],
+        steps=20,
+        seed=2,
+    )
+    assert sw.final[1, 0, 1] == run.recall_test[-1]
+    assert sw.early[1, 0, 1] == run.recall_test[list(run.eval_steps).index(10)]
+    t, lr, seed, value = sw.worst()
+    assert value == sw.final.min()
+    i, k, j = (
+        sw.temperatures.index(t),
+        list(sw.lrs[sw.temperatures.index(t)]).index(lr),
+        sw.seeds.index(seed),
+    )
+    assert sw.final[i, k, j] == value

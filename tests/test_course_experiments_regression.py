@@ -1,8 +1,10 @@
-"""Chapter 1's experiment code: checked against closed forms (mean, median, least squares)."""
+"""Chapter 1's experiment code: checked against closed forms (mean, median, least squares), a
+linear-programming solver, numerical integration, population values and simulation."""
 
 import numpy as np
 import pytest
 
+import losses
 from course.experiments import regression as ex
 
 
@@ -89,7 +91,7 @@ def test_unknown_loss_is_refused():
         ex.fit_line([0.0, 1.0], [0.0, 1.0], "hinge")
 
 
-def test_robust_scale_is_scipys_normal_mad_and_ignores_outliers():
+def test_robust_scale_is_scipys_normal_mad_and_resists_a_few_outliers():
     from scipy.stats import median_abs_deviation
 
     rng = np.random.default_rng(3)
@@ -226,3 +228,241 @@ def test_per_sample_quantile_gradients():
     values, grads = ex.per_sample([0.0, 0.0, 0.0], [-2.0, 0.0, 3.0], "quantile", q=0.8)
     np.testing.assert_allclose(values, [1.6, 0.0, 0.6])  # 0.8 · 2 and 0.2 · 3
     np.testing.assert_allclose(grads, [-0.8, 0.0, 0.2])
+
+
+# ----------------------------------------------------------------- exact minimisers, many data sets
+
+
+def _quantile_line_by_linprog(x, y, q):
+    """The quantile-regression line as the linear programme it is (scipy's HiGHS): minimise
+    Σ q·u⁺ + (1 − q)·u⁻ subject to a·x + b + u⁺ − u⁻ = y, u± ≥ 0."""
+    from scipy.optimize import linprog
+
+    n = x.size
+    cost = np.concatenate([[0.0, 0.0], np.full(n, q), np.full(n, 1.0 - q)])
+    a_eq = np.hstack([x[:, None], np.ones((n, 1)), np.eye(n), -np.eye(n)])
+    bounds = [(None, None)] * 2 + [(0, None)] * (2 * n)
+    res = linprog(cost, A_eq=a_eq, b_eq=y, bounds=bounds, method="highs")
+    assert res.success
+    return res.x[0], res.x[1], res.fun
+
+
+@pytest.mark.parametrize("q", [0.05, 0.5, 0.95])
+@pytest.mark.parametrize("seed", [0, 3])
+def test_exact_quantile_lines_solve_the_linear_programme(q, seed):
+    d = ex.delivery_data(n=120, seed=seed)
+    fit = ex.fit_exact(d.distance, d.minutes, "quantile", q=q)
+    slope, intercept, best = _quantile_line_by_linprog(d.distance, d.minutes, q)
+    # the objective reaches the programme's optimum (the line itself may not be unique)
+    ours = losses.quantile(d.minutes, fit.predict(d.distance), q=q, reduction="sum")
+    assert ours == pytest.approx(best, rel=1e-9)
+    assert fit.slope == pytest.approx(slope, abs=1e-6)
+    assert fit.intercept == pytest.approx(intercept, abs=1e-6)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_exact_mae_line_beats_gradient_descent_and_every_nearby_line(seed):
+    d = ex.housing_data(seed=seed)
+    exact = ex.fit_exact(d.size, d.price, "mae")
+    slope, intercept, best = _quantile_line_by_linprog(d.size, d.price, 0.5)
+    assert losses.mae(d.price, exact.predict(d.size)) == pytest.approx(2 * best / d.size.size)
+    assert exact.slope == pytest.approx(slope, abs=1e-6)
+    gd = ex.fit_line(d.size, d.price, "mae", steps=1000, history=False)
+    # the erratum: after 1000 steps MAE's descent has not reached its minimum
+    assert losses.mae(d.price, gd.predict(d.size)) > losses.mae(d.price, exact.predict(d.size))
+    assert abs(gd.slope - exact.slope) > 1e-4
+
+
+@pytest.mark.parametrize("delta", [0.2, 1.0])
+def test_exact_huber_line_is_where_gradient_descent_converges(delta):
+    d = ex.housing_data(seed=1)
+    exact = ex.fit_exact(d.size, d.price, "huber", delta=delta)
+    gd = ex.fit_line(d.size, d.price, "huber", delta=delta, steps=3000, history=False)
+    assert exact.slope == pytest.approx(gd.slope, abs=1e-8)
+    assert exact.intercept == pytest.approx(gd.intercept, abs=1e-8)
+    # and it solves Huber's estimating equations: the clipped residuals balance
+    clipped = np.clip(d.price - exact.predict(d.size), -delta, delta)
+    assert abs(clipped.sum()) < 1e-8 and abs(clipped @ d.size) < 1e-8
+    mse = ex.fit_exact(d.size, d.price, "mse")
+    assert (mse.slope, mse.intercept) == pytest.approx(tuple(np.polyfit(d.size, d.price, 1)))
+
+
+def test_fit_exact_refuses_what_it_cannot_fit():
+    with pytest.raises(ValueError, match="loss must be one of"):
+        ex.fit_exact([0.0, 1.0], [0.0, 1.0], "hinge")
+    with pytest.raises(ValueError, match="all x are equal"):
+        ex.fit_exact([1.0, 1.0, 1.0], [0.0, 1.0, 2.0], "mae")
+
+
+def test_slope_error_is_the_exact_fits_error():
+    d = ex.housing_data(n_outliers=0, seed=4)
+    assert ex.slope_error("mae", n_outliers=0, seed=4) == pytest.approx(
+        ex.fit_exact(d.size, d.price, "mae").slope - d.slope
+    )
+    robust, _ = ex.fit_huber_robust_exact(d.size, d.price)
+    assert ex.slope_error("huber", n_outliers=0, seed=4, delta="data") == pytest.approx(
+        robust.slope - d.slope
+    )
+
+
+def test_over_many_clean_data_sets_mae_is_about_sqrt_pi_over_2_less_accurate():
+    seeds = range(200)
+    mse = np.abs([ex.slope_error("mse", n_outliers=0, seed=s) for s in seeds])
+    mae = np.abs([ex.slope_error("mae", n_outliers=0, seed=s) for s in seeds])
+    ratio, se = ex.ratio_and_se(mae, mse)
+    # the large-sample theory for Gaussian noise: MAE's errors are √(π/2) ≈ 1.25 times MSE's
+    assert abs(ratio - np.sqrt(np.pi / 2)) < 3 * se
+    assert ratio - 3 * se > 1.0  # a real gap, not noise
+
+
+def test_mean_and_ratio_standard_errors_by_hand():
+    assert ex.mean_and_se([1.0, 3.0]) == (2.0, 1.0)  # sd √2, over √2
+    a, b = np.array([2.0, 4.0, 9.0]), np.array([1.0, 2.0, 3.0])
+    ratio, se = ex.ratio_and_se(a, b)
+    assert ratio == pytest.approx(15 / 6)
+    # delta method by hand: residuals a - R b = (-0.5, -1, 1.5), sd √(19/12)... over √3 · mean(b)
+    resid = a - 2.5 * b
+    assert se == pytest.approx(np.std(resid, ddof=1) / (np.sqrt(3) * 2.0))
+    # and a Monte-Carlo check that it measures the scatter of the ratio
+    rng = np.random.default_rng(0)
+    ratios, ses = [], []
+    for _ in range(400):
+        bb = rng.exponential(1.0, 50)
+        aa = 1.3 * bb + rng.normal(0.0, 0.3, 50)
+        r, s = ex.ratio_and_se(aa, bb)
+        ratios.append(r)
+        ses.append(s)
+    assert np.std(ratios) == pytest.approx(np.mean(ses), rel=0.15)
+    with pytest.raises(ValueError, match="paired"):
+        ex.ratio_and_se([1.0, 2.0], [1.0])
+
+
+# ------------------------------------------------------------------ the MAD under contamination
+
+
+def test_contaminated_scales_match_scipy_and_the_breakdown_point():
+    from scipy.stats import median_abs_deviation
+
+    counts = [0, 4, 48, 59, 60]
+    out = ex.contaminated_scales(counts, n=120, noise=0.15, n_sets=1, seed=7)
+    # rebuild the single sample by hand
+    rng = np.random.default_rng(7)
+    clean, far = rng.normal(0.0, 0.15, 120), rng.uniform(8.0, 15.0, 120)
+    for j, k in enumerate(counts):
+        r = clean.copy()
+        r[:k] = far[:k]
+        assert out["mad"][j] == pytest.approx(median_abs_deviation(r, scale="normal"), abs=1e-4)
+        assert out["sd"][j] == pytest.approx(np.std(r))
+    # bounded while fewer than half are outliers: 100 times farther outliers change nothing
+    np.testing.assert_array_equal(out["mad_far"][:4], out["mad"][:4])
+    assert out["mad_far"][4] > 50 * out["mad"][4]  # at half, the outliers carry it away
+    assert np.all(out["sd_far"][1:] > 50 * out["sd"][1:] / 2)  # one outlier suffices for the sd
+
+
+def test_the_mad_scale_grows_with_the_share_of_outliers_as_theory_says():
+    from statistics import NormalDist
+
+    counts = [0, 4, 12, 24, 48]
+    out = ex.contaminated_scales(counts, n_sets=400)
+    for k, got in zip(counts, out["mad"], strict=True):
+        # population value: clean N(0, σ²) with a share ε of far outliers on the right; the median
+        # m solves (1 − ε)Φ(m/σ) = ½ and the MAD t solves (1 − ε)(Φ((m + t)/σ) − Φ((m − t)/σ)) = ½
+        eps, z = k / 120, NormalDist()
+        m = z.inv_cdf(0.5 / (1 - eps))
+        lo, hi = 0.0, 10.0
+        for _ in range(100):
+            t = (lo + hi) / 2
+            lo, hi = (t, hi) if (1 - eps) * (z.cdf(m + t) - z.cdf(m - t)) < 0.5 else (lo, t)
+        assert got == pytest.approx(1.4826 * 0.15 * t, rel=0.03)
+    assert np.all(np.diff(out["mad"]) > 0)  # it moves: bounded is not unchanged
+    with pytest.raises(ValueError, match="at most n"):
+        ex.contaminated_scales([121])
+
+
+def test_huber_efficiency_against_numerical_integration():
+    from scipy.integrate import quad
+    from scipy.stats import norm
+
+    for k in (0.5, 1.0, 1.345, 2.5):
+        second = quad(lambda z, k=k: np.clip(z, -k, k) ** 2 * norm.pdf(z), -np.inf, np.inf)[0]
+        slope = norm.cdf(k) - norm.cdf(-k)
+        assert ex.huber_efficiency(k) == pytest.approx(slope**2 / second, rel=1e-9)
+    assert ex.huber_efficiency(1.345) == pytest.approx(0.95, abs=5e-4)  # the tuning constant
+    assert ex.huber_efficiency(1e-4) == pytest.approx(2 / np.pi, rel=1e-3)  # the median
+    assert ex.huber_efficiency(8.0) == pytest.approx(1.0, abs=1e-9)  # the mean
+    with pytest.raises(ValueError, match="positive"):
+        ex.huber_efficiency(0.0)
+
+
+# ------------------------------------------------------------ conformalised quantile regression
+
+
+def test_conformity_scores_and_margin_by_hand():
+    s = ex.conformity_scores([0.0, 0.0, 0.0], [2.0, 2.0, 2.0], [1.5, 2.5, -1.0])
+    np.testing.assert_allclose(s, [-0.5, 0.5, 1.0])
+    # ⌈(n + 1)(1 − α)⌉: the 9th of 10 for α = 0.2, the 10th for α = 0.1
+    assert ex.conformal_margin(np.arange(10.0), 0.2) == 8.0
+    assert ex.conformal_margin(np.arange(10.0)[::-1], 0.1) == 9.0
+    assert ex.conformal_margin(np.arange(19.0), 0.05) == 18.0
+    with pytest.raises(ValueError, match="too few"):
+        ex.conformal_margin(np.arange(8.0), 0.1)  # needs n ≥ 9
+    with pytest.raises(ValueError, match="shapes differ"):
+        ex.conformity_scores(np.zeros(2), np.zeros(2), np.zeros((2, 1)))
+
+
+def test_the_bank_key_is_the_course_margin():
+    from exercises.bank import get_question
+    from exercises.bank import regression as bank
+
+    q = get_question("regression.conformal_margin")
+    assert q.answer == ex.conformal_margin(bank._SCORES, bank._ALPHA)
+
+
+def test_conformal_coverage_is_exactly_the_rank_over_n_plus_one():
+    # the guarantee holds for any band fixed before calibration: here the empty band [0, 0], so
+    # the score is |y|; with n = 9 and α = 0.2 a new point is covered with probability 8/10
+    rng = np.random.default_rng(1)
+    reps, n = 20_000, 9
+    y = rng.standard_t(3, size=(reps, n + 1))  # heavy tails: nothing Gaussian is assumed
+    covered = [
+        abs(row[-1])
+        <= ex.conformal_margin(ex.conformity_scores(0 * row[:n], 0 * row[:n], row[:n]), 0.2)
+        for row in y
+    ]
+    target = 8 / 10
+    assert np.mean(covered) == pytest.approx(target, abs=3 * np.sqrt(target * (1 - target) / reps))
+
+
+def test_conformalised_band_uses_the_held_out_half():
+    d = ex.delivery_data(n=200, seed=5)
+    band = ex.conformalised_band(d.distance, d.minutes, alpha=0.1)
+    plain = ex.quantile_band(d.distance[:100], d.minutes[:100], alpha=0.1)
+    assert band.lower.slope == plain.lower.slope and band.upper.slope == plain.upper.slope
+    scores = ex.conformity_scores(*plain.predict(d.distance[100:]), d.minutes[100:])
+    assert band.margin == np.sort(scores)[91 - 1]  # ⌈101 · 0.9⌉ = 91
+    inside = ex.coverage(*band.predict(d.distance[100:]), d.minutes[100:])
+    assert inside >= 0.9  # on its own calibration set it covers at least the level
+    with pytest.raises(ValueError, match="n_fit"):
+        ex.conformalised_band(d.distance, d.minutes, n_fit=200)
+
+
+def test_conformal_calibration_restores_the_level_that_the_plain_band_misses():
+    s = ex.coverage_study(40, repetitions=300, n_test=1000, seed=2)
+    plain, plain_se = ex.mean_and_se(s.plain)
+    conf, conf_se = ex.mean_and_se(s.conformal)
+    assert plain + 3 * plain_se < 0.9  # small training sets: the plain band falls short
+    assert conf + 3 * conf_se > 0.9  # the guarantee: at least 1 − α on average
+    # ⌈21 · 0.9⌉/21 is the exact expected coverage of continuous scores; the test sets scatter
+    assert conf == pytest.approx(19 / 21, abs=3 * conf_se)
+    assert s.conformal_width.mean() > s.plain_width.mean()  # the price: a wider band
+
+
+def test_guaranteed_coverage_is_the_rank_over_n_plus_one():
+    assert ex.guaranteed_coverage(10, 0.2) == pytest.approx(9 / 11)
+    assert ex.guaranteed_coverage(20, 0.1) == pytest.approx(19 / 21)
+    assert ex.guaranteed_coverage(9, 0.1) == pytest.approx(9 / 10)  # the smallest n for α = 0.1
+    for n in (9, 20, 57, 250):
+        assert 0.9 <= ex.guaranteed_coverage(n, 0.1) < 0.9 + 1 / (n + 1)
+    with pytest.raises(ValueError, match="need at least 9"):
+        ex.guaranteed_coverage(8, 0.1)
+    assert ex.coverage_study(40, repetitions=2).guarantee == pytest.approx(19 / 21)

@@ -141,6 +141,7 @@ INT_INPUTS = {
     "quantile": (([1, 2, 3], [2, 2, 7]), {"q": 0.25}),
     "tversky": (([[0, 1], [1, 1]], [[0, 1], [0, 1]]), {"axis": -1, "alpha": 0.3, "beta": 0.7}),
     "info_nce": (([[0, 1], [1, 1], [2, 0]], [[1, 2], [1, 1], [3, 1]]), {"temperature": 0.5}),
+    "multiclass_hinge": (([0, 2], [[3, 1, 0], [0, 0, 2]]), {"margin": 2.0}),
 }
 
 
@@ -255,6 +256,8 @@ MISMATCH_CASES = [(n, "elementwise") for n in ELEMENTWISE] + [
     ("cross_entropy", "cross_entropy"),
     ("cross_entropy", "cross_entropy_column_labels"),
     ("cross_entropy", "cross_entropy_ptargets"),
+    ("multiclass_hinge", "cross_entropy"),
+    ("multiclass_hinge", "cross_entropy_column_labels"),
     ("kl_divergence", "kl_divergence"),
     ("contrastive", "contrastive_x"),
     ("contrastive", "contrastive_y"),
@@ -384,6 +387,11 @@ EXTREMES = {
         ((np.eye(3), np.eye(3)), {"temperature": 1e-3}),
         ((np.eye(3), -np.eye(3)), {"temperature": 1e-3, "symmetric": True}),
         (([[E, 0.0], [0.0, 1e-300]], [[1.0, 1.0], [1.0, 1.0]]), {"temperature": 1e-3}),
+    ],
+    "multiclass_hinge": [
+        (([0, 1, 2], [[E, -E, 0], [E, -E, -E], [-E, -E, E]]), {}),
+        (([0, 1, 2], [[1.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 1.0, 1.0]]), {}),  # kink, ties
+        (([0, 1], [[E, -E], [E, -E]]), {"margin": 0.0}),
     ],
 }
 EXTREME_CASES = [

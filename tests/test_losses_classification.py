@@ -1,4 +1,4 @@
-"""Tests of losses.classification: cross_entropy, binary_cross_entropy, hinge."""
+"""Tests of losses.classification: cross_entropy, binary_cross_entropy, hinge, multiclass_hinge."""
 
 import re
 
@@ -253,11 +253,114 @@ def test_hinge_gradient_at_margin_is_zero():
     np.testing.assert_array_equal(losses.hinge(y, f, reduction="none"), [0.0, 0.0, 1.0])
 
 
+# ------------------------------------------------------------------ multiclass hinge values
+
+
+def _weston_watkins(labels, scores, m=1.0):
+    """Σ_{c≠y} max(0, m − (s_y − s_c)) per row: the other multiclass hinge, written out here."""
+    scores = np.asarray(scores, dtype=float)
+    rows = np.arange(len(labels))
+    terms = np.maximum(0.0, m - (scores[rows, labels][:, None] - scores))
+    terms[rows, labels] = 0.0
+    return terms.sum(axis=1)
+
+
+@pytest.mark.parametrize("n_classes", [3, 5])
+def test_multiclass_hinge_matches_sklearn_crammer_singer(n_classes):
+    # sklearn's hinge_loss with more than two classes is Crammer and Singer's, margin 1
+    labels = RNG.integers(0, n_classes, 40)
+    scores = RNG.normal(size=(40, n_classes)) * 2
+    ref = hinge_loss(labels, scores, labels=list(range(n_classes)))
+    assert losses.multiclass_hinge(labels, scores) == pytest.approx(ref, rel=1e-12)
+
+
+def test_multiclass_hinge_by_hand():
+    scores = np.array([[2.0, 1.5, -1.0], [0.0, 3.0, 1.0], [1.0, 0.5, 0.8], [0.2, 0.9, 0.1]])
+    labels = np.array([0, 1, 0, 2])
+    # margins s_y − max_{c≠y} s_c: 0.5, 2.0, 0.2, −0.8, so losses 1 − margin where below 1
+    np.testing.assert_allclose(
+        losses.multiclass_hinge(labels, scores, reduction="none"), [0.5, 0.0, 0.8, 1.8]
+    )
+    # −1 at the true class and +1 at the best wrong class, for the three rows inside the margin
+    expected = [[-1, 1, 0], [0, 0, 0], [-1, 0, 1], [0, 1, -1]]
+    np.testing.assert_array_equal(
+        losses.multiclass_hinge_grad(labels, scores, reduction="sum"), expected
+    )
+    np.testing.assert_allclose(losses.multiclass_hinge_grad(labels, scores), np.divide(expected, 4))
+    # with margin 2.5 the second row (margin 2) is inside too
+    np.testing.assert_allclose(
+        losses.multiclass_hinge(labels, scores, margin=2.5, reduction="none"), [2, 0.5, 2.3, 3.3]
+    )
+
+
+def test_multiclass_hinge_with_two_classes_is_the_binary_hinge_of_the_difference():
+    labels = RNG.integers(0, 2, 30)
+    scores = RNG.normal(size=(30, 2)) * 2
+    y, f = 2 * labels - 1, scores[:, 1] - scores[:, 0]
+    for m in (0.0, 1.0, 2.0):
+        np.testing.assert_allclose(
+            losses.multiclass_hinge(labels, scores, margin=m, reduction="none"),
+            losses.hinge(y, f, margin=m, reduction="none"),
+            rtol=1e-12,
+        )
+        g = losses.multiclass_hinge_grad(labels, scores, margin=m, reduction="sum")
+        g_f = losses.hinge_grad(y, f, margin=m, reduction="sum")  # f = s_1 − s_0: chain rule
+        np.testing.assert_allclose(g, np.stack([-g_f, g_f], axis=1), atol=0)
+
+
+def test_multiclass_hinge_against_weston_watkins():
+    labels = RNG.integers(0, 4, 200)
+    scores = RNG.normal(size=(200, 4))
+    cs = losses.multiclass_hinge(labels, scores, reduction="none")
+    ww = _weston_watkins(labels, scores)
+    # WW adds up every wrong class within the margin, CS keeps only the worst of them
+    assert np.all(cs <= ww + 1e-12)
+    rows = np.arange(200)
+    # wrong classes within the margin (the true class itself, 1 − 0 > 0, is taken off)
+    violators = (1.0 - (scores[rows, labels][:, None] - scores) > 0).sum(axis=1) - 1
+    np.testing.assert_allclose(cs[violators <= 1], ww[violators <= 1], rtol=1e-12)
+    assert np.all(cs[violators >= 2] < ww[violators >= 2])
+    # both are zero for exactly the same samples: margin ≥ 1
+    np.testing.assert_array_equal(cs == 0, ww == 0)
+    assert (violators >= 2).any() and (violators <= 1).any()
+
+
+def test_multiclass_hinge_ignores_a_shift_of_a_row():
+    labels = RNG.integers(0, 3, 10)
+    scores = RNG.normal(size=(10, 3))
+    shifted = scores + RNG.normal(size=(10, 1)) * 5
+    np.testing.assert_allclose(
+        losses.multiclass_hinge(labels, shifted, reduction="none"),
+        losses.multiclass_hinge(labels, scores, reduction="none"),
+        rtol=1e-10,
+        atol=1e-12,
+    )
+
+
+def test_multiclass_hinge_kink_and_ties():
+    # margin exactly 1 (the kink): loss 0 and the subgradient 0
+    scores = np.array([[2.0, 1.0, 0.5]])
+    assert losses.multiclass_hinge([0], scores) == 0.0
+    np.testing.assert_array_equal(losses.multiclass_hinge_grad([0], scores), [[0, 0, 0]])
+    # all scores equal: the two wrong classes tie for the max and share the +1, which is what
+    # central finite differences give at a tie of max(s_1, s_2)
+    zero = np.zeros((1, 3))
+    g = losses.multiclass_hinge_grad([0], zero, reduction="sum")
+    np.testing.assert_array_equal(g, [[-1.0, 0.5, 0.5]])
+    numeric = losses.numerical_grad(
+        lambda s: losses.multiclass_hinge([0], s, reduction="sum"), zero
+    )
+    np.testing.assert_allclose(g, numeric, atol=1e-8)
+    assert losses.multiclass_hinge([0], zero) == 1.0
+
+
 # ------------------------------------------------------------------ gradients vs numerical
 
 
 @pytest.mark.parametrize(
-    "case", cases_for("cross_entropy", "binary_cross_entropy", "hinge"), ids=str
+    "case",
+    cases_for("cross_entropy", "binary_cross_entropy", "hinge", "multiclass_hinge"),
+    ids=str,
 )
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 @settings(max_examples=8, deadline=None, database=None, derandomize=True)
@@ -342,6 +445,27 @@ def test_hinge_rejects_other_labels(fn, y_true):
 def test_hinge_rejects_negative_margin(fn):
     with pytest.raises(ValueError, match="margin"):
         fn([1, -1], [0.3, -0.2], margin=-0.5)
+
+
+@pytest.mark.parametrize("fn", [losses.multiclass_hinge, losses.multiclass_hinge_grad])
+@pytest.mark.parametrize(
+    ("y_true", "y_pred", "kwargs", "message"),
+    [
+        ([0, 3], Z, {}, "y_true must hold integer class labels in [0, 3)"),
+        ([0, -1], Z, {}, "index 1 holds -1"),
+        ([0.0, 1.5], Z, {}, "index 1 holds 1.5"),
+        (np.eye(3)[[0, 1]], Z, {}, "y_true has shape (2, 3) but y_pred has shape (2, 3)"),
+        ([[0], [1]], Z, {}, "y_true has shape (2, 1) but y_pred has shape (2, 3)"),
+        ([0, 1, 2], Z, {}, "y_true has shape (3,) but y_pred has shape (2, 3)"),
+        ([0, 0], [[1.0], [2.0]], {}, "at least 2 columns"),
+        ([0, 1], [0.3, -0.2], {}, "y_pred must be 2-D"),
+        ([0, 1], Z, {"margin": -0.5}, "margin must be ≥ 0"),
+    ],
+)
+def test_multiclass_hinge_rejects(fn, y_true, y_pred, kwargs, message):
+    with pytest.raises(ValueError) as excinfo:
+        fn(y_true, y_pred, **kwargs)
+    assert message in str(excinfo.value)
 
 
 # ------------------------------------------------------------------ optional: PyTorch cross-checks

@@ -522,3 +522,36 @@ def test_the_first_quiz_of_a_chapter_works_with_the_keyboard_alone(browser, serv
         assert re.search(r"lcq-(ok|bad)", verdict), f"no verdict after Enter: {verdict!r}"
     finally:
         page.close()
+
+
+def _folded_cells() -> dict[str, int]:
+    """Notebook -> how many of its code cells are tagged ``hide-output`` (a prediction's answer)."""
+    import json
+
+    counts = {}
+    for nb in sorted((ROOT / "book").glob("*.ipynb")):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        n = sum("hide-output" in c.get("metadata", {}).get("tags", []) for c in cells)
+        if n:
+            counts[nb.stem] = n
+    return counts
+
+
+def test_a_predictions_answer_stays_folded_until_the_reader_asks(browser, server):
+    folded = _folded_cells()
+    assert folded, "no notebook folds an answer (tests/exercises/bank/test_questions.py)"
+    page = browser.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    try:
+        for name, n in folded.items():
+            page.goto(f"{server}/book/{name}.html", wait_until="load")
+            page.evaluate(PAGE_READY, PAGE_TIMEOUT_MS)
+            cells = page.locator("div.cell.tag_hide-output")
+            assert cells.count() == n, name
+            for i in range(n):
+                output = cells.nth(i).locator(".cell_output")
+                assert output.count() == 1 and not output.is_visible(), (name, i)
+                cells.nth(i).locator("details.below-input > summary").click()
+                output.wait_for(state="visible")
+    finally:
+        page.close()

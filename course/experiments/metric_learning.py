@@ -8,7 +8,10 @@ Two kinds of code, all built on :func:`losses.contrastive`, :func:`losses.triple
   :math:`d(a,p) - d(a,n)`, with the easy / semi-hard / hard regions), :func:`classify_triplets`,
   the forces (negative gradients) on points of a 2-D configuration, :func:`triplet_forces`
   and :func:`contrastive_forces`, and the softmax weights with which InfoNCE pulls an anchor
-  to its positive and pushes it from each negative, :func:`info_nce_weights`.
+  to its positive and pushes it from each negative, :func:`info_nce_weights`. Two checks on the
+  chapter's InfoNCE: its gradient by the three steps of the derivation,
+  :func:`info_nce_grad_steps`, and SimCLR's variant with negatives from both views,
+  :func:`nt_xent`.
 * **An experiment.** :func:`make_identities` makes clustered data in 20 dimensions where only a
   3-dimensional subspace tells the identities apart; :func:`train_embedding` learns a linear map
   :math:`W` (20 → 2) by mini-batch gradient descent with contrastive loss, triplet loss
@@ -17,7 +20,8 @@ Two kinds of code, all built on :func:`losses.contrastive`, :func:`losses.triple
   recall@1 in the raw 20-D space and after the random projection every run starts from;
   :func:`speed_comparison` repeats the training over seeds to test the claim that triplet loss
   trains faster (and to set InfoNCE beside the two); :func:`tune_info_nce` is the grid search
-  that chose InfoNCE's temperature and step sizes.
+  that chose InfoNCE's temperature and step sizes, and :func:`temperature_sweep` retrains
+  InfoNCE over temperatures, step sizes and seeds.
 
 Embeddings are **not normalised** for contrastive and triplet loss (no projection onto the unit
 circle): in 2-D the circle is too cramped for 8 identities, and recall@1 does not depend on the
@@ -58,6 +62,7 @@ __all__ = [
     "InfoNCETuning",
     "InfoNCEWeights",
     "SpeedComparison",
+    "TemperatureSweep",
     "TrainingRun",
     "TripletProfile",
     "baselines",
@@ -66,13 +71,16 @@ __all__ = [
     "contrastive_forces",
     "contrastive_profile",
     "cosine_recall_at_1",
+    "info_nce_grad_steps",
     "info_nce_weights",
     "init_projection",
     "make_identities",
     "mine_negatives",
+    "nt_xent",
     "recall_at_1",
     "sample_batch",
     "speed_comparison",
+    "temperature_sweep",
     "train_embedding",
     "triplet_forces",
     "triplet_profile",
@@ -300,6 +308,89 @@ def info_nce_weights(cos_positive: float, cos_negatives, temperature: float) -> 
         p_negatives=p[1:],
         loss=float(-np.log(p[0])),
     )
+
+
+def info_nce_grad_steps(anchor, positive, temperature: float, *, reduction: str = "mean"):
+    r"""InfoNCE's gradient by the chapter's three steps, written out (a check on the derivation).
+
+    1. softmax: :math:`G = \partial(\sum_i \ell_i)/\partial S = P - I`, with :math:`P` the row
+       softmax of :math:`S = \hat A\hat P^\top/\tau`;
+    2. similarities: :math:`\partial L/\partial\hat A = c\,G\hat P/\tau` and
+       :math:`\partial L/\partial\hat P = c\,G^\top\hat A/\tau`, where :math:`c = 1/n` for the
+       mean :math:`\mathcal L = \frac1n\sum_i\ell_i` (``reduction="mean"``) and :math:`c = 1`
+       for the sum (``"sum"``);
+    3. normalisation: :math:`\partial L/\partial x = (g - (\hat x\cdot g)\,\hat x)/\lVert x\rVert`
+       for each row.
+
+    It does not call :func:`losses.info_nce_grad`, so the two can be compared.
+
+    Returns:
+        ``(d_anchor, d_positive)``, each of shape ``(n, d)``.
+
+    Example:
+        >>> a = np.array([[1.0, 0.0], [0.0, 2.0]]); p = np.array([[1.0, 1.0], [-1.0, 1.0]])
+        >>> ga, gp = info_nce_grad_steps(a, p, 0.5)
+        >>> bool(np.allclose(ga, info_nce_grad(a, p, temperature=0.5)[0]))
+        True
+    """
+    if reduction not in ("mean", "sum"):
+        raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}.")
+    a = np.asarray(anchor, dtype=np.float64)
+    p = np.asarray(positive, dtype=np.float64)
+    norm_a = np.linalg.norm(a, axis=1, keepdims=True)
+    norm_p = np.linalg.norm(p, axis=1, keepdims=True)
+    a_hat, p_hat = a / norm_a, p / norm_p
+    n = a.shape[0]
+    G = softmax(a_hat @ p_hat.T / temperature, axis=1) - np.eye(n)  # step 1
+    c = 1.0 / n if reduction == "mean" else 1.0
+    g_a, g_p = c * G @ p_hat / temperature, c * G.T @ a_hat / temperature  # step 2
+
+    def through_norm(g, x_hat, norm):  # step 3
+        return (g - np.sum(x_hat * g, axis=1, keepdims=True) * x_hat) / norm
+
+    return through_norm(g_a, a_hat, norm_a), through_norm(g_p, p_hat, norm_p)
+
+
+def nt_xent(anchor, positive, temperature: float, *, same_view_negatives: bool = True) -> float:
+    r"""SimCLR's NT-Xent loss of :math:`n` pairs (two views of :math:`n` images), for comparison.
+
+    The :math:`2n` views :math:`z_1, \dots, z_{2n}` (the anchors, then the positives) are scaled
+    to unit length; every view is an anchor, its partner view is its positive, and the
+    candidates are **all other** :math:`2n - 1` views, so each anchor has :math:`2n - 2`
+    negatives, from both views (Chen et al., 2020):
+
+    .. math:: \ell_k = -\log\frac{e^{\hat z_k\cdot\hat z_{k'}/\tau}}
+              {\sum_{m \ne k} e^{\hat z_k\cdot\hat z_m/\tau}},\qquad
+              L = \frac{1}{2n}\sum_{k=1}^{2n}\ell_k .
+
+    :func:`losses.info_nce` takes the candidates from the other view only (:math:`n - 1`
+    negatives, :math:`n` terms in the denominator). With ``same_view_negatives=False`` the
+    same-view candidates are left out here too, and NT-Xent becomes the symmetric InfoNCE,
+    ``losses.info_nce(..., symmetric=True)`` (CLIP's).
+
+    Example:
+        >>> a = np.array([[1.0, 0.0], [0.0, 1.0]]); p = np.array([[1.0, 0.2], [0.1, 1.0]])
+        >>> round(nt_xent(a, p, 1.0, same_view_negatives=False), 6) == round(
+        ...     float(info_nce(a, p, temperature=1.0, symmetric=True)), 6)
+        True
+    """
+    a = np.asarray(anchor, dtype=np.float64)
+    p = np.asarray(positive, dtype=np.float64)
+    if a.ndim != 2 or a.shape != p.shape:
+        raise ValueError(f"anchor and positive must both be (n, d), got {a.shape} and {p.shape}.")
+    n = a.shape[0]
+    z = np.concatenate([a, p])
+    z = z / np.linalg.norm(z, axis=1, keepdims=True)
+    s = z @ z.T / temperature  # (2n, 2n)
+    partner = np.concatenate([np.arange(n, 2 * n), np.arange(n)])
+    view = np.repeat([0, 1], n)
+    left_out = np.eye(2 * n, dtype=bool)  # a view is never its own candidate
+    if not same_view_negatives:
+        left_out |= view[:, None] == view[None, :]
+    s_cand = np.where(left_out, -np.inf, s)
+    m = s_cand.max(axis=1, keepdims=True)
+    lse = m[:, 0] + np.log(np.exp(s_cand - m).sum(axis=1))
+    return float(np.mean(lse - s[np.arange(2 * n), partner]))
 
 
 # ------------------------------------------------------------------------------------ data
@@ -1030,3 +1121,65 @@ def tune_info_nce(
         ]
     )
     return InfoNCETuning(tuple(temperatures), tuple(lrs), tuple(seeds), scores)
+
+
+@dataclass(frozen=True)
+class TemperatureSweep:
+    """InfoNCE's final held-out recall@1 (by cosine) over temperatures, step sizes and seeds.
+
+    ``lrs[t, k]`` is the step size ``lr_factors[k] × INFO_NCE_LR[temperatures[t]]``;
+    ``final[t, k, s]`` the recall after the last step and ``early[t, k, s]`` after ``early_step``
+    steps, for seed ``seeds[s]``.
+    """
+
+    temperatures: tuple[float, ...]
+    lr_factors: tuple[float, ...]
+    seeds: tuple[int, ...]
+    lrs: np.ndarray
+    final: np.ndarray
+    early: np.ndarray
+    early_step: int
+
+    def worst(self) -> tuple[float, float, int, float]:
+        """The lowest final recall: ``(temperature, step size, seed, recall)``."""
+        t, k, s = np.unravel_index(int(np.argmin(self.final)), self.final.shape)
+        return (
+            self.temperatures[t],
+            float(self.lrs[t, k]),
+            self.seeds[s],
+            float(self.final[t, k, s]),
+        )
+
+
+def temperature_sweep(
+    temperatures=(0.05, 0.1, INFO_NCE_TEMPERATURE),
+    lr_factors=(1 / 3, 1.0, 3.0),
+    seeds=(0, 1, 2, 3, 4),
+    *,
+    steps: int = 200,
+    early_step: int = 10,
+) -> TemperatureSweep:
+    """Train InfoNCE at each temperature with its tuned step size (:data:`INFO_NCE_LR`) and with
+    that step size multiplied by each of ``lr_factors``, on each seed: is a temperature's result
+    a property of the temperature, or of one seed and one step size?
+
+    Example:
+        >>> sw = temperature_sweep((0.1,), (1.0, 2.0), seeds=(0,), steps=10, early_step=5)
+        >>> sw.final.shape, sw.lrs.round(2).tolist()
+        ((1, 2, 1), [[0.03, 0.06]])
+    """
+    data = {s: make_identities(seed=s) for s in seeds}
+    lrs = np.array([[f * INFO_NCE_LR[t] for f in lr_factors] for t in temperatures])
+    final = np.empty((len(temperatures), len(lr_factors), len(seeds)))
+    early = np.empty_like(final)
+    for i, t in enumerate(temperatures):
+        for k in range(len(lr_factors)):
+            for j, s in enumerate(seeds):
+                run = train_embedding(
+                    data[s], "info_nce", temperature=t, lr=float(lrs[i, k]), steps=steps, seed=s
+                )
+                final[i, k, j] = run.recall_test[-1]
+                early[i, k, j] = run.recall_test[list(run.eval_steps).index(early_step)]
+    return TemperatureSweep(
+        tuple(temperatures), tuple(lr_factors), tuple(seeds), lrs, final, early, early_step
+    )

@@ -4,15 +4,19 @@ mirroring self-check 2.
 Self-check 2 asks what cross-entropy and hinge loss each "want" from a model and when to prefer
 one over the other. The questions below check those two goals, which loss is zero for a confidently
 correct sample, when probabilities matter, the output layer for multi-label problems, two values to
-compute by hand, and ask the reader to implement cross-entropy. Two more go beyond the study
-guide, to calibration after training: why a temperature cannot change the accuracy, and which
-way a temperature fitted after label smoothing goes.
+compute by hand, and ask the reader to implement cross-entropy. Two more are about calibration
+after training: why a temperature cannot change the accuracy, and which way a temperature fitted
+after label smoothing goes. The last three go with the chapter's additions: the multiclass hinge
+of Crammer and Singer computed by hand (its Weston–Watkins twin is a wrong value with its own
+feedback), an expected calibration error computed by hand with two bins, and a prediction of how
+the ECE of calibrated probabilities changes with ten times more samples.
 
 Question ids: ``classification.ce_wants``, ``classification.hinge_wants``,
 ``classification.zero_loss``, ``classification.prefer_ce``, ``classification.multilabel``,
 ``classification.hinge_value``, ``classification.ce_value``,
 ``classification.implement_cross_entropy``, ``classification.temperature_accuracy``,
-``classification.smoothing_temperature``.
+``classification.smoothing_temperature``, ``classification.multiclass_hinge_value``,
+``classification.ece_two_bins``, ``classification.ece_floor_samples``.
 
 >>> from exercises import check
 >>> check("classification.zero_loss", "hinge").passed
@@ -34,6 +38,8 @@ BEYOND_GUIDE = (
     "Beyond the study guide: calibration after training (temperature scaling, label smoothing), "
     "which the guide does not cover (no self-check of its own)"
 )
+MULTICLASS = "Compute: the multiclass hinge of Crammer and Singer, against Weston and Watkins's"
+ECE_BINS = "Compute and predict: what the expected calibration error owes to its bins"
 
 ce_wants = ChoiceQuestion(
     id="classification.ce_wants",
@@ -45,33 +51,33 @@ ce_wants = ChoiceQuestion(
     options=(
         Option(
             "calibrated",
-            "Predicted probabilities that match how often each class really occurs; it keeps "
-            "pushing the true class's probability towards 1, however confident the model already is",
+            "Probabilities that match how often each outcome really happens",
             True,
-            "Cross-entropy is the negative log-likelihood: it is a proper scoring rule, so it is "
-            "minimised by the true probabilities, and its gradient never becomes exactly zero.",
+            "Cross-entropy is the negative log-likelihood: a proper scoring rule, so its expected "
+            "value is minimised by the true probabilities, and its gradient p − t never becomes "
+            "exactly zero.",
         ),
         Option(
             "margin",
-            "A score for the true class that is on the right side of the boundary by at least a "
-            "margin, and nothing beyond that",
+            "A true-class score ahead of the others by a margin, nothing more",
             False,
             "That is what hinge loss asks for. Cross-entropy never stops rewarding more confidence "
-            "in the right class.",
+            "in the right class: its gradient is zero only at probability 1.",
         ),
         Option(
             "accuracy",
-            "The highest possible accuracy, which it optimises directly",
+            "As many right answers as possible, which it counts directly",
             False,
             "Accuracy counts 0-1 errors and has zero gradient almost everywhere; cross-entropy is "
             "a smooth stand-in for it that also cares about the probabilities.",
         ),
         Option(
             "small_scores",
-            "Scores that stay close to zero, so the model is never overconfident",
+            "Scores kept near zero, so that it is never over-confident",
             False,
-            "Cross-entropy rewards confidence in the right class; keeping scores small is the job "
-            "of a regulariser or of label smoothing.",
+            "Cross-entropy rewards confidence in the right class (unpenalised, its weights grow "
+            "for as long as it trains on a separable set); keeping scores small is the job of a "
+            "penalty, of label smoothing or of a temperature.",
         ),
     ),
     hints=("Think of the loss as −log of the probability given to the true class.",),
@@ -87,30 +93,30 @@ hinge_wants = ChoiceQuestion(
     options=(
         Option(
             "margin",
-            "That every sample lies on its correct side of the boundary with a margin of at least 1; "
-            "once it does, that sample stops contributing",
+            "Every sample on its side with y·f ≥ 1; past that, nothing",
             True,
             "Right: for y·f ≥ 1 the loss and its gradient are exactly zero, so only samples near or "
             "on the wrong side of the boundary (the support vectors) shape the model.",
         ),
         Option(
             "probabilities",
-            "Calibrated probabilities for each class",
+            "Scores whose sigmoid σ(f) matches how often y = +1",
             False,
-            "Hinge scores are not probabilities and hinge loss does not calibrate them; that is "
-            "cross-entropy's goal.",
+            "Hinge scores are not probabilities and hinge loss does not calibrate them (the SVM's "
+            "σ(f) was under-confident in the chapter's experiment); that is cross-entropy's goal.",
         ),
         Option(
             "all_samples",
-            "That every sample keeps pushing the boundary, however well it is classified",
+            "Every sample pushing on the boundary, however well placed",
             False,
             "That describes cross-entropy. Hinge loss is flat (zero) beyond the margin.",
         ),
         Option(
-            "regression",
-            "That the score f(x) equals the label y exactly",
+            "exactly_one",
+            "Scores of exactly ±1, so that y·f = 1 for every sample",
             False,
-            "A score of 5 for a positive sample costs nothing under hinge loss; it only needs y·f ≥ 1.",
+            "A score of 5 for a positive sample costs nothing: the hinge only needs y·f ≥ 1. The "
+            "best score is ±1 only for the expected loss where the classes overlap.",
         ),
     ),
     hints=("What is the loss, and its gradient, for a sample with y·f(x) = 3?",),
@@ -217,13 +223,16 @@ multilabel = ChoiceQuestion(
             "hinge_multiclass",
             "A multi-class hinge loss that picks the best label",
             False,
-            "Picking a single best label cannot express 'both' or 'neither'.",
+            "The multiclass hinge asks the one true class to beat every other by a margin: one "
+            "best label cannot express 'both' or 'neither'.",
         ),
         Option(
-            "mse_counts",
-            "One output trained with MSE to predict the number of animals",
+            "hinge_01",
+            "One score per label, trained with the hinge loss on 0/1 labels",
             False,
-            "The count loses which animals are present.",
+            "The hinge needs labels ±1: with a 0 label the loss is max(0, 1 − 0·f) = 1 whatever "
+            "the score, so the negatives teach nothing; and hinge scores are no probabilities to "
+            "threshold.",
         ),
     ),
     hints=("Are the labels mutually exclusive?",),
@@ -509,7 +518,7 @@ smoothing_temperature = ChoiceQuestion(
     options=(
         Option(
             "sharpen",
-            "T < 1: the temperature sharpens the probabilities, undoing part of the smoothing",
+            "T < 1: it sharpens the probabilities, undoing part of the smoothing",
             True,
             "The model is under-confident (confidence below accuracy), so the held-out loss wants "
             "larger logits, and z/T with T < 1 scales them up. Label smoothing and temperature "
@@ -540,6 +549,171 @@ smoothing_temperature = ChoiceQuestion(
     hints=("Is this model over- or under-confident, and which way does T move the probabilities?",),
 )
 
+# ------------------------------------------------------- multiclass hinge and ECE binning
+
+_MC_SCORES = [[1.0, 1.5, 0.8]]  # true class: the first
+
+
+def _weston_watkins(scores, label):
+    """Σ_{c≠y} max(0, 1 − (s_y − s_c)): the other multiclass hinge, for its wrong value."""
+    s = np.asarray(scores[0], dtype=float)
+    return float(sum(max(0.0, 1.0 - (s[label] - s[c])) for c in range(len(s)) if c != label))
+
+
+_MC_VALUE = float(losses.multiclass_hinge([0], _MC_SCORES))  # 1 − (1.0 − 1.5) = 1.5
+_MC_WW = _weston_watkins(_MC_SCORES, 0)  # 1.5 + 0.8 = 2.3
+
+multiclass_hinge_value = NumericQuestion(
+    id="classification.multiclass_hinge_value",
+    chapter=CHAPTER,
+    kind="numeric",
+    points=1,
+    mirrors=MULTICLASS,
+    prompt=(
+        r"A three-class linear SVM gives one sample the scores $s = (1.0,\ 1.5,\ 0.8)$; its true "
+        "class is the first. What is its multiclass hinge loss in the Crammer–Singer form, "
+        r"$\max\bigl(0,\ 1 - (s_y - \max_{c \ne y} s_c)\bigr)$?"
+    ),
+    answer=_MC_VALUE,
+    abs_tol=1e-6,
+    rel_tol=1e-6,
+    wrong_values=(
+        (
+            _MC_WW,
+            "That is the Weston–Watkins form: it adds the shortfall of every wrong class within "
+            "the margin (1.5 for the second, 0.8 for the third). Crammer and Singer keep only the "
+            "best-scoring wrong class.",
+        ),
+        (
+            _MC_WW / 3,
+            "That is PyTorch's MultiMarginLoss: the Weston–Watkins sum divided by the number of "
+            "classes. Crammer and Singer take the best-scoring wrong class only.",
+        ),
+        (
+            0.8,
+            "You compared the true class with the lowest other score (0.8); the rival is the "
+            "highest other score, 1.5.",
+        ),
+        (
+            0.5,
+            "That is s_rival − s_y without the margin: the loss asks the true score to lead by at "
+            "least 1, so it is 1 − (1.0 − 1.5).",
+        ),
+    ),
+    hints=("Find the best-scoring wrong class first, then the margin s_y − s_rival.",),
+    explanation=(
+        "The best wrong class scores 1.5, so the margin is 1.0 − 1.5 = −0.5 (the sample is "
+        "misclassified) and the loss is 1 − (−0.5) = 1.5."
+    ),
+)
+
+_ECE_P = (0.1, 0.3, 0.6, 0.8, 0.9)
+_ECE_Y = (0.0, 1.0, 0.0, 1.0, 1.0)
+
+
+def _ece(y, p, n_bins):
+    """ECE with equal-width bins [0, 1/B), …, [(B−1)/B, 1]: Σ_b (n_b / N)·|ȳ_b − p̄_b|."""
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    idx = np.minimum((p * n_bins).astype(int), n_bins - 1)
+    return float(
+        sum(np.sum(idx == b) * abs(y[idx == b].mean() - p[idx == b].mean()) for b in set(idx))
+        / p.size
+    )
+
+
+_ECE_TWO = _ece(_ECE_Y, _ECE_P, 2)  # (2·|0.5 − 0.2| + 3·|2/3 − 23/30|) / 5 = 0.18
+
+ece_two_bins = NumericQuestion(
+    id="classification.ece_two_bins",
+    chapter=CHAPTER,
+    kind="numeric",
+    points=1,
+    mirrors=ECE_BINS,
+    prompt=(
+        r"A model predicts the probabilities $p = (0.1,\ 0.3,\ 0.6,\ 0.8,\ 0.9)$ for five "
+        r"samples whose labels are $y = (0,\ 1,\ 0,\ 1,\ 1)$. Compute its expected calibration "
+        r"error with two equal-width bins, $[0, 0.5)$ and $[0.5, 1]$: "
+        r"$\sum_b \frac{n_b}{N}\,|\bar y_b - \bar p_b|$. Give three decimals."
+    ),
+    answer=_ECE_TWO,
+    abs_tol=1e-3,
+    rel_tol=0.0,
+    wrong_values=(
+        (
+            _ece(_ECE_Y, _ECE_P, 1),
+            "That is the ECE with one bin, |mean(y) − mean(p)|: the two bins' gaps point opposite "
+            "ways and cancel in a single bin. The question asks for two.",
+        ),
+        (
+            0.2,
+            "That is the plain mean of the two bins' gaps, 0.3 and 0.1: weigh each by its share of "
+            "the samples, 2/5 and 3/5.",
+        ),
+        (
+            float(np.mean(np.abs(np.subtract(_ECE_Y, _ECE_P)))),
+            "That is the mean of |y − p| over the samples: one bin per sample, not two bins.",
+        ),
+        (
+            0.4,
+            "That is the sum of the two gaps without weights: weigh each by its share of the "
+            "samples, 2/5 and 3/5.",
+        ),
+    ),
+    hints=(
+        "The first bin holds 0.1 and 0.3, the second 0.6, 0.8 and 0.9: compare each bin's mean "
+        "label with its mean prediction.",
+    ),
+    explanation=(
+        "First bin: mean prediction 0.2, mean label 0.5, gap 0.3, weight 2/5. Second bin: mean "
+        "prediction 0.767, mean label 0.667, gap 0.1, weight 3/5. ECE = 0.12 + 0.06 = 0.18."
+    ),
+)
+
+ece_floor_samples = ChoiceQuestion(
+    id="classification.ece_floor_samples",
+    chapter=CHAPTER,
+    kind="single",
+    points=1,
+    mirrors=ECE_BINS,
+    prompt=(
+        "Predict before you run the cell below. The true probabilities of the two blobs are calibrated by construction, yet with 100 "
+        "equal-width bins their ECE on the 4000 held-out samples is well above 0 (the binning "
+        "table). With 40 000 held-out samples from the same source and the same 100 bins, their "
+        "ECE is about…"
+    ),
+    options=(
+        Option(
+            "same",
+            "The same as on 4000",
+            False,
+            "The bins are the same, but each now holds about ten times as many samples, and a "
+            "bin's gap is the scatter of the mean of its labels, which shrinks as the count grows.",
+        ),
+        Option(
+            "third",
+            "A third of it",
+            True,
+            "A bin's gap is the scatter of the mean of its n_b labels, of the order of "
+            "√(p(1 − p)/n_b): ten times the samples divide it by √10 ≈ 3.2.",
+        ),
+        Option(
+            "tenth",
+            "A tenth of it",
+            False,
+            "That would be a scatter shrinking like 1/n. The mean of n draws scatters like 1/√n: "
+            "ten times the samples divide the gaps by √10 ≈ 3.2, not by 10.",
+        ),
+        Option(
+            "zero",
+            "Zero, up to rounding",
+            False,
+            "Calibration makes each bin's expected label equal its mean prediction; the labels "
+            "drawn still scatter around it, so every bin keeps a gap of the order of √(p(1 − p)/n_b).",
+        ),
+    ),
+    hints=("How does the scatter of the mean of n coin flips change when n is ten times larger?",),
+)
+
 register(
     ce_wants,
     hinge_wants,
@@ -551,4 +725,7 @@ register(
     implement_cross_entropy,
     temperature_accuracy,
     smoothing_temperature,
+    multiclass_hinge_value,
+    ece_two_bins,
+    ece_floor_samples,
 )

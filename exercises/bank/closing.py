@@ -1,15 +1,22 @@
 r"""Exercises for the closing chapter: choosing a loss, the mixed quiz, and Dice + BCE.
 
-The closing chapter's quiz mixes questions from every chapter's bank (:data:`MIXED_QUIZ`) with
-the scenario questions below, which ask which loss fits a problem (the quick-reference table in
-question form). Its code exercise combines two losses: binary cross-entropy plus Dice loss, a
-common choice for segmentation.
+Every question here mixes the chapters: which loss fits a problem (the quick-reference table in
+question form), how hard one example pulls under losses of different families (computed, with
+the slips a reader makes), what a change of noise or batch does to a number (predicted, then
+checked). The code exercise combines two losses: binary cross-entropy plus Dice loss, a common
+choice for segmentation.
 
-Question ids: ``closing.choose_clean_regression``, ``closing.choose_detection``,
-``closing.choose_vae``, ``closing.choose_verification``, ``closing.mae_over_huber``,
-``closing.why_combine``, ``closing.implement_dice_bce``.
+Question ids, by where the book asks them:
 
-In the chapter notebook, ``exercises.quiz("mixed")`` shows :data:`MIXED_QUIZ`.
+- the mixed quiz (:data:`MIXED_QUIZ`, shown by ``exercises.quiz("mixed")`` in the closing
+  chapter): ``closing.choose_clean_regression``, ``closing.choose_interval``,
+  ``closing.choose_vae``, ``closing.choose_verification``, ``closing.why_combine``,
+  ``closing.logistic_pull``, ``closing.focal_easy_damping``, ``closing.infonce_at_start``;
+- the closing chapter's exercises: ``closing.choose_detection``, ``closing.mae_over_huber``,
+  ``closing.laplace_noise`` (predict, then run the experiment), ``closing.implement_dice_bce``;
+- the page "How to use this course", which shows how a question works:
+  ``closing.howto_huber_band``, ``closing.howto_huber_gradient``. They sit in this chapter's bank
+  because every question belongs to a chapter and is asked once in the book.
 
 >>> from exercises import check
 >>> check("closing.choose_vae", "kl").passed
@@ -22,80 +29,163 @@ import numpy as np
 
 import losses
 
-from .model import Case, ChoiceQuestion, CodeQuestion, Mistake, Option
+from .model import Case, ChoiceQuestion, CodeQuestion, Mistake, NumericQuestion, Option
 from .registry import register, register_quiz
 
 CHAPTER = "closing"
 MIRRORS = "Quick reference: which loss for which problem (all five self-checks)"
+HOW_TO = "How to use this course: a first question on the Huber formula and its slider"
+
+#: MAE's error over MSE's on clean Gaussian data, for large samples: √(π/2), the median's
+#: standard error over the mean's (the closing chapter measures it).
+GAUSS_RATIO = float(np.sqrt(np.pi / 2))
 
 
-def _choice(qid, prompt, options, hint):
+def _choice(qid, prompt, options, hint, mirrors=MIRRORS):
     return ChoiceQuestion(
         id=f"closing.{qid}",
         chapter=CHAPTER,
         kind="single",
         points=1,
-        mirrors=MIRRORS,
+        mirrors=mirrors,
         prompt=prompt,
         options=tuple(Option(*o) for o in options),
         hints=(hint,),
     )
 
 
+def _numeric(qid, prompt, answer, wrong_values, hint, explanation, *, tol, mirrors=MIRRORS):
+    return NumericQuestion(
+        id=f"closing.{qid}",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=mirrors,
+        prompt=prompt,
+        answer=float(answer),
+        abs_tol=tol,
+        rel_tol=1e-4,
+        wrong_values=tuple((float(v), text) for v, text in wrong_values),
+        hints=(hint,),
+        explanation=explanation,
+    )
+
+
+# ------------------------------------------------------------------- which loss for which problem
+
 choose_clean_regression = _choice(
     "choose_clean_regression",
-    "You predict tomorrow's temperature. The measurement noise is small and roughly Gaussian, "
-    "with no outliers. Which loss is the natural default?",
+    "You forecast tomorrow's temperature. The errors of a good forecast are small and roughly "
+    "Gaussian, with no outliers. Which loss gives the most accurate forecasts on average?",
     (
         (
             "mse",
-            "MSE",
+            "MSE: the maximum-likelihood loss for this noise",
             True,
-            "With Gaussian noise, minimising MSE is maximum likelihood, and it estimates the mean.",
+            "With Gaussian noise, minimising MSE is maximum likelihood; its estimate (the mean) is "
+            "the least noisy one, and the robust losses have nothing to be robust against.",
         ),
         (
-            "huber",
-            "Huber",
+            "mae",
+            "MAE: as accurate as MSE when there are no outliers",
             False,
-            "Huber would work, but with no outliers its δ is one more thing to tune for no gain.",
+            "Both aim at the same centre, but the median is the noisier estimate: with Gaussian "
+            f"noise MAE's error is about √(π/2) ≈ {GAUSS_RATIO:.2f} times MSE's (the closing "
+            "chapter measures it).",
         ),
-        ("hinge", "Hinge", False, "Hinge loss is for classification with ±1 labels."),
         (
-            "kl",
-            "KL divergence",
+            "huber_small",
+            "Huber with a small δ: robustness costs nothing",
             False,
-            "KL compares two probability distributions, not a number with a number.",
+            "A δ well below the noise puts almost every residual on the linear piece: the fit "
+            "behaves like MAE and loses MSE's accuracy, with no outlier to guard against.",
+        ),
+        (
+            "binned_ce",
+            "Cross-entropy over 1 °C bins: a whole distribution",
+            False,
+            "Binning throws away the order of the values (a miss by one bin costs as much as a "
+            "miss by ten) and rounds every forecast to a bin: a classification loss for a "
+            "regression problem.",
         ),
     ),
-    "Clean, Gaussian noise: which loss is its maximum-likelihood loss?",
+    "Which loss is maximum likelihood for Gaussian noise, and what do the robust losses give up?",
+)
+
+choose_interval = _choice(
+    "choose_interval",
+    "A hospital wants, for each new patient, a range of length of stay that holds the true stay "
+    "for 90 % of patients. Stays are right-skewed, and their spread grows with age. Which "
+    "training set-up gives that range?",
+    (
+        (
+            "quantile",
+            "Two pinball-loss models, q = 0.05 and q = 0.95",
+            True,
+            "Each pinball loss estimates a conditional quantile, whatever the shape or the spread "
+            "of the noise; together the two bracket 90 % of the stays.",
+        ),
+        (
+            "huber_pair",
+            "Two Huber models, δ = 0.05 and δ = 0.95",
+            False,
+            "δ sets where Huber's gradient stops growing, not which quantile it estimates: both "
+            "models estimate a centre of the stays, so they give two close points, not a range.",
+        ),
+        (
+            "mse_band",
+            "One MSE model ± a Gaussian 90 % band of residuals",
+            False,
+            "That band assumes symmetric noise of one spread for every patient: with skewed stays "
+            "whose spread grows with age it is centred wrong, too wide for the young and too "
+            "narrow for the old.",
+        ),
+        (
+            "mae_median",
+            "One MAE model, whose median resists the skew",
+            False,
+            "MAE gives one number per patient, the conditional median: a point, not a range.",
+        ),
+    ),
+    "Which loss has a level that picks a quantile?",
 )
 
 choose_detection = _choice(
     "choose_detection",
-    "A dense object detector scores about 100 000 candidate boxes per image; only a handful "
-    "contain an object. Which loss was designed for this classification problem?",
+    "A dense object detector classifies about 100 000 candidate boxes per image as object or "
+    "background. Only a handful contain an object, and almost all the others are easy "
+    "background. Which loss was designed for this classification problem?",
     (
         (
             "focal",
             "Focal loss",
             True,
-            "Focal loss was introduced with RetinaNet for exactly this: it shrinks the loss of the many easy background boxes.",
+            "Focal loss was introduced with RetinaNet for exactly this: its factor (1 − p_t)^γ "
+            "quiets the many easy background boxes, so the few hard ones drive the gradient.",
         ),
         (
-            "mse",
-            "MSE on the class scores",
+            "dice",
+            "Dice loss",
             False,
-            "Squared error on scores does nothing about the 1-in-10 000 imbalance.",
+            "Dice scores the overlap of a segmentation mask, the small-object case. A detector "
+            "needs a loss per box that quiets the easy boxes, which is what focal loss does.",
         ),
         (
-            "contrastive",
-            "Contrastive loss",
+            "smoothing",
+            "Cross-entropy with label smoothing",
             False,
-            "Contrastive loss learns an embedding from pairs; it does not classify boxes.",
+            "Label smoothing caps how confident the targets are; it does nothing about the "
+            "imbalance: the easy background boxes still make up almost all of the loss.",
         ),
-        ("kl", "KL divergence", False, "KL has no mechanism for the easy-negative problem."),
+        (
+            "tversky",
+            "Tversky loss, β > α",
+            False,
+            "Tversky prices missed pixels above false alarms in a segmentation mask; it is not a "
+            "per-box classification loss and does not quiet the easy boxes.",
+        ),
     ),
-    "Which loss down-weights easy examples?",
+    "Which loss down-weights the examples the model already gets right?",
 )
 
 choose_vae = _choice(
@@ -105,53 +195,72 @@ choose_vae = _choice(
     (
         (
             "kl",
-            "KL divergence",
+            "KL(q(z | x) ‖ prior), in closed form",
             True,
             "The ELBO's regulariser is KL(q(z|x) ‖ p(z)), with a closed form for Gaussians.",
         ),
         (
-            "mse",
-            "MSE between z and 0",
+            "reverse_kl",
+            "KL(prior ‖ q(z | x)), in closed form",
             False,
-            "That only pulls the mean towards 0 and ignores the variance.",
+            "The direction matters: the ELBO takes the expectation under the encoder's q, which "
+            "gives KL(q ‖ p). The reversed divergence is a different objective.",
         ),
         (
-            "triplet",
-            "Triplet loss",
+            "recon",
+            "MSE between the decoded x̂ and x",
             False,
-            "Triplet loss orders distances between embeddings; it does not compare distributions.",
+            "That is the reconstruction term: it makes z carry information about x, which pulls q "
+            "away from the prior, not towards it.",
         ),
-        ("dice", "Dice loss", False, "Dice measures overlap of segmentation masks."),
+        (
+            "mse",
+            "MSE pulling each code z towards 0",
+            False,
+            "That only pulls the codes' mean towards 0 and says nothing about their spread: the "
+            "encoder could shrink its variance to nothing.",
+        ),
     ),
-    "The term compares two distributions.",
+    "The term compares two distributions, and its direction comes from the ELBO.",
 )
 
 choose_verification = _choice(
     "choose_verification",
     "You have scanned signatures in pairs, each pair labelled 'same writer' or 'different "
-    "writers', and want an embedding for verification. Which loss fits this data directly?",
+    "writers' (the writers themselves are not named), and want an embedding that verifies "
+    "writers never seen in training. Which loss fits this data directly?",
     (
         (
             "contrastive",
-            "Contrastive loss",
+            "Contrastive loss on the pairs",
             True,
-            "It is defined on labelled pairs: pull same-writer pairs together, push others beyond a margin.",
+            "It is defined on labelled pairs: pull same-writer pairs together, push "
+            "different-writer pairs beyond a margin.",
         ),
         (
             "triplet",
-            "Triplet loss",
+            "Triplet loss on the pairs",
             False,
-            "Triplet loss needs anchor/positive/negative triplets; you could build them, but the data you have are pairs.",
+            "Triplet loss needs an anchor, a positive and a negative of known identities; pairs "
+            "without writer names do not say which pairs share a writer.",
         ),
         (
             "cross_entropy",
-            "Cross-entropy over writers",
+            "Softmax cross-entropy over writers",
             False,
-            "That needs a fixed set of writer classes and cannot verify new writers by distance.",
+            "That needs every training signature labelled with its writer, from a fixed set, and "
+            "by itself does not compare two signatures of writers it has never seen.",
         ),
-        ("huber", "Huber", False, "Huber is a regression loss."),
+        (
+            "info_nce",
+            "InfoNCE with in-batch negatives",
+            False,
+            "InfoNCE uses only positive pairs and treats every other example of the batch as a "
+            "negative, so it throws away your 'different' labels and may push same-writer "
+            "signatures apart.",
+        ),
     ),
-    "Which loss scores one pair at a time?",
+    "Which loss scores one labelled pair at a time?",
 )
 
 mae_over_huber = _choice(
@@ -160,61 +269,296 @@ mae_over_huber = _choice(
     (
         (
             "median",
-            "When you want the model to predict the median (e.g. a delivery-time estimate that is "
-            "too early as often as too late) and the noise is heavy-tailed",
+            "When the median is the target, e.g. a delivery time",
             True,
-            "MAE's minimiser is the (conditional) median, and it needs no δ to tune.",
+            "MAE's minimiser is the (conditional) median, and it needs no δ. (The closing "
+            "chapter's experiment adds a second case: many one-sided outliers, whose capped "
+            "Huber pulls add up.)",
         ),
-        ("clean", "When the data are clean and Gaussian", False, "Then MSE is the natural choice."),
+        (
+            "clean",
+            "When the data are clean, as MAE has no δ to tune",
+            False,
+            "On clean Gaussian data neither robust loss is needed, and MAE's error is about "
+            f"√(π/2) ≈ {GAUSS_RATIO:.2f} times MSE's.",
+        ),
         (
             "smooth",
-            "When you need a loss with a smooth gradient at zero error",
+            "When training needs a smooth gradient near zero",
             False,
-            "MAE is the one with a kink at zero; Huber is smooth there.",
+            "MAE is the one with a kink at zero (its gradient jumps from −1 to 1); Huber is smooth "
+            "there.",
         ),
         (
-            "classes",
-            "When the targets are class labels",
+            "few_far",
+            "When a few outliers are far off, as MAE ignores size",
             False,
-            "Neither is a classification loss.",
+            "Huber caps the pull of a far outlier too, and with δ set from the data it is as "
+            "accurate as MAE when outliers are few; MAE's edge comes with many one-sided "
+            "outliers.",
         ),
     ),
-    "Which estimator does MAE target?",
+    "Which statistic does MAE estimate, and when does Huber's cap stop being enough?",
 )
 
 why_combine = _choice(
     "why_combine",
-    "Segmentation models are often trained with Dice loss **plus** binary cross-entropy. Why combine them?",
+    "Segmentation models are often trained with Dice loss **plus** binary cross-entropy. Why "
+    "combine them?",
     (
         (
             "complement",
-            "Cross-entropy gives every pixel a smooth, well-behaved gradient (helpful early in "
-            "training), while Dice scores the overlap and so keeps a small object from being "
-            "ignored",
+            "BCE: a steady gradient per pixel; Dice: the object counts",
             True,
-            "Each covers the other's weakness: Dice alone can be unstable when masks are tiny, "
-            "cross-entropy alone is dominated by the background.",
+            "Each covers the other's weakness: Dice alone can give erratic gradients when the "
+            "object is tiny, cross-entropy alone is dominated by the background.",
         ),
         (
-            "same",
-            "They are equivalent, so the sum is just twice as strong",
+            "reverse",
+            "Cross-entropy removes Dice's bias towards all background",
             False,
-            "They are different objectives.",
+            "It is the other way round: cross-entropy alone is dominated by the background "
+            "pixels, while Dice, an overlap, cannot be won by predicting all background.",
         ),
         (
-            "probabilities",
-            "Dice turns the outputs into calibrated probabilities",
+            "calibrate",
+            "Dice turns BCE's pixel probabilities into calibrated ones",
             False,
-            "Dice does not calibrate anything.",
+            "Dice rewards overlap, not honest probabilities; if anything it pushes the outputs "
+            "towards 0 and 1.",
         ),
         (
-            "speed",
-            "The sum is cheaper to compute than either loss alone",
+            "no_background_grad",
+            "Dice alone gives no gradient to the background pixels",
             False,
-            "It costs the sum of both.",
+            "It does: a background pixel's probability enters the denominator Σŷ, so raising it "
+            "raises the Dice loss.",
         ),
     ),
     "What does each loss do badly on its own?",
+)
+
+
+# ------------------------------------------------- pulls across families, computed with losses
+
+
+def _bce_pull(z):
+    grad = losses.binary_cross_entropy_grad([1.0], [z], from_logits=True, reduction="sum")
+    return abs(float(grad[0]))
+
+
+def _focal_pull(z, gamma):
+    grad = losses.focal_grad([1.0], [z], alpha=None, gamma=gamma, from_logits=True, reduction="sum")
+    return abs(float(grad[0]))
+
+
+_Z_WRONG = -3.0
+logistic_pull = _numeric(
+    "logistic_pull",
+    f"A positive example ($y = 1$) sits on the wrong side, with logit $z = {_Z_WRONG:g}$. Under "
+    f"the hinge loss (score ${_Z_WRONG:g}$) it pulls with $|\\partial\\ell/\\partial f| = 1$; as a "
+    f"regression residual of {-_Z_WRONG:g} under Huber with δ = 1 it also pulls with 1. How hard "
+    r"does it pull under binary cross-entropy from logits: what is $|\partial\ell/\partial z|$? "
+    "Give three decimals.",
+    _bce_pull(_Z_WRONG),
+    (
+        (
+            1.0,
+            "That is the hinge's pull. The logistic pull is 1 − p̂: it approaches 1 as the "
+            "example gets more wrong, but from below.",
+        ),
+        (
+            1 / (1 + np.exp(-_Z_WRONG)),
+            "That is p̂ = σ(z), the predicted probability. The gradient is p̂ − y, so its size "
+            "is 1 − p̂.",
+        ),
+        (
+            np.log1p(np.exp(-_Z_WRONG)),
+            "That is the loss ln(1 + e^{−z}), not its gradient.",
+        ),
+    ),
+    r"For a positive, $\partial\ell/\partial z = \hat p - 1$ with $\hat p = \sigma(z)$.",
+    "Cross-entropy's pull on a wrong example is bounded too, like hinge's and Huber's, but it "
+    "stays just below 1.",
+    tol=1e-3,
+)
+
+_Z_EASY, _GAMMA = 2.0, 2.0
+_P_EASY = float(1 / (1 + np.exp(-_Z_EASY)))
+_LOSS_FACTOR = (1 - _P_EASY) ** _GAMMA
+_FOCAL_RATIO = _focal_pull(_Z_EASY, _GAMMA) / _bce_pull(_Z_EASY)
+focal_easy_damping = _numeric(
+    "focal_easy_damping",
+    f"An easy positive has logit $z = {_Z_EASY:g}$, so $\\hat p = \\sigma({_Z_EASY:g}) "
+    f"\\approx {_P_EASY:.3f}$. Focal loss with γ = {_GAMMA:g} (no α) multiplies its "
+    f"cross-entropy **loss** by $(1 - \\hat p)^{{{_GAMMA:g}}} \\approx {_LOSS_FACTOR:.4f}$. By "
+    "what factor does it multiply its **gradient** with respect to $z$? Give "
+    r"$|\partial \mathrm{FL}/\partial z| \,/\, |\partial \mathrm{BCE}/\partial z|$ to three "
+    "significant figures.",
+    _FOCAL_RATIO,
+    (
+        (
+            _LOSS_FACTOR,
+            "That is the loss's factor. The gradient also differentiates the modulating factor "
+            "(1 − p̂)^γ, which adds a second term of the same sign.",
+        ),
+        (
+            _FOCAL_RATIO - _LOSS_FACTOR,
+            "That is only the term from differentiating (1 − p̂)^γ; add the cross-entropy term "
+            "scaled by (1 − p̂)^γ.",
+        ),
+        (
+            _focal_pull(_Z_EASY, _GAMMA),
+            "That is the focal gradient itself; divide it by the cross-entropy gradient, 1 − p̂.",
+        ),
+    ),
+    r"Differentiate $-(1 - p)^\gamma \ln p$ with respect to $p$, multiply by "
+    r"$dp/dz = p(1 - p)$, and divide by cross-entropy's $1 - p$.",
+    "On easy examples focal loss damps the gradient less than it damps the loss.",
+    tol=5e-4,
+)
+
+_BATCH = 256
+infonce_at_start = _numeric(
+    "infonce_at_start",
+    "InfoNCE is a softmax cross-entropy over the batch: each anchor must pick its own positive "
+    f"among the $N$ positives of the batch (`losses.info_nce`). At initialisation the embeddings "
+    f"are nearly identical, so all the similarities are equal. What loss do you expect for a "
+    f"batch of $N = {_BATCH}$ pairs? Give three decimals.",
+    losses.info_nce(np.ones((_BATCH, 4)), np.ones((_BATCH, 4))),
+    (
+        (np.log2(_BATCH), "That is log₂ N; the losses use the natural logarithm."),
+        (
+            np.log(_BATCH - 1),
+            "That counts only the negatives: the softmax's denominator holds the positive too, "
+            "N candidates in all.",
+        ),
+        (
+            np.log(2 * _BATCH - 1),
+            "That is SimCLR's NT-Xent, where each of 2N views competes with its partner and "
+            "2N − 2 negatives; `losses.info_nce` gives each anchor N candidates.",
+        ),
+        (1 / _BATCH, "That is the probability each candidate gets; the loss is −ln of it."),
+    ),
+    "A classifier that spreads its probability evenly over N classes has cross-entropy ln N.",
+    "At the start InfoNCE sits at ln N, the chance level of an N-way classifier; the loss "
+    "measures how far the embedding has moved from chance.",
+    tol=1e-3,
+)
+
+
+# ------------------------------------------------------------- predict, then run (the chapter)
+
+laplace_noise = _choice(
+    "laplace_noise",
+    "Predict before you run the cell below. Keep the housing data clean (no outliers) but "
+    "replace the Gaussian noise by Laplace noise with the same standard deviation: the same "
+    "spread, with heavier tails and a sharper peak at 0. Over many data sets, how does MAE's "
+    "mean slope error now compare with MSE's?",
+    (
+        (
+            "smaller",
+            "Smaller: the median is now the sharper estimate",
+            True,
+            "The median's error depends on how much noise sits near 0, not on σ alone: Laplace "
+            "noise has a peak there, so the median beats the mean (1/√2 of its error for large "
+            "samples).",
+        ),
+        (
+            "same_ratio",
+            f"Still about {GAUSS_RATIO:.2f} times MSE's: same σ, same ratio",
+            False,
+            "The mean's error depends only on σ, but the median's depends on the density at 0, "
+            "which is higher for Laplace noise of the same σ: the ratio changes.",
+        ),
+        (
+            "equal",
+            "About equal: without outliers both find the line",
+            False,
+            "Both aim at the same line, but their estimates are not equally noisy; which one is "
+            "the less noisy depends on the shape of the noise.",
+        ),
+        (
+            "larger",
+            "Larger than with Gaussian noise: tails hurt MAE too",
+            False,
+            "Heavy tails hurt the mean, whose pull grows with every large residual; MAE pulls "
+            "with ±1 whatever the size.",
+        ),
+    ),
+    "The mean's error depends only on σ; the median's depends on how much noise lies near 0.",
+)
+
+
+# --------------------------------------------------------------- the page "How to use this course"
+
+_HOWTO_DELTA, _HOWTO_R = 0.5, 2.0
+howto_huber_gradient = _numeric(
+    "howto_huber_gradient",
+    f"Set δ = {_HOWTO_DELTA:g} with the slider. A point has residual $r = y - \\hat y = "
+    f"{_HOWTO_R:g}$. What is the Huber gradient $\\partial\\ell_\\delta/\\partial\\hat y$ there, "
+    "with its sign?",
+    losses.huber_grad([_HOWTO_R], [0.0], delta=_HOWTO_DELTA, reduction="sum")[0],
+    (
+        (
+            -_HOWTO_R,
+            "That is −r, the gradient inside the band |r| ≤ δ; this residual lies outside it.",
+        ),
+        (
+            -losses.huber_grad([_HOWTO_R], [0.0], delta=_HOWTO_DELTA, reduction="sum")[0],
+            "Right size, wrong sign: the derivative is taken with respect to ŷ, and r = y − ŷ "
+            "falls as ŷ rises.",
+        ),
+        (
+            losses.huber([_HOWTO_R], [0.0], delta=_HOWTO_DELTA, reduction="sum"),
+            "That is the loss δ(|r| − δ/2), not its gradient.",
+        ),
+        (
+            losses.huber_grad([_HOWTO_R], [0.0], delta=1.0, reduction="sum")[0],
+            "That is the gradient for δ = 1; this question sets a different δ.",
+        ),
+    ),
+    "Is |r| inside the band |r| ≤ δ? Then read the matching line of the gradient's formula.",
+    "Outside the band the gradient is −δ·sign(r), however large r is.",
+    tol=1e-6,
+    mirrors=HOW_TO,
+)
+
+howto_huber_band = _choice(
+    "howto_huber_band",
+    "In the slider's figure the residual runs from −3 to 3. For which δ of the slider is the "
+    "Huber loss equal to ½ r² over the whole plotted range?",
+    (
+        (
+            "three",
+            "δ = 3",
+            True,
+            "The band |r| ≤ δ then covers the whole plot, so the quadratic piece applies "
+            "everywhere on it (any δ ≥ 3 would do).",
+        ),
+        (
+            "quarter",
+            "δ = 0.25",
+            False,
+            "A small δ makes the quadratic band narrow: the loss is linear almost everywhere, "
+            "like MAE scaled by δ.",
+        ),
+        (
+            "one",
+            "δ = 1",
+            False,
+            "With δ = 1 the loss turns linear beyond |r| = 1: the gradient panel is clipped at ±1.",
+        ),
+        (
+            "none",
+            "No δ: Huber always ends linear",
+            False,
+            "Huber is ½ r² wherever |r| ≤ δ; a large enough δ puts the whole plotted range inside "
+            "the band.",
+        ),
+    ),
+    "Huber is quadratic inside the shaded band |r| ≤ δ.",
+    mirrors=HOW_TO,
 )
 
 
@@ -338,31 +682,32 @@ implement_dice_bce = CodeQuestion(
 
 register(
     choose_clean_regression,
+    choose_interval,
     choose_detection,
     choose_vae,
     choose_verification,
     mae_over_huber,
     why_combine,
+    logistic_pull,
+    focal_easy_damping,
+    infonce_at_start,
+    laplace_noise,
     implement_dice_bce,
+    howto_huber_gradient,
+    howto_huber_band,
 )
 
-#: The closing chapter's mixed quiz: concept questions from every chapter, then the scenarios.
+#: The closing chapter's mixed quiz: this chapter's questions that mix the others, and only
+#: those that are not exercises of the chapter or of "How to use this course" (every question
+#: is asked once in the book).
 MIXED_QUIZ: tuple[str, ...] = (
-    "regression.outlier_loss",
-    "regression.outlier_gradient_huber",
-    "classification.zero_loss",
-    "classification.multilabel",
-    "imbalanced.two_losses",
-    "imbalanced.background_dice",
-    "distributions.asymmetry",
-    "distributions.forward_kl_fit",
-    "metric_learning.triplet_advantage",
-    "metric_learning.triplet_value",
     "closing.choose_clean_regression",
-    "closing.choose_detection",
+    "closing.choose_interval",
     "closing.choose_vae",
     "closing.choose_verification",
-    "closing.mae_over_huber",
     "closing.why_combine",
+    "closing.logistic_pull",
+    "closing.focal_easy_damping",
+    "closing.infonce_at_start",
 )
 register_quiz("mixed", MIXED_QUIZ)

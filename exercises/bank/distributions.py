@@ -3,12 +3,16 @@ r"""Exercises for the distribution-matching chapter (KL divergence), mirroring s
 Self-check 4 asks why KL divergence is asymmetric and what it changes to put a distribution in the
 P or the Q slot. (The study guide printed KL(P‖Q) = KL(Q‖P): its "≠" was lost. KL is not
 symmetric, and these questions never use the garbled statement as a key.) The questions below check
-the reason, forward (mass-covering) against reverse (mode-seeking) KL, what a zero in Q does, the
-link to cross-entropy, two values to compute, and ask the reader to implement KL.
+the reason, what the fit of one Gaussian to two modes looks like in each direction, what a zero in
+Q does, the link to cross-entropy, four values to compute (both directions of KL, a cross-entropy
+with soft targets, a gradient with respect to a logit), a prediction to verify (where a reverse-KL
+fit ends), and ask the reader to implement KL.
 
 Question ids: ``distributions.asymmetry``, ``distributions.forward_kl_fit``,
 ``distributions.reverse_kl_fit``, ``distributions.zero_in_q``, ``distributions.ce_identity``,
-``distributions.kl_pq_value``, ``distributions.kl_qp_value``, ``distributions.implement_kl``.
+``distributions.kl_pq_value``, ``distributions.kl_qp_value``, ``distributions.ce_value``,
+``distributions.logit_gradient``, ``distributions.implement_kl``,
+``distributions.reverse_kl_start``.
 
 >>> from exercises import check
 >>> check("distributions.zero_in_q", "infinite").passed
@@ -29,6 +33,16 @@ MIRRORS = (
     "Self-check 4: why KL divergence is asymmetric, and what the P and Q slots mean in practice"
 )
 
+# The two small examples the questions use, and their divergences (computed, never typed).
+_P = [0.5, 0.5]
+_Q = [0.9, 0.1]
+_KL_PQ = float(losses.kl_divergence(_P, _Q))  # 0.510826 nats, by hand: 0.5 ln(5/9) + 0.5 ln 5
+_KL_QP = float(losses.kl_divergence(_Q, _P))  # 0.368064 nats, by hand: 0.9 ln 1.8 + 0.1 ln 0.2
+_WEATHER_P = [0.6, 0.25, 0.1, 0.05]  # the chapter's weather example, and a uniform forecast
+_WEATHER_Q = [0.25, 0.25, 0.25, 0.25]
+_WEATHER_PQ = float(losses.kl_divergence(_WEATHER_P, _WEATHER_Q))
+_WEATHER_QP = float(losses.kl_divergence(_WEATHER_Q, _WEATHER_P))
+
 asymmetry = ChoiceQuestion(
     id="distributions.asymmetry",
     chapter=CHAPTER,
@@ -42,31 +56,33 @@ asymmetry = ChoiceQuestion(
     options=(
         Option(
             "weights",
-            "The log-ratio is averaged under P: swapping the arguments changes which distribution "
-            "weights the outcomes, so mismatches where P is large cost more in one direction than "
-            "in the other",
+            "KL averages the log-ratio under its first argument: swapping changes the weights",
             True,
-            "Right: KL is an expectation under its first argument, so it is not a distance and not "
-            "symmetric.",
+            "Right: KL is an expectation under its first argument, so the outcomes that matter "
+            "change with the order; it is not a distance and not symmetric.",
         ),
         Option(
             "symmetric",
-            "It is not different: KL divergence is symmetric",
+            "It is not different: KL measures a distance, and distances are symmetric",
             False,
-            "KL is not symmetric. Try P = (0.5, 0.5), Q = (0.9, 0.1): the two directions give about "
-            "0.511 and 0.368 nats. (Some texts print this line with the ≠ lost.)",
+            "KL is not a distance and not symmetric. Try P = (0.5, 0.5), Q = (0.9, 0.1): the two "
+            f"directions give {_KL_PQ:.3f} and {_KL_QP:.3f} nats. (Some texts print this line with "
+            "the ≠ lost.)",
         ),
         Option(
-            "rounding",
-            "Only because of floating-point rounding",
+            "sign_flip",
+            "Swapping P and Q flips the sign of every log-ratio, so KL(Q‖P) = −KL(P‖Q)",
             False,
-            "The two directions differ exactly, not by rounding: they are different sums.",
+            "Each log-ratio does change sign, but the weights change too, from P(x) to Q(x), and "
+            "both directions are ≥ 0 (Gibbs' inequality): with P = (0.5, 0.5), Q = (0.9, 0.1) "
+            f"they are {_KL_PQ:.3f} and {_KL_QP:.3f} nats, not opposite numbers.",
         ),
         Option(
-            "log_base",
-            "Because the two directions use different log bases",
+            "zeros_only",
+            "They differ only when one of them gives probability 0 to an outcome the other allows",
             False,
-            "Both use the same base; the base only scales the value (nats vs bits).",
+            "A zero makes one direction infinite, but the chapter's weather example has no zero "
+            f"and still gives {_WEATHER_PQ:.4f} nats one way and {_WEATHER_QP:.4f} the other.",
         ),
     ),
     hints=("Which distribution supplies the weights P(x) in the sum?",),
@@ -86,22 +102,31 @@ forward_kl_fit = ChoiceQuestion(
     options=(
         Option(
             "covering",
-            "Wide: it spreads over both modes, putting mass between them (mass-covering)",
+            "Wide: one bell over both modes, its peak in the gap between them",
             True,
-            "Where P > 0 and Q is tiny, P·ln(P/Q) is huge, so Q must cover everywhere P has mass.",
+            "Where P > 0 and Q is tiny, P·ln(P/Q) is huge, so Q must not be small anywhere P has "
+            "mass: for a Gaussian that means matching P's mean and variance.",
         ),
         Option(
             "seeking",
-            "Narrow: it locks onto one of the modes (mode-seeking)",
+            "Narrow: one bell on the heavier mode, and the lighter mode left out",
             False,
-            "That is the reverse KL, D(Q‖P), which punishes Q for putting mass where P has little.",
+            "That is the reverse KL, D(Q‖P), which pays only where Q has mass. Forward KL pays "
+            "P·ln(P/Q) on the mode left out, where Q is almost 0: a huge cost.",
         ),
-        Option("exact", "It matches P exactly", False, "A single Gaussian cannot have two modes."),
         Option(
             "between_narrow",
-            "Narrow, centred in the gap between the modes",
+            "Narrow: one bell in the gap, halfway between the two modes",
             False,
-            "A narrow Q in the gap leaves both modes uncovered, which forward KL punishes heavily.",
+            "A narrow Q in the gap leaves both modes where Q is almost 0, which forward KL "
+            "punishes hardest: it is bad in both directions.",
+        ),
+        Option(
+            "exact",
+            "Equal to P: a KL divergence is minimised at 0, where Q = P",
+            False,
+            "KL is 0 only at Q = P, and no single Gaussian has two modes: the best Gaussian keeps "
+            "a positive divergence.",
         ),
     ),
     hints=("Forward KL averages ln(P/Q) under P: what happens where P is large but Q is small?",),
@@ -120,23 +145,31 @@ reverse_kl_fit = ChoiceQuestion(
     options=(
         Option(
             "seeking",
-            "Narrow: it settles on one mode and ignores the other (mode-seeking)",
+            "Narrow: one bell on one of the modes, the other mode left out",
             True,
-            "The average is now under Q: Q pays for mass where P is small (the gap), and pays nothing "
-            "for missing a mode.",
+            "The average is now under Q: Q pays for its mass where P is small (the gap), and "
+            "pays nothing for a mode it leaves out.",
         ),
         Option(
             "covering",
-            "Wide: it covers both modes",
+            "Wide: one bell over both modes, its peak in the gap between them",
             False,
-            "Covering both would put Q's mass in the gap where P is small, which reverse KL punishes.",
+            "That is the forward fit. A wide Q puts mass in the gap where P is small, and reverse "
+            "KL charges Q·ln(Q/P) exactly there.",
         ),
-        Option("exact", "It matches P exactly", False, "A single Gaussian cannot have two modes."),
         Option(
-            "uniform",
-            "It becomes as flat as possible",
+            "between_narrow",
+            "Narrow: one bell in the gap, halfway between the two modes",
             False,
-            "A flat Q puts mass where P has none, the costliest choice under reverse KL.",
+            "The gap is where P is nearly 0, so ln(Q/P) is largest there: reverse KL pays most "
+            "for Q's mass in the gap.",
+        ),
+        Option(
+            "exact",
+            "Equal to P: a KL divergence is minimised at 0, where Q = P",
+            False,
+            "KL is 0 only at Q = P, and no single Gaussian has two modes: the best Gaussian keeps "
+            "a positive divergence in either direction.",
         ),
     ),
     hints=("Reverse KL averages ln(Q/P) under Q: where does that get large?",),
@@ -148,26 +181,39 @@ zero_in_q = ChoiceQuestion(
     kind="single",
     points=1,
     mirrors=MIRRORS,
-    prompt=r"Q assigns probability 0 to an outcome that has $P(x) > 0$. What is $D_{\mathrm{KL}}(P\,\|\,Q)$?",
+    prompt=(
+        r"Q assigns probability 0 to an outcome $x$ that has $P(x) > 0$. "
+        r"What is $D_{\mathrm{KL}}(P\,\|\,Q)$?"
+    ),
     options=(
         Option(
             "infinite",
-            "Infinite",
+            "Infinite: the term P(x)·ln(P(x)/Q(x)) is +∞ for that outcome",
             True,
             "P(x)·ln(P(x)/0) = +∞: the model says the observed outcome is impossible. In practice Q "
             "comes from a softmax (never exactly 0) or is smoothed.",
         ),
         Option(
             "skip",
-            "Finite: the outcome is skipped because 0·log 0 = 0",
+            "Finite: the outcome adds nothing, by the convention 0·ln 0 = 0",
             False,
-            "The convention 0·ln 0 = 0 is for P(x) = 0. Here P(x) > 0 and Q(x) = 0.",
+            "The convention 0·ln 0 = 0 is for P(x) = 0, an outcome that never happens. Here "
+            "P(x) > 0 and Q(x) = 0: the outcome happens and the model gave it no probability.",
         ),
         Option(
-            "zero", "Zero", False, "A mismatch never lowers the divergence to 0; only P = Q does."
+            "nan",
+            "Undefined (nan): a ratio P(x)/0 has no value at all",
+            False,
+            "With P(x) > 0, P(x)/0 = +∞ and ln(+∞) = +∞: the term is +∞, not nan. A nan comes "
+            "from 0·ln 0 when the P(x) = 0 outcomes are not masked, the other case.",
         ),
         Option(
-            "negative", "Negative", False, "KL divergence is never negative (Gibbs' inequality)."
+            "clipped",
+            "Large but finite: Q(x) is clipped to a small ε such as 1e-12",
+            False,
+            "Libraries often clip Q to avoid the infinity, which gives a large finite number, "
+            "P(x)·ln(P(x)/ε); the divergence itself is infinite, and losses.kl_divergence returns "
+            "inf on purpose.",
         ),
     ),
     hints=("Look at the term P(x) ln(P(x)/Q(x)) for that outcome.",),
@@ -211,11 +257,6 @@ ce_identity = ChoiceQuestion(
     ),
     hints=(r"Write $\ln\frac{P}{Q} = \ln P - \ln Q$ inside the KL sum.",),
 )
-
-_P = [0.5, 0.5]
-_Q = [0.9, 0.1]
-_KL_PQ = float(losses.kl_divergence(_P, _Q))  # 0.510826 nats, by hand: 0.5 ln(5/9) + 0.5 ln 5
-_KL_QP = float(losses.kl_divergence(_Q, _P))  # 0.368064 nats, by hand: 0.9 ln 1.8 + 0.1 ln 0.2
 
 kl_pq_value = NumericQuestion(
     id="distributions.kl_pq_value",
@@ -264,6 +305,83 @@ kl_qp_value = NumericQuestion(
     explanation="0.9 ln 1.8 + 0.1 ln 0.2 ≈ 0.529 − 0.161 = 0.368 nats: not the same as KL(P‖Q).",
 )
 
+
+_H_P = float(-np.sum(np.multiply(_P, np.log(_P))))  # the entropy of P = (0.5, 0.5): ln 2
+_H_Q = float(-np.sum(np.multiply(_Q, np.log(_Q))))
+_CE = float(losses.cross_entropy(np.array([_P]), np.array([_Q])))  # H(P, Q) = H(P) + KL(P‖Q)
+
+ce_value = NumericQuestion(
+    id="distributions.ce_value",
+    chapter=CHAPTER,
+    kind="numeric",
+    points=1,
+    mirrors=MIRRORS,
+    prompt=(
+        r"Same $P = (0.5,\ 0.5)$, now the soft target of a classifier whose softmax outputs "
+        r"$Q = (0.9,\ 0.1)$. What is its cross-entropy loss $H(P, Q) = -\sum_x P(x)\ln Q(x)$ in "
+        "nats, to three decimals? (You may use your answer to (a).)"
+    ),
+    answer=_CE,
+    abs_tol=1e-3,
+    rel_tol=0.0,
+    wrong_values=(
+        (_KL_PQ, "That is KL(P‖Q) alone; the cross-entropy adds the entropy H(P) = ln 2."),
+        (_H_P, "That is the entropy H(P) alone; the cross-entropy adds KL(P‖Q) to it."),
+        (_H_Q + _KL_PQ, "That adds the entropy of Q; the identity uses H(P), the target's."),
+        (_H_P - _KL_PQ, "The KL term is added to the entropy, not subtracted."),
+        (_CE / np.log(2), "That is in bits (log base 2); use the natural log."),
+    ),
+    hints=(r"$H(P, Q) = H(P) + D_{\mathrm{KL}}(P\,\|\,Q)$, and $H(P) = \ln 2$ here.",),
+    explanation=(
+        f"H(P) + KL(P‖Q) = ln 2 + {_KL_PQ:.3f} = {_CE:.3f} nats, the same as "
+        "−(0.5 ln 0.9 + 0.5 ln 0.1): with soft targets the cross-entropy never drops to 0, only "
+        "to H(P)."
+    ),
+)
+
+_GRAD_P = np.array([0.5, 0.3, 0.2])
+_GRAD_Q = np.array([0.7, 0.2, 0.1])
+# ∂KL(P‖softmax(z))/∂z at logits whose softmax is Q: Q − P
+_GRAD = losses.kl_divergence_grad(_GRAD_P, np.log(_GRAD_Q), from_logits=True)
+
+logit_gradient = NumericQuestion(
+    id="distributions.logit_gradient",
+    chapter=CHAPTER,
+    kind="numeric",
+    points=1,
+    mirrors=MIRRORS,
+    prompt=(
+        r"A model's softmax turns its logits $z$ into $Q = (0.7,\ 0.2,\ 0.1)$; the target is "
+        r"$P = (0.5,\ 0.3,\ 0.2)$. What is $\partial D_{\mathrm{KL}}(P\,\|\,Q) / \partial z_1$, "
+        "the gradient with respect to the **first logit**?"
+    ),
+    answer=float(_GRAD[0]),
+    abs_tol=1e-6,
+    rel_tol=1e-6,
+    wrong_values=(
+        (
+            float(-_GRAD_P[0] / _GRAD_Q[0]),
+            "That is −P₁/Q₁, the gradient with respect to the probability Q₁. Through the softmax "
+            "the gradient with respect to the logit is Q₁ − P₁.",
+        ),
+        (
+            float(_GRAD_P[0] - _GRAD_Q[0]),
+            "The sign is flipped: it is prediction minus target, Q − P.",
+        ),
+        (
+            float(-_GRAD_P[0] * (1 - _GRAD_Q[0])),
+            "You kept only the i = 1 term of the chain rule, −P₁(1 − Q₁); the other outcomes add "
+            "P_i·Q₁ each, and the sum is Q₁ − P₁.",
+        ),
+    ),
+    hints=(
+        "The chapter derives the gradient with respect to the logits: prediction minus target.",
+    ),
+    explanation=(
+        "∂D/∂z_j = Q_j − P_j, the same as softmax cross-entropy (they differ by the constant "
+        f"H(P)): {_GRAD_Q[0]:g} − {_GRAD_P[0]:g} = {_GRAD[0]:.1f}."
+    ),
+)
 
 # ----------------------------------------------------------------------------- code question
 
@@ -410,28 +528,29 @@ reverse_kl_start = ChoiceQuestion(
     options=(
         Option(
             "heavier",
-            "On the heavier mode at −3, because it gives the lower divergence",
+            "On the mode at −3, the one with the lower divergence",
             False,
-            "It would give the lower divergence (−ln 0.6 against −ln 0.4), but gradient descent "
-            "only follows the local slope: from μ = 2.5 it never sees the other mode.",
+            f"It would give the lower divergence (−ln 0.6 = {-np.log(0.6):.3f} against −ln 0.4 = "
+            f"{-np.log(0.4):.3f} nats), but gradient descent only follows the local slope: from "
+            "μ = 2.5 it never sees the other mode.",
         ),
         Option(
             "nearer",
-            "On the lighter mode at +3, the one it starts next to",
+            "On the mode at +3, the one next to where it starts",
             True,
-            "Reverse KL is mode-seeking, and which mode it seeks depends on the start: it slides "
-            "into the nearer one, even though the other would fit better.",
+            "Reverse KL settles on one mode, and which one depends on the start: the fit slides "
+            "into the nearer mode, even though the other would fit better.",
         ),
         Option(
             "both",
-            "Wide, covering both modes",
+            "Wide, over both modes, centred near the mixture's mean",
             False,
             "That is what forward KL does. Reverse KL pays for Q's mass where P has none, so it "
             "avoids the gap between the modes.",
         ),
         Option(
             "middle",
-            "Centred at 0, between the modes",
+            "Narrow, centred at 0, halfway between the two modes",
             False,
             "The gap between the modes is where P is nearly 0: reverse KL pays most for putting "
             "Q's mass there.",
@@ -440,7 +559,10 @@ reverse_kl_start = ChoiceQuestion(
     hints=(
         "Which direction does the gradient point at μ = 2.5, and what does the fit know of the mode at −3?",
     ),
-    explanation="The cell below shows it: μ ends at 3, σ ≈ 0.7, and D(Q‖P) = −ln 0.4 ≈ 0.92.",
+    explanation=(
+        "The cell below shows it: the fit ends on the mode at +3, with D(Q‖P) = −ln 0.4 = "
+        f"{-np.log(0.4):.3f} nats, although the mode at −3 would give −ln 0.6 = {-np.log(0.6):.3f}."
+    ),
 )
 
 register(
@@ -451,6 +573,8 @@ register(
     ce_identity,
     kl_pq_value,
     kl_qp_value,
+    ce_value,
+    logit_gradient,
     implement_kl,
     reverse_kl_start,
 )

@@ -2,16 +2,19 @@ r"""Exercises for the chapter on imbalanced data (focal, Dice and Tversky losses
 self-check 3.
 
 Self-check 3 asks why plain cross-entropy fails to segment tumours covering under 2 % of a scan and
-which two losses of the course address it. The questions below check that reasoning, the numbers of
-the "all background" prediction, focal loss's modulating factor and α convention, the role of Dice's
-smoothing term, and ask the reader to implement focal loss and Dice loss. Two more go beyond the
-study guide: which Tversky weights favour recall, and the value of a Tversky loss.
+which losses of the course address it. The questions below check that reasoning, the numbers of
+the "all background" prediction, what focal loss's factor and its α do, how focal and Dice differ,
+the role of Dice's smoothing term, and ask the reader to implement focal loss and Dice loss. The
+others make the reader compute or predict: a focal gradient, how it changes when γ grows, where α
+puts the 0.5 threshold, what a focal-trained model predicts instead of the posterior
+(calibration), which Tversky weights favour recall, and the value of a Tversky loss.
 
-Question ids: ``imbalanced.why_ce_fails``, ``imbalanced.two_losses``,
+Question ids: ``imbalanced.why_ce_fails``, ``imbalanced.small_object_losses``,
 ``imbalanced.background_accuracy``, ``imbalanced.background_dice``, ``imbalanced.focal_factor``,
 ``imbalanced.alpha_convention``, ``imbalanced.focal_vs_dice``, ``imbalanced.smooth_role``,
 ``imbalanced.implement_focal``, ``imbalanced.implement_dice``, ``imbalanced.focal_gradient_gamma1``,
-``imbalanced.alpha_threshold``, ``imbalanced.tversky_recall``, ``imbalanced.tversky_value``.
+``imbalanced.gamma_step_gradient``, ``imbalanced.alpha_threshold_derived``,
+``imbalanced.focal_calibration``, ``imbalanced.tversky_recall``, ``imbalanced.tversky_value``.
 
 >>> from exercises import check
 >>> check("imbalanced.background_accuracy", 0.984).passed
@@ -28,7 +31,7 @@ from .model import Case, ChoiceQuestion, CodeQuestion, Mistake, NumericQuestion,
 from .registry import register
 
 CHAPTER = "imbalanced"
-MIRRORS = "Self-check 3: segmenting tumours under 2 % of a scan (why cross-entropy fails, which two losses help)"
+MIRRORS = "Self-check 3: segmenting tumours under 2 % of a scan (why cross-entropy fails, which losses help)"
 BEYOND_GUIDE = (
     "Beyond the study guide: the Tversky and focal Tversky losses, which the guide does not cover "
     "(no self-check of its own)"
@@ -41,87 +44,105 @@ why_ce_fails = ChoiceQuestion(
     points=1,
     mirrors=MIRRORS,
     prompt=(
-        "A model segments tumours that cover less than 2 % of each scan. Why does training with "
-        "plain per-pixel cross-entropy tend to fail here?"
+        "A model segments tumours that cover less than 2 % of each scan. Why does training it "
+        "with plain per-pixel cross-entropy tend to fail?"
     ),
     options=(
         Option(
+            "overflow",
+            "The log of a tiny tumour probability overflows, and training becomes unstable",
+            False,
+            "Computed from the logits, cross-entropy is stable (the log-sum-exp of the "
+            "classification chapter): nothing overflows. The loss is finite and small, and that "
+            "is the trouble.",
+        ),
+        Option(
             "easy_negatives",
-            "The loss is an average over pixels, and almost all pixels are easy background: "
-            "predicting 'background everywhere' already gives a low loss, so little of the "
-            "gradient pushes the model to find the tumour",
+            "The easy background pixels outnumber the tumour's and dominate the mean loss",
             True,
-            "Right: the many easy negatives dominate the total, and the rare positives barely "
-            "register.",
+            "Right: 'background everywhere' already earns a low mean loss, so finding the tumour "
+            "lowers it very little, and the easy background takes most of the gradient.",
         ),
         Option(
-            "not_pixelwise",
-            "Cross-entropy cannot be applied to each pixel separately",
+            "capped",
+            "A missed tumour pixel's loss is capped, so missing the whole tumour is cheap",
             False,
-            "It can: per-pixel cross-entropy is the standard segmentation loss. The trouble is how "
-            "the pixels are weighted, not whether it applies.",
+            "Cross-entropy is not capped: a tumour pixel predicted at 0.01 costs ln 100 ≈ 4.6 "
+            "nats. It is the mean over thousands of pixels that makes that cost small.",
         ),
         Option(
-            "infinite",
-            "Cross-entropy becomes infinite when the object is small",
+            "vanishing",
+            "Its gradient vanishes on the tumour pixels the model gets wrong, as the sigmoid saturates",
             False,
-            "The loss stays finite (and in practice small) whatever the object's size.",
-        ),
-        Option(
-            "not_differentiable",
-            "Cross-entropy has no gradient with respect to the predicted probabilities",
-            False,
-            "Cross-entropy is smooth in the probabilities; its gradients are just dominated by the "
-            "background.",
+            "The other way round: on a logit, cross-entropy's gradient is σ(z) − y, largest (near "
+            "−1) on a tumour pixel the model misses. Vanishing gradients belong to MSE on a "
+            "sigmoid.",
         ),
     ),
     hints=("Count the pixels of each class and think about what the average of their losses is.",),
 )
 
-two_losses = ChoiceQuestion(
-    id="imbalanced.two_losses",
+small_object_losses = ChoiceQuestion(
+    id="imbalanced.small_object_losses",
     chapter=CHAPTER,
     kind="multiple",
-    points=2,
+    points=3,
     mirrors=MIRRORS,
-    prompt="Which **two** losses of this course address the small-tumour problem?",
+    prompt=(
+        "Trained with per-pixel cross-entropy, a segmenter of tumours that cover under 2 % of a "
+        "scan ends up predicting background almost everywhere. Which of these losses address "
+        "that problem?"
+    ),
     options=(
         Option(
             "focal",
-            "Focal loss",
+            "Focal loss with γ = 2",
             True,
-            "It scales each pixel's cross-entropy by (1 − p_t)^γ, so the many easy background pixels "
-            "count far less.",
-        ),
-        Option(
-            "dice",
-            "Dice loss",
-            True,
-            "It measures the overlap of prediction and mask, relative to their sizes, so a small "
-            "object matters as much as a large one.",
+            "Its factor (1 − p_t)^γ silences the many easy background pixels, so the hard ones, "
+            "tumour pixels among them, drive training.",
         ),
         Option(
             "mse",
-            "Mean squared error",
+            "Mean squared error on the probabilities",
             False,
-            "Per-pixel MSE is dominated by the background in the same way.",
+            "Per-pixel MSE is a mean over pixels too: on a 50 × 50 scan with a 40-pixel tumour, "
+            "predicting 0 everywhere costs only 40/2500 = 0.016, so the background dominates it "
+            "as it dominates cross-entropy.",
         ),
         Option(
-            "hinge",
-            "Hinge loss",
-            False,
-            "Hinge loss weights the classes the same way cross-entropy does; nothing in it targets imbalance.",
+            "tversky",
+            "Tversky loss",
+            True,
+            "Like Dice, it scores the overlap and gives the correct background no credit; it also "
+            "lets you price a missed pixel (β) above a false alarm (α).",
         ),
         Option(
-            "triplet",
-            "Triplet loss",
+            "dice",
+            "Soft Dice loss",
+            True,
+            "It scores the overlap of prediction and mask relative to their sizes, so 'all "
+            "background' gets the worst loss, 1, however many pixels it gets right.",
+        ),
+        Option(
+            "focal_gamma0",
+            "Focal loss with γ = 0 and α = 0.5",
             False,
-            "Triplet loss learns embeddings from anchor/positive/negative triplets; it is not a "
-            "segmentation loss.",
+            "With γ = 0 there is no modulating factor, and α = 0.5 weights both classes alike: "
+            "that is half of cross-entropy, with the same problem.",
         ),
     ),
-    hints=("One reweights the per-pixel loss, the other replaces it with an overlap measure.",),
+    hints=(
+        "Ask of each loss: is it a mean of per-pixel terms in which the easy background still "
+        "counts in full?",
+    ),
 )
+
+# The 50 × 50 scan of the exercises: a 40-pixel tumour, predicted 'background everywhere'.
+_SCAN = np.zeros((50, 50))
+_SCAN[:5, :8] = 1.0
+_BG_ACCURACY = float(np.mean(_SCAN == 0))  # 0.984
+_TUMOUR_SHARE = float(_SCAN.mean())  # 0.016
+_BG_DICE = float(losses.dice(_SCAN, np.zeros_like(_SCAN), smooth=0.0))  # 1, the worst
 
 background_accuracy = NumericQuestion(
     id="imbalanced.background_accuracy",
@@ -133,16 +154,22 @@ background_accuracy = NumericQuestion(
         r"A $50 \times 50$ scan has a tumour of 40 pixels. A model predicts 'background' for every "
         "pixel. What is its pixel accuracy, as a fraction between 0 and 1?"
     ),
-    answer=0.984,
+    answer=_BG_ACCURACY,
     abs_tol=1e-4,
     rel_tol=0.0,
     wrong_values=(
-        (98.4, "Give the accuracy as a fraction (0.984), not as a percentage."),
-        (0.016, "That is the share of tumour pixels, which the model gets wrong."),
+        (
+            100 * _BG_ACCURACY,
+            f"Give the accuracy as a fraction ({_BG_ACCURACY:g}), not as a percentage.",
+        ),
+        (_TUMOUR_SHARE, "That is the share of tumour pixels, which the model gets wrong."),
         (0.0, "Every background pixel is classified correctly."),
     ),
     hints=("Accuracy = correctly classified pixels / all pixels; 50 × 50 = 2500.",),
-    explanation="2460 of 2500 pixels are right: 98.4 % accuracy, and not one tumour pixel is found.",
+    explanation=(
+        f"{int(np.sum(_SCAN == 0))} of {_SCAN.size} pixels are right: {_BG_ACCURACY:.1%} "
+        "accuracy, and not one tumour pixel is found."
+    ),
 )
 
 background_dice = NumericQuestion(
@@ -155,19 +182,31 @@ background_dice = NumericQuestion(
         "Same scan and same 'background everywhere' prediction. What is its Dice loss "
         r"$1 - \dfrac{2\sum_i y_i \hat y_i}{\sum_i y_i + \sum_i \hat y_i}$ (no smoothing)?"
     ),
-    answer=1.0,
+    answer=_BG_DICE,
     abs_tol=1e-3,
     rel_tol=0.0,
     wrong_values=(
-        (0.0, "That is the Dice coefficient (no overlap at all); the loss is 1 minus it."),
+        (1 - _BG_DICE, "That is the Dice coefficient (no overlap at all); the loss is 1 minus it."),
         (
-            0.016,
+            _TUMOUR_SHARE,
             "Dice does not count background pixels as successes: only overlap with the tumour counts.",
         ),
-        (0.984, "That is the pixel accuracy. Dice looks only at the overlap with the tumour."),
+        (
+            _BG_ACCURACY,
+            "That is the pixel accuracy. Dice looks only at the overlap with the tumour.",
+        ),
     ),
     hints=("The prediction contains no tumour pixel: what is the overlap Σ y·ŷ?",),
     explanation="The overlap is 0, so the Dice coefficient is 0 and the loss is 1, its worst value.",
+)
+
+# focal loss of an easy positive (p_t = 0.9, γ = 2, no α) over its cross-entropy: (1 − p_t)^γ
+_FACTOR = round(
+    float(
+        losses.focal([1.0], [0.9], alpha=None, gamma=2.0)
+        / losses.binary_cross_entropy([1.0], [0.9])
+    ),
+    12,  # 0.01, not 0.009999999999999995
 )
 
 focal_factor = NumericQuestion(
@@ -180,20 +219,24 @@ focal_factor = NumericQuestion(
         r"In focal loss, the cross-entropy of each example is multiplied by $(1 - p_t)^\gamma$. "
         r"An easy example has $p_t = 0.9$. With $\gamma = 2$, by what factor is its loss multiplied?"
     ),
-    answer=0.01,
+    answer=_FACTOR,
     abs_tol=1e-6,
     rel_tol=1e-6,
     wrong_values=(
-        (0.81, "That is p_t^γ; the factor is (1 − p_t)^γ."),
-        (0.1, "That is (1 − p_t) to the power 1; γ = 2 squares it."),
-        (0.2, "(1 − p_t)·γ multiplies by γ; γ is an exponent."),
+        (0.9**2, "That is p_t^γ; the factor is (1 − p_t)^γ."),
+        (1 - 0.9, "That is (1 − p_t) to the power 1; γ = 2 squares it."),
+        ((1 - 0.9) * 2, "(1 − p_t)·γ multiplies by γ; γ is an exponent."),
         (
-            100.0,
-            "The factor shrinks the easy example's loss: it is (0.1)² = 0.01, not its inverse.",
+            1 / _FACTOR,
+            f"The factor shrinks the easy example's loss: it is (0.1)² = {_FACTOR:g}, not its "
+            "inverse.",
         ),
     ),
     hints=("Compute (1 − 0.9)².",),
-    explanation="(1 − 0.9)² = 0.01: an easy example counts a hundred times less than under cross-entropy.",
+    explanation=(
+        f"(1 − 0.9)² = {_FACTOR:g}: an easy example counts {1 / _FACTOR:.0f} times less than "
+        "under cross-entropy."
+    ),
 )
 
 alpha_convention = ChoiceQuestion(
@@ -203,35 +246,37 @@ alpha_convention = ChoiceQuestion(
     points=1,
     mirrors=MIRRORS,
     prompt=(
-        r"In the focal-loss paper and in torchvision's `sigmoid_focal_loss`, the weight $\alpha_t$ "
-        r"is $\alpha$ for positives and $1 - \alpha$ for negatives. With the usual $\alpha = 0.25$, "
-        "which is right?"
+        "RetinaNet's focal loss (and torchvision's `sigmoid_focal_loss`) is used with α = 0.25 "
+        "and γ = 2. What does α = 0.25 do?"
     ),
     options=(
         Option(
-            "pos_025",
-            "Positives are weighted 0.25 and negatives 0.75",
-            True,
-            "Yes. It looks backwards, but with γ = 2 the modulating factor already removes most "
-            "negatives' loss, and the paper found α = 0.25 worked best with it.",
+            "easy_share",
+            "It keeps 25 % of the loss of every easy example, whatever its class",
+            False,
+            "Damping the easy examples is the job of the modulating factor (1 − p_t)^γ. α is a "
+            "constant weight per class, the same for an easy and a hard example.",
         ),
         Option(
             "pos_075",
-            "Positives are weighted 0.75 and negatives 0.25",
+            "It weights the rare positives by 0.75 and the negatives by 0.25",
             False,
-            "That flips the convention: α multiplies the positives' term.",
+            "That is the inverse-frequency intuition, but the convention runs the other way: α "
+            "multiplies the positives' term and 1 − α the negatives'.",
         ),
         Option(
-            "both_025",
-            "Both classes are weighted 0.25",
+            "threshold_025",
+            "It moves the 0.5 threshold down to a posterior of 0.25",
             False,
-            "Negatives get 1 − α.",
+            "It moves it up: with α = 0.25 a prediction of 0.5 means a posterior of about 0.75 "
+            "(the q* figure), so fewer points are called positive.",
         ),
         Option(
-            "alpha_exponent",
-            "α is an exponent applied to p_t",
-            False,
-            "The exponent is γ, on (1 − p_t); α is a plain weight.",
+            "pos_025",
+            "It weights the rare positives by 0.25 and the negatives by 0.75",
+            True,
+            "Yes. It looks backwards, but with γ = 2 the modulating factor already removes most "
+            "negatives' loss, and the paper found α = 0.25 worked best with it.",
         ),
     ),
     hints=("α_t = α when y = 1 and 1 − α when y = 0.",),
@@ -243,33 +288,44 @@ focal_vs_dice = ChoiceQuestion(
     kind="single",
     points=1,
     mirrors=MIRRORS,
-    prompt="Both focal loss and Dice loss target imbalance. What is the difference in how they do it?",
+    prompt="Both focal loss and Dice loss are used against a rare class. How do they differ?",
     options=(
         Option(
+            "by_frequency",
+            "Focal weights each class by how rare it is; Dice weights each pixel by how hard it is",
+            False,
+            "Mixed up: focal's (1 − p_t)^γ weights examples by how hard they are (α is the class "
+            "weight, and 0.25 is not the inverse frequency); Dice weights no pixel but scores a "
+            "ratio over the whole mask.",
+        ),
+        Option(
+            "background_credit",
+            "Dice credits correct background too, just less than each tumour pixel",
+            False,
+            "Dice gives the true negatives no credit at all: they appear nowhere in "
+            "2TP/(2TP + FP + FN). That is why 'all background' scores a Dice loss of 1.",
+        ),
+        Option(
             "reweight_vs_overlap",
-            "Focal loss keeps a per-example classification loss and reweights it; Dice replaces the "
-            "objective by a measure of overlap between the predicted and the true region",
+            "Focal reweights per-pixel cross-entropy; Dice scores the overlap of whole masks",
             True,
-            "Right. That is also why they are often combined (e.g. Dice + cross-entropy) for segmentation.",
+            "Right. That is also why they are often combined (e.g. Dice + cross-entropy) for "
+            "segmentation.",
         ),
         Option(
-            "same",
-            "They are the same loss written in two ways",
+            "detection_only",
+            "Focal only applies to detection boxes, Dice only to segmentation masks",
             False,
-            "Focal loss is a sum of per-example terms; Dice is a ratio over the whole mask.",
+            "Focal loss applies to any per-example classification, pixels included: the chapter "
+            "trains a segmenter with it. Dice needs a region to overlap, so it is the "
+            "segmentation one.",
         ),
         Option(
-            "dice_per_pixel",
-            "Dice reweights each pixel by its difficulty; focal loss measures overlap",
+            "sum_of_pixels",
+            "Both are sums over pixels; Dice just gives each pixel a different weight",
             False,
-            "That swaps them.",
-        ),
-        Option(
-            "focal_needs_masks",
-            "Focal loss only works for segmentation masks, Dice only for detection",
-            False,
-            "Focal loss came from detection (RetinaNet) and applies to any binary classification; "
-            "Dice is the segmentation one.",
+            "Dice is not a sum of per-pixel terms but a ratio over the whole mask: each pixel's "
+            "gradient depends on all the others through the intersection and the sizes.",
         ),
     ),
     hints=("Is the loss a sum over examples, or a ratio over the whole region?",),
@@ -287,32 +343,35 @@ smooth_role = ChoiceQuestion(
     ),
     options=(
         Option(
+            "tiny_gentle",
+            "A tiny s, such as 1e-6, keeps the gradient small on empty masks",
+            False,
+            "The opposite: on an empty mask the gradient is 1/s per pixel, a million for "
+            "s = 10⁻⁶ (the chapter's printout). A larger s, such as 1, is the gentle one.",
+        ),
+        Option(
+            "never_zero",
+            "A perfect prediction can no longer reach a loss of exactly 0",
+            False,
+            "With s in both places a perfect mask scores (2|G| + s)/(2|G| + s) = 1, a loss of "
+            "exactly 0. Adding s to the denominator only would have that effect.",
+        ),
+        Option(
+            "background_credit",
+            "It gives the correctly predicted background a little credit",
+            False,
+            "s is a constant, not a count of pixels: the background still earns nothing, however "
+            "large the image.",
+        ),
+        Option(
             "empty_masks",
-            "It keeps the ratio defined when both masks are empty (0/0) and softens the loss for "
-            "very small objects",
+            "Two empty masks score s/s = 1 rather than 0/0: a loss of 0",
             True,
-            "With s > 0 two empty masks give (0 + s)/(0 + s) = 1, a Dice loss of 0.",
-        ),
-        Option(
-            "regularise",
-            "It is an L2 penalty on the predictions",
-            False,
-            "s is a constant added to a ratio, not a penalty on the weights or outputs.",
-        ),
-        Option(
-            "speed",
-            "It makes training converge faster",
-            False,
-            "Its purpose is numerical: a defined value and gentler gradients on tiny or empty masks.",
-        ),
-        Option(
-            "threshold",
-            "It thresholds the soft predictions at 0.5",
-            False,
-            "Soft Dice uses the probabilities directly; no threshold is applied.",
+            "Right: nothing to find and nothing predicted is a perfect answer, and with s > 0 the "
+            "formula says so without a special case.",
         ),
     ),
-    hints=("Try both masks empty with s = 0.",),
+    hints=("Try both masks empty, first with s = 0, then with s = 1.",),
 )
 
 
@@ -670,6 +729,18 @@ implement_dice = CodeQuestion(
     ),
 )
 
+
+def _logit_grad(p_hat: float, gamma: float) -> float:
+    """∂FL/∂z of a positive example predicted at ``p_hat``, no α, from :func:`losses.focal_grad`."""
+    z = np.log(p_hat) - np.log1p(-p_hat)
+    return float(
+        losses.focal_grad([1.0], [z], alpha=None, gamma=gamma, from_logits=True, reduction="sum")[0]
+    )
+
+
+_GRAD_08 = _logit_grad(0.8, 1.0)  # ≈ −0.0757
+_CE_GRAD_08 = _logit_grad(0.8, 0.0)  # σ(z) − y = −0.2
+
 focal_gradient_gamma1 = NumericQuestion(
     id="imbalanced.focal_gradient_gamma1",
     chapter=CHAPTER,
@@ -681,55 +752,180 @@ focal_gradient_gamma1 = NumericQuestion(
         r"α, what is $\partial\,\mathrm{FL}/\partial z$, the gradient of its focal loss with "
         "respect to its logit? Derive it (or use the chapter's formula) and give 4 decimals."
     ),
-    answer=-0.0757,
+    answer=round(_GRAD_08, 4),
     abs_tol=5e-4,
     rel_tol=0.0,
     wrong_values=(
-        (-0.2, "That is cross-entropy's gradient σ(z) − y: the focal factor is missing."),
         (
-            -0.04,
+            round(_CE_GRAD_08, 4),
+            "That is cross-entropy's gradient σ(z) − y: the focal factor is missing.",
+        ),
+        (
+            round((1 - 0.8) * _CE_GRAD_08, 4),
             "That is (1 − p_t)^γ times cross-entropy's gradient. The product rule also "
             "differentiates the factor (1 − p_t)^γ itself, which adds the term γ·p_t·log p_t.",
         ),
-        (0.0757, "Right size, wrong sign: raising a positive's logit lowers its loss."),
+        (
+            round(-_GRAD_08, 4),
+            "Right size, wrong sign: raising a positive's logit lowers its loss.",
+        ),
     ),
     hints=(
-        r"Use $\partial\mathrm{FL}/\partial z = s\,u^\gamma(\gamma\,q\log q - u)$ with "
-        r"$s = +1$, $q = p_t = 0.8$, $u = 1 - q$.",
+        r"Use $\partial\mathrm{FL}/\partial z = \tilde y\,u^\gamma(\gamma\,p_t\log p_t - u)$ "
+        r"with $\tilde y = 2y - 1 = +1$, $p_t = 0.8$ and $u = 1 - p_t$.",
     ),
     explanation=(
-        "0.2 × (1 × 0.8 × ln 0.8 − 0.2) = 0.2 × (−0.1785 − 0.2) ≈ −0.0757, against −0.2 for "
-        "cross-entropy: γ = 1 keeps about 38 % of this example's gradient, more than the 20 % "
-        "of its loss."
+        f"0.2 × (1 × 0.8 × ln 0.8 − 0.2) = 0.2 × (−0.1785 − 0.2) ≈ {_GRAD_08:.4f}, against "
+        f"{_CE_GRAD_08:.1f} for cross-entropy: γ = 1 keeps about {_GRAD_08 / _CE_GRAD_08:.0%} of "
+        "this example's gradient, more than the 20 % of its loss."
     ),
 )
 
-alpha_threshold = NumericQuestion(
-    id="imbalanced.alpha_threshold",
+# how the logit gradient of an easy example (p_t = 0.9) changes when γ goes from 2 to 3
+_STEP_LOSS = 1 - 0.9  # the loss's factor, (1 − p_t)^3 / (1 − p_t)^2
+_STEP_GRAD = _logit_grad(0.9, 3.0) / _logit_grad(0.9, 2.0)  # ≈ 0.133
+
+gamma_step_gradient = NumericQuestion(
+    id="imbalanced.gamma_step_gradient",
     chapter=CHAPTER,
     kind="numeric",
-    points=1,
-    mirrors="Reading a figure: where focal loss with α puts the 0.5 threshold",
+    points=2,
+    mirrors="Prediction: what raising γ does to an easy example's focal gradient",
     prompt=(
-        "With α = 0.25 and γ = 2, a model that outputs the prediction q* minimising the expected "
-        "focal loss says q* = 0.5 for inputs of which true posterior P(y = 1 | x)? Read it off "
-        "the q*(π) figure, to two decimals."
+        r"An easy example has $p_t = 0.9$. Raise focal loss's γ from 2 to 3 (no α): its loss "
+        r"is multiplied by $1 - p_t = 0.1$. By what factor is the size of its gradient with "
+        r"respect to the logit multiplied? Predict it from the chapter's formula before you run "
+        "the cell below; give 3 decimals."
     ),
-    answer=0.75,
-    abs_tol=0.02,
+    answer=_STEP_GRAD,
+    abs_tol=1e-3,
     rel_tol=0.0,
     wrong_values=(
         (
-            0.5,
-            "That is where it sits without α, and for cross-entropy; α = 0.25 weights the "
-            "positives down, so it takes a higher posterior to reach 0.5.",
+            _STEP_LOSS,
+            "That is the loss's factor. The gradient has a second term, γ·p_t·|ln p_t|, which "
+            "grows with γ, so the gradient is damped less than the loss.",
         ),
-        (0.25, "α is 0.25, but the threshold moves the other way: up, not down."),
+        (1 / _STEP_GRAD, "That is the inverse: a larger γ makes the gradient smaller, not larger."),
+        (
+            _STEP_LOSS**2,
+            "(1 − p_t)² is the loss's factor from γ = 0 to 2; from 2 to 3 one more factor "
+            "(1 − p_t) appears, and the gradient also changes its second term.",
+        ),
     ),
-    hints=("Follow the α = 0.25 curve to the height q* = 0.5 and read the posterior below it.",),
+    hints=(
+        r"The size of the gradient is $u^\gamma(u + \gamma\,p_t\,|\log p_t|)$ with "
+        r"$u = 1 - p_t$: compute it for γ = 3 and for γ = 2 and divide.",
+    ),
     explanation=(
-        "About 0.75: thresholding that model at 0.5 calls positive only inputs whose posterior "
-        "exceeds 0.75, hence fewer predicted positives, higher precision and lower recall."
+        f"0.1³(0.1 + 3 × 0.9 ln(1/0.9)) / 0.1²(0.1 + 2 × 0.9 ln(1/0.9)) ≈ {_STEP_GRAD:.3f}, more "
+        f"than the loss's {_STEP_LOSS:.1f}: each step of γ cuts the gradient of an easy example "
+        "by less than it cuts its loss (for p_t near 1, a step from γ to γ + 1 multiplies it by "
+        "about (γ + 2)/(γ + 1) · (1 − p_t))."
+    ),
+)
+
+
+def _threshold_posterior(alpha: float, gamma: float) -> float:
+    """The posterior π at which the expected focal loss has its minimum at q = 0.5: there the
+    slopes balance, π·α·g₁ + (1 − π)(1 − α)·g₀ = 0, with the unweighted slopes g of
+    :func:`losses.focal_grad` at q = 0.5."""
+    g1, g0 = losses.focal_grad([1.0, 0.0], [0.5, 0.5], alpha=None, gamma=gamma, reduction="none")
+    return float((1 - alpha) * g0 / ((1 - alpha) * g0 - alpha * g1))
+
+
+alpha_threshold_derived = NumericQuestion(
+    id="imbalanced.alpha_threshold_derived",
+    chapter=CHAPTER,
+    kind="numeric",
+    points=2,
+    mirrors="Derivation: where focal loss with α puts the 0.5 threshold",
+    prompt=(
+        r"For an input whose true posterior is $\pi = P(y = 1 \mid x)$, the best prediction "
+        r"$q^*$ minimises $\pi\,\mathrm{FL}(1, q) + (1 - \pi)\,\mathrm{FL}(0, q)$, where "
+        r"$\alpha_t$ is $\alpha$ for positives and $1 - \alpha$ for negatives. The chapter's "
+        r"figure draws $q^*(\pi)$ for α = 0.25 and γ = 2 only. Derive the posterior at which "
+        r"$q^* = 0.5$ for α = 0.1 and γ = 3; give two decimals."
+    ),
+    answer=_threshold_posterior(0.1, 3.0),
+    abs_tol=0.005,
+    rel_tol=0.0,
+    wrong_values=(
+        (
+            0.1,
+            "That is α itself. The positives are weighted down, so it takes a higher posterior "
+            "to reach q* = 0.5, not a lower one.",
+        ),
+        (
+            0.5,
+            "That is where it sits without α (and for cross-entropy); α = 0.1 weights the "
+            "positives down, which moves it up.",
+        ),
+        (
+            _threshold_posterior(0.25, 2.0),
+            "That is the crossing of the chapter's figure, for α = 0.25. Derive it for α = 0.1.",
+        ),
+    ),
+    hints=(
+        "At q = 0.5 a positive and a negative have the same p_t, so their unweighted focal losses "
+        "have slopes of the same size and opposite signs: where do the α-weighted slopes cancel?",
+    ),
+    explanation=(
+        "At q = 0.5 the slopes cancel when π·α = (1 − π)(1 − α), that is π = 1 − α = "
+        f"{_threshold_posterior(0.1, 3.0):.2f}, whatever γ: γ sets how far predictions are pulled "
+        "towards ½, α where the 0.5 crossing sits. Thresholding such a model at 0.5 calls positive "
+        "only the inputs whose posterior exceeds 1 − α."
+    ),
+)
+
+
+def _focal_optimum(posterior: float, gamma: float) -> float:
+    """The q that minimises π·FL(1, q) + (1 − π)·FL(0, q) (no α), on a grid of step 10⁻⁵."""
+    q = np.linspace(1e-5, 1 - 1e-5, 99_999)
+    pos = losses.focal(np.ones_like(q), q, alpha=None, gamma=gamma, reduction="none")
+    neg = losses.focal(np.zeros_like(q), q, alpha=None, gamma=gamma, reduction="none")
+    return float(q[np.argmin(posterior * pos + (1 - posterior) * neg)])
+
+
+_Q_STAR = round(_focal_optimum(0.01, 2.0), 5)  # ≈ 0.154, on the grid of step 10⁻⁵
+
+focal_calibration = NumericQuestion(
+    id="imbalanced.focal_calibration",
+    chapter=CHAPTER,
+    kind="numeric",
+    points=2,
+    mirrors="Calibration: what a focal-trained model predicts instead of the posterior",
+    prompt=(
+        r"Positives are rare: for some inputs the true posterior is $\pi = 0.01$. A model "
+        r"trained with focal loss (γ = 2, no α) has reached the minimum of the expected loss "
+        r"$\pi\,\mathrm{FL}(1, q) + (1 - \pi)\,\mathrm{FL}(0, q)$ on them. Which probability "
+        r"$q^*$ does it predict? Minimise over $q$ numerically (a fine grid of $q$ and "
+        "`losses.focal`); give 3 decimals."
+    ),
+    answer=_Q_STAR,
+    abs_tol=2e-3,
+    rel_tol=0.0,
+    wrong_values=(
+        (
+            0.01,
+            "That is cross-entropy's answer: a proper scoring rule predicts the posterior. Focal "
+            "loss's factor (1 − q)^γ on the positives' term makes a higher q cheaper.",
+        ),
+        (
+            round((0.01 / 3) ** (1 / 3), 3),
+            "That is the small-q approximation (π/3)^(1/3), a few per cent off here: minimise the "
+            "exact expression.",
+        ),
+        (0.5, "q* = 0.5 only at π = 0.5 (without α): the pull is towards ½, not all the way."),
+    ),
+    hints=(
+        "q = np.linspace(1e-5, 1 - 1e-5, 99_999); evaluate losses.focal(..., reduction='none') "
+        "for y = 1 and y = 0, weight them by π and 1 − π, and take the q of the smallest sum.",
+    ),
+    explanation=(
+        f"q* ≈ {_Q_STAR:.3f}: about {_Q_STAR / 0.01:.0f} times the true frequency. Focal loss is "
+        "not a proper scoring rule: it pulls every prediction towards ½, so its probabilities "
+        "must be recalibrated before they can be read as frequencies."
     ),
 )
 
@@ -773,7 +969,7 @@ tversky_recall = ChoiceQuestion(
         ),
         Option(
             "focal_exponent",
-            "α = β = 0.5 with the focal exponent γ = 2, i.e. the loss (1 − TI)²",
+            "α = β = 0.5, focal exponent 2",
             False,
             "The exponent reweights whole masks by how good their index already is; it does not "
             "change the price of a false negative against a false positive.",
@@ -781,6 +977,16 @@ tversky_recall = ChoiceQuestion(
     ),
     hints=("Which of the two weights multiplies the false negatives?",),
 )
+
+
+def _tversky_loss(alpha: float, beta: float) -> float:
+    """Tversky loss of soft counts TP = 6, FP = 4, FN = 3: 9 object pixels and 6 background
+    pixels, all predicted at 2/3, through :func:`losses.tversky`."""
+    y = np.r_[np.ones(9), np.zeros(6)]
+    return float(losses.tversky(y, np.full(15, 2 / 3), alpha=alpha, beta=beta, smooth=0.0))
+
+
+_TVERSKY = _tversky_loss(0.3, 0.7)  # 1 − 6/9.3
 
 tversky_value = NumericQuestion(
     id="imbalanced.tversky_value",
@@ -793,32 +999,32 @@ tversky_value = NumericQuestion(
         r"Tversky loss $1 - \dfrac{TP}{TP + \alpha\,FP + \beta\,FN}$ with α = 0.3 and β = 0.7 "
         "(no smoothing, no focal exponent)? Give 4 decimals."
     ),
-    answer=0.3548,
+    answer=round(_TVERSKY, 4),
     abs_tol=5e-4,
     rel_tol=0.0,
     wrong_values=(
-        (0.6452, "That is the Tversky index; the loss is 1 minus it."),
+        (round(1 - _TVERSKY, 4), "That is the Tversky index; the loss is 1 minus it."),
         (
-            0.3814,
+            round(_tversky_loss(0.7, 0.3), 4),
             "α and β are swapped: α multiplies the false positives (4), β the false negatives (3).",
         ),
         (
-            0.3684,
+            round(_tversky_loss(0.5, 0.5), 4),
             "That is the Dice loss (α = β = ½); here a false negative costs 0.7, a false positive 0.3.",
         ),
-        (0.5385, "That is the Jaccard loss (α = β = 1)."),
+        (round(_tversky_loss(1.0, 1.0), 4), "That is the Jaccard loss (α = β = 1)."),
     ),
     hints=("The denominator is 6 + 0.3 × 4 + 0.7 × 3.",),
     explanation=(
-        "6 / (6 + 1.2 + 2.1) = 6 / 9.3 ≈ 0.6452, so the loss is ≈ 0.3548. Dice (α = β = ½) "
-        "would give 1 − 12/19 ≈ 0.3684: with β > α the three missed pixels weigh more than the "
-        "four false ones."
+        f"6 / (6 + 1.2 + 2.1) = 6 / 9.3 ≈ {1 - _TVERSKY:.4f}, so the loss is ≈ {_TVERSKY:.4f}. "
+        f"Dice (α = β = ½) would give 1 − 12/19 ≈ {_tversky_loss(0.5, 0.5):.4f}: with β > α the "
+        "three missed pixels weigh more than the four false ones."
     ),
 )
 
 register(
     why_ce_fails,
-    two_losses,
+    small_object_losses,
     background_accuracy,
     background_dice,
     focal_factor,
@@ -828,7 +1034,9 @@ register(
     implement_focal,
     implement_dice,
     focal_gradient_gamma1,
-    alpha_threshold,
+    gamma_step_gradient,
+    alpha_threshold_derived,
+    focal_calibration,
     tversky_recall,
     tversky_value,
 )

@@ -4,15 +4,18 @@ self-check 5.
 Self-check 5 asks, for a face-recognition system, what training data contrastive and triplet loss
 need and what triplet loss offers. The questions below check the data each needs, what the relative
 constraint of triplet loss buys (and that "triplet trains faster" is a claim to test, not a fact),
-semi-hard negatives, two values to compute, and ask the reader to implement triplet loss. Two more
-go beyond the study guide, to InfoNCE: what lowering the temperature does to the push on the
-negatives, and an implementation of the loss (where forgetting to normalise, dividing by τ in the
-wrong place or taking the softmax over the wrong axis all show).
+semi-hard negatives, three values to compute (a triplet loss, a contrastive loss, and the same
+triplet with squared distances, where the margin means something else), and ask the reader to
+implement triplet loss. Three more go beyond the study guide, to InfoNCE: what lowering the
+temperature does to the push on the negatives, one softmax weight to compute, and an
+implementation of the loss (where forgetting to normalise, dividing by τ in the wrong place or
+taking the softmax over the wrong axis all show).
 
 Question ids: ``metric_learning.training_data``, ``metric_learning.triplet_advantage``,
 ``metric_learning.semi_hard``, ``metric_learning.triplet_value``,
-``metric_learning.contrastive_value``, ``metric_learning.implement_triplet``,
-``metric_learning.info_nce_temperature``, ``metric_learning.implement_info_nce``.
+``metric_learning.contrastive_value``, ``metric_learning.squared_triplet_value``,
+``metric_learning.implement_triplet``, ``metric_learning.info_nce_temperature``,
+``metric_learning.info_nce_weight``, ``metric_learning.implement_info_nce``.
 
 >>> from exercises import check
 >>> check("metric_learning.triplet_value", 0.2).passed
@@ -31,8 +34,9 @@ from .registry import register
 CHAPTER = "metric_learning"
 MIRRORS = "Self-check 5: face recognition with contrastive or triplet loss (data needed, triplet's advantage)"
 BEYOND_GUIDE = (
-    "Beyond the study guide: InfoNCE, the contrastive loss of SimCLR and CLIP, which the guide "
-    "does not cover (no self-check of its own)"
+    "Beyond the study guide: InfoNCE, the contrastive loss of CPC and CLIP (SimCLR's NT-Xent is "
+    "a variant with negatives from both views), which the guide does not cover (no self-check "
+    "of its own)"
 )
 
 training_data = ChoiceQuestion(
@@ -41,36 +45,39 @@ training_data = ChoiceQuestion(
     kind="single",
     points=1,
     mirrors=MIRRORS,
-    prompt="What training examples does each loss consume?",
+    prompt="You train a face-recognition embedding. What does one term of each loss consume?",
     options=(
         Option(
             "pairs_triplets",
-            "Contrastive: pairs of faces labelled 'same person' or 'different people'. Triplet: an "
-            "anchor, a positive of the same person and a negative of someone else",
+            "Contrastive: a pair labelled same/different. Triplet: anchor, positive, negative",
             True,
-            "Right. Both can be built from identity labels; what differs is the unit each loss scores.",
+            "Right. Both can be built from identity labels; what differs is the unit each loss "
+            "scores: two embeddings and a label, or three embeddings.",
         ),
         Option(
             "reversed",
-            "Contrastive: anchor/positive/negative triplets. Triplet: labelled pairs",
+            "Contrastive: anchor, positive, negative. Triplet: a pair labelled same/different",
             False,
-            "That swaps them: contrastive loss scores one pair at a time.",
+            "That swaps them: contrastive loss scores one labelled pair at a time, triplet loss "
+            "compares two distances from one anchor.",
         ),
         Option(
-            "probabilities",
-            "Both need a class-probability vector for every face",
+            "similar_only",
+            "Contrastive: a pair of the same person. Triplet: anchor, positive, negative",
             False,
-            "Neither predicts classes; both only compare distances between embeddings.",
+            "Contrastive loss needs dissimilar pairs too: with similar pairs only, mapping every "
+            "face to one point gives zero loss. Its (1 − y) term pushes pairs of different "
+            "people apart.",
         ),
         Option(
-            "unlabelled",
-            "Both work on single unlabelled images",
+            "three_same",
+            "Contrastive: a pair labelled same/different. Triplet: three photos of one person",
             False,
-            "Both need to know which faces belong to the same person (labels, or augmentations of "
-            "the same image in self-supervised variants).",
+            "A triplet's negative must be someone else: the loss compares the anchor's distance "
+            "to its positive (same person) with its distance to the negative (another person).",
         ),
     ),
-    hints=("Count how many embeddings enter one term of each loss.",),
+    hints=("Count how many embeddings enter one term of each loss, and whose they are.",),
 )
 
 triplet_advantage = ChoiceQuestion(
@@ -83,33 +90,35 @@ triplet_advantage = ChoiceQuestion(
     options=(
         Option(
             "relative",
-            "It asks only that each anchor be closer to its positive than to its negative by a "
-            "margin: a relative constraint, so faces of one person need not collapse to a single "
-            "point and each person's cluster can keep its own spread",
+            "A relative target: nearer the positive than the negative, by a margin",
             True,
             "Right: contrastive loss pulls every similar pair towards distance 0 and pushes every "
-            "dissimilar pair beyond a fixed margin, absolute targets that triplet loss avoids.",
+            "dissimilar pair beyond a fixed margin, absolute targets that triplet loss avoids; "
+            "faces of one person need not collapse to a single point.",
         ),
         Option(
             "always_faster",
-            "It always trains faster than contrastive loss",
+            "It trains faster than contrastive loss, whichever triplets are used",
             False,
             "That is a claim to test, not a fact: how fast triplet loss learns depends heavily on "
             "how triplets are mined (most random triplets are already satisfied and give no "
             "gradient). The chapter's experiment measures it.",
         ),
         Option(
-            "no_margin",
-            "It needs no margin",
+            "never_done",
+            "Every triplet keeps giving gradient until its positive reaches the anchor",
             False,
-            "Triplet loss has a margin m: max(0, d(a,p) − d(a,n) + m).",
+            "That is contrastive loss's similar pairs, pulled until D = 0. A triplet with "
+            "D(a, n) > D(a, p) + m is easy: its loss and its gradient are 0, wherever the "
+            "positive is.",
         ),
         Option(
-            "no_negatives",
-            "It needs no negative examples",
+            "growing_push",
+            "Its push on a negative grows the closer that negative is to the anchor",
             False,
-            "Every triplet contains a negative; without one the loss could be minimised by mapping "
-            "every face to the same point.",
+            "With Euclidean distances every active triplet pushes its negative with unit "
+            "strength, however hard it is; the push that grows as the negative comes closer is "
+            "contrastive loss's, 2(m − D).",
         ),
     ),
     hints=("Compare an absolute target ('distance 0') with a comparison ('closer than').",),
@@ -203,6 +212,51 @@ contrastive_value = NumericQuestion(
     ),
     hints=("For y = 0 only the second term remains: max(0, 1 − 0.4)².",),
     explanation="(1 − 0.4)² = 0.36.",
+)
+
+
+_D_AP, _D_AN, _M = 0.8, 1.1, 0.5  # the triplet of the triplet_value question
+
+
+def _triplet_at(d_ap, d_an, margin, squared):
+    """The triplet loss of points on a line at these distances from the anchor."""
+    return float(losses.triplet([[0.0]], [[d_ap]], [[-d_an]], margin=margin, squared=squared))
+
+
+squared_triplet_value = NumericQuestion(
+    id="metric_learning.squared_triplet_value",
+    chapter=CHAPTER,
+    kind="numeric",
+    points=1,
+    mirrors=MIRRORS,
+    prompt=(
+        r"The same triplet, $d(a,p) = 0.8$, $d(a,n) = 1.1$, $m = 0.5$, scored with FaceNet's "
+        r"**squared** distances: $\max(0,\ d(a,p)^2 - d(a,n)^2 + m)$. What is its loss?"
+    ),
+    answer=_triplet_at(_D_AP, _D_AN, _M, squared=True),
+    abs_tol=1e-6,
+    rel_tol=1e-6,
+    wrong_values=(
+        (
+            _triplet_at(_D_AP, _D_AN, _M, squared=False),
+            "That is the Euclidean loss of (a): with squared distances the same margin asks for "
+            "a different gap.",
+        ),
+        (
+            _D_AP**2 - _D_AN**2 + _M,
+            "The hinge is missing: max(0, ·) turns a negative value into 0.",
+        ),
+        (
+            _triplet_at(_D_AP, _D_AN, _M, squared=False) ** 2,
+            "Squaring the Euclidean loss is not the squared variant: square each distance first.",
+        ),
+    ),
+    hints=("0.8² − 1.1² + 0.5, then max with 0.",),
+    explanation=(
+        f"{_D_AP**2:.2f} − {_D_AN**2:.2f} + {_M:g} < 0, so the loss is 0: "
+        "the triplet that is semi-hard with Euclidean distances is easy with squared ones. A "
+        "margin does not carry over from one variant to the other."
+    ),
 )
 
 
@@ -402,8 +456,7 @@ info_nce_temperature = ChoiceQuestion(
     options=(
         Option(
             "hardest",
-            "It concentrates on the negatives most similar to the anchor: they take a growing "
-            r"share of the push, while the weights $P_{ij}$ of dissimilar negatives shrink towards 0",
+            "It piles onto the negatives nearest the anchor; the others fade out",
             True,
             r"Right: the weights are $P_{ij} \propto e^{\cos(a_i, p_j)/\tau}$, so dividing by a "
             "small τ magnifies the differences between similarities. Small τ is soft hard-negative "
@@ -411,28 +464,28 @@ info_nce_temperature = ChoiceQuestion(
         ),
         Option(
             "uniform",
-            "It spreads evenly over all negatives, whatever their similarity to the anchor",
+            "It spreads evenly over all negatives, whatever their similarity",
             False,
             r"That is the opposite limit, a large τ: when every $S_{ij}$ is close to 0 the softmax is "
             "almost uniform and every negative pushes alike.",
         ),
         Option(
             "rescale",
-            "Nothing changes but a constant factor: τ scales the loss as a step size would",
+            "Only its size changes: τ rescales the loss the way a step size does",
             False,
             "τ sits inside the softmax, not in front of the loss: it changes the relative weights of "
             r"the negatives ($e^{S_{ij}}$ with $S_{ij} = \cos/\tau$), not just their common scale.",
         ),
         Option(
             "no_negatives",
-            "The negatives drop out of the loss, leaving only the pull towards the positive",
+            "The negatives drop out, and only the pull to the positive is left",
             False,
             "The negatives stay in the denominator at any τ; and the pull and the total push are "
             r"always equal, $1 - P_{ii} = \sum_{j \ne i} P_{ij}$, so one cannot remain without the other.",
         ),
         Option(
             "log_n",
-            r"The loss becomes $\log n$ whatever the embedding, so the gradient vanishes",
+            r"The loss tends to $\log n$ for any embedding, so the gradient vanishes",
             False,
             r"That happens as τ grows (all $S_{ij} \to 0$, a uniform softmax); a small τ does the "
             "opposite, it makes the softmax sharper.",
@@ -440,6 +493,64 @@ info_nce_temperature = ChoiceQuestion(
     ),
     hints=(
         r"Write $P_{ij}$ as a softmax of $\cos(a_i, p_j)/\tau$ and compare two negatives' weights.",
+    ),
+)
+
+# One anchor's row: its positive at cosine 0.8, two negatives at 0.5 and -0.5.
+_ROW_COS = np.array([0.8, 0.5, -0.5])
+_ROW_TAU = 0.5
+
+
+def _row_weights(tau):
+    """The softmax P_i· of the row, positive first."""
+    return losses.softmax(_ROW_COS / tau)
+
+
+info_nce_weight = NumericQuestion(
+    id="metric_learning.info_nce_weight",
+    chapter=CHAPTER,
+    kind="numeric",
+    points=1,
+    mirrors=BEYOND_GUIDE,
+    prompt=(
+        r"One row of InfoNCE: the anchor's positive has cosine similarity 0.8 with it, its two "
+        r"negatives 0.5 and −0.5. With $\tau = 0.5$, what is the weight $P_{ij}$ with which the "
+        r"gradient pushes the anchor away from the negative at 0.5? (The softmax of the row "
+        r"$S_{ij} = \cos/\tau$, to three decimals.)"
+    ),
+    answer=float(_row_weights(_ROW_TAU)[1]),
+    abs_tol=1e-3,
+    rel_tol=0.0,
+    wrong_values=(
+        (
+            float(_row_weights(1.0)[1]),
+            "That is the weight at τ = 1: divide the similarities by τ = 0.5 before the softmax.",
+        ),
+        (
+            float(losses.softmax(_ROW_COS * _ROW_TAU)[1]),
+            "You multiplied by τ: the logits are cos / τ.",
+        ),
+        (
+            float(losses.softmax(_ROW_COS[1:] / _ROW_TAU)[0]),
+            "That is the negative's share of the push (a softmax over the negatives only). "
+            r"$P_{ij}$ is a softmax over the whole row, the positive included.",
+        ),
+        (
+            float(np.exp(_ROW_COS[1] / _ROW_TAU)),
+            "That is the unnormalised e^{S_ij}: divide by the sum over the row.",
+        ),
+    ),
+    hints=(
+        "$S = (" + r",\ ".join(f"{v:g}" for v in _ROW_COS / _ROW_TAU) + ")$; "
+        r"$P_{ij} = e^{S_{ij}} / \sum_k e^{S_{ik}}$.",
+    ),
+    explanation=(
+        f"e^1 / (e^1.6 + e^1 + e^−1) = {_row_weights(_ROW_TAU)[1]:.3f}. At τ = 1 it is "
+        f"{_row_weights(1.0)[1]:.3f}: lowering τ sharpened the softmax, the positive's weight "
+        f"rose from {_row_weights(1.0)[0]:.3f} to {_row_weights(_ROW_TAU)[0]:.3f}, so the whole "
+        "push shrank, but the negative at 0.5 took a larger share of it, "
+        f"{losses.softmax(_ROW_COS[1:] / _ROW_TAU)[0]:.0%} against "
+        f"{losses.softmax(_ROW_COS[1:])[0]:.0%}."
     ),
 )
 
@@ -640,7 +751,9 @@ register(
     semi_hard,
     triplet_value,
     contrastive_value,
+    squared_triplet_value,
     implement_triplet,
     info_nce_temperature,
+    info_nce_weight,
     implement_info_nce,
 )

@@ -1,16 +1,20 @@
 r"""Exercises for the regression chapter (MSE, MAE, Huber, quantile), mirroring self-check 1.
 
 Self-check 1 asks which loss to use instead of MSE for house prices with a few extreme luxury
-outliers, and why its formula helps. The questions below check the choice (Huber), the reason (its
-gradient is bounded by δ), the size of that gradient for an outlier, the estimator each loss
-targets, and ask the reader to implement Huber. Two more go beyond the study guide, to the
-quantile (pinball) loss: which level q gives a one-sided bound, and the loss of one prediction
-(the residual's sign decides which weight applies).
+outliers, and why its formula helps. The questions below check the choice (Huber, with δ near the
+noise level), the reason (its gradient is bounded by δ), the size of that gradient for an outlier
+and what a smaller δ does to it, the value of the loss, the constant MAE picks, and ask the
+reader to implement Huber. Three more go beyond the study guide, to the quantile (pinball) loss:
+which level q gives a one-sided bound, the loss of one prediction (the residual's sign decides
+which weight applies), and the margin by which conformalised quantile regression moves a band.
+
+Every numeric key is computed here, from :mod:`losses` where a loss gives it.
 
 Question ids: ``regression.outlier_loss``, ``regression.why_huber_helps``,
 ``regression.outlier_gradient_mse``, ``regression.outlier_gradient_huber``,
-``regression.huber_value``, ``regression.mae_minimiser``, ``regression.huber_facts``,
-``regression.implement_huber``, ``regression.quantile_level``, ``regression.pinball_value``.
+``regression.huber_pull_ratio``, ``regression.huber_value``, ``regression.mae_constant``,
+``regression.huber_facts``, ``regression.implement_huber``, ``regression.quantile_level``,
+``regression.pinball_value``, ``regression.conformal_margin``.
 
 >>> from exercises import check
 >>> check("regression.outlier_gradient_mse", 200).passed
@@ -18,6 +22,9 @@ True
 """
 
 from __future__ import annotations
+
+import math
+import statistics
 
 import numpy as np
 
@@ -35,6 +42,13 @@ BEYOND_GUIDE = (
     "(no self-check of its own)"
 )
 
+
+def _pull(loss: str, residual: float, **kw) -> float:
+    """The size of one example's gradient |∂ℓ/∂ŷ| at residual r = y − ŷ, from :mod:`losses`."""
+    grad = losses.LOSSES[loss][1]
+    return abs(float(grad([residual], [0.0], reduction="sum", **kw)[0]))
+
+
 outlier_loss = ChoiceQuestion(
     id="regression.outlier_loss",
     chapter=CHAPTER,
@@ -46,37 +60,45 @@ outlier_loss = ChoiceQuestion(
         "Which loss keeps MSE's smooth behaviour for ordinary errors while stopping those few "
         "houses from dominating the fit?"
     ),
+    # the order of the options fixes the letters readers see (a hash of the id and the position)
     options=(
         Option(
             "mse",
-            "MSE, trained for more epochs",
+            "MSE: the ordinary houses' noise is Gaussian",
             False,
-            "More training does not help: with MSE a residual ten times larger pulls ten times "
-            "harder, so the few luxury houses still dominate the gradient.",
+            "Gaussian noise is what MSE is made for, but the luxury houses are not Gaussian noise. "
+            "MSE's pull grows with the residual, so the few luxury houses produce most of its "
+            "gradient and tilt the line (the chapter's first table).",
         ),
         Option(
             "huber",
-            "Huber loss",
+            "Huber loss, δ near the noise level",
             True,
             "Huber is quadratic for small residuals (like MSE) and linear beyond δ, so an outlier's "
-            "pull on the fit is capped at δ.",
+            "pull on the fit is capped at δ. With δ near the noise level, a luxury house pulls "
+            "about as hard as an ordinary miss.",
         ),
         Option(
             "mae",
-            "MAE (mean absolute error)",
+            "MAE: its best constant is the median",
             False,
             "MAE is robust to outliers too, but its gradient is ±1 for every residual, however "
-            "small, and undefined at zero: it does not keep MSE's smooth behaviour near the optimum.",
+            "small, and undefined at zero: it does not keep MSE's smooth behaviour near the "
+            "optimum.",
         ),
         Option(
-            "cross_entropy",
-            "Cross-entropy",
+            "huber_large_delta",
+            "Huber loss, δ above the largest residual",
             False,
-            "Cross-entropy compares predicted class probabilities with labels; a house price is "
-            "not a class.",
+            "With δ above every residual, every house stays in the quadratic zone: Huber is then "
+            "half the MSE, and the luxury houses dominate exactly as under MSE (the δ sweep: the "
+            "error grows with δ).",
         ),
     ),
-    hints=("Look for the loss that is quadratic near zero and linear far from it.",),
+    hints=(
+        "Look for the loss that is quadratic near zero and linear far from it, and ask where "
+        "its switch must sit.",
+    ),
 )
 
 why_huber_helps = ChoiceQuestion(
@@ -92,31 +114,30 @@ why_huber_helps = ChoiceQuestion(
     options=(
         Option(
             "bounded_gradient",
-            r"Beyond $|r| = \delta$ the loss grows linearly, so each sample's gradient is at most "
-            r"$\delta$ in size, however large its residual",
+            r"For $|r| > \delta$ its slope stays $\pm\delta$: no pull exceeds $\delta$",
             True,
             "Right: an outlier still counts, but it cannot pull harder than δ.",
         ),
         Option(
             "drops_outliers",
-            r"Samples with $|r| > \delta$ are left out of the loss",
+            r"Residuals with $|r| > \delta$ drop out of both the loss and its gradient",
             False,
-            "They are not left out: they contribute δ(|r| − δ/2), which keeps growing with |r|; "
-            "only the growth rate (the gradient) is capped.",
+            "They do not drop out: they contribute δ(|r| − δ/2), which keeps growing with |r|, and "
+            "each pulls with strength δ. Only the growth rate (the gradient) is capped.",
         ),
         Option(
             "reversed",
-            r"It squares large residuals and takes the absolute value of small ones",
+            r"It is $|r|$ for small residuals and $\tfrac12 r^2$ beyond $|r| = \delta$",
             False,
             "That is the wrong way round: Huber is quadratic for small residuals and linear for "
-            "large ones.",
+            "large ones. Squaring the large ones would make outliers pull harder still.",
         ),
         Option(
             "smaller_values",
-            "Its values are smaller than MSE's, so training converges faster",
+            r"For large $|r|$ its values are far below MSE's, so outliers cost much less",
             False,
-            "Scaling a loss down changes the step size, not which points dominate. What matters is "
-            "how the gradient grows with the residual.",
+            "The values are smaller, but an example's influence on the fit is the slope of its "
+            "loss, not the value: 0.01·r² has small values too, and its pull still grows with r.",
         ),
     ),
     hints=("Compare the derivative of each piece with respect to the prediction.",),
@@ -133,17 +154,23 @@ outlier_gradient_mse = NumericQuestion(
         r"$(y - \hat y)^2$. What is the **size** (absolute value) of that term's gradient with "
         r"respect to the prediction $\hat y$?"
     ),
-    answer=200.0,
+    answer=_pull("mse", 100.0),
     abs_tol=1e-6,
     rel_tol=1e-6,
     wrong_values=(
         (
-            100.0,
+            _pull("mse", 100.0) / 2,
             "That is the gradient of ½(y − ŷ)²; the term here has no ½, so the chain rule "
             "gives a factor 2.",
         ),
-        (-200.0, "The sign is right for ∂/∂ŷ, but the question asks for the size: give |∂/∂ŷ|."),
-        (10000.0, "That is the value of the squared error itself, not its gradient."),
+        (
+            -_pull("mse", 100.0),
+            "The sign is right for ∂/∂ŷ, but the question asks for the size: give |∂/∂ŷ|.",
+        ),
+        (
+            float(losses.mse([100.0], [0.0])),
+            "That is the value of the squared error itself, not its gradient.",
+        ),
         (2.0, "The derivative of r² is 2r: multiply by the residual, 100."),
     ),
     hints=(r"Differentiate $(y - \hat y)^2$ with respect to $\hat y$ and put in $r = 100$.",),
@@ -160,7 +187,7 @@ outlier_gradient_huber = NumericQuestion(
         r"A house has residual $r = y - \hat y = 100$. Under Huber loss with $\delta = 1$, what "
         r"is the **size** of its gradient with respect to the prediction $\hat y$?"
     ),
-    answer=1.0,
+    answer=_pull("huber", 100.0, delta=1.0),
     abs_tol=1e-6,
     rel_tol=1e-6,
     wrong_values=(
@@ -170,11 +197,73 @@ outlier_gradient_huber = NumericQuestion(
             "for |r| ≤ δ. At r = 100 the linear piece δ(|r| − δ/2) applies.",
         ),
         (-1.0, "The question asks for the size: give the absolute value."),
-        (99.5, "That is the value of the Huber loss at r = 100, not its gradient."),
-        (200.0, "That is MSE's gradient. Huber's linear piece has slope δ."),
+        (
+            float(losses.huber([100.0], [0.0], delta=1.0)),
+            "That is the value of the Huber loss at r = 100, not its gradient.",
+        ),
+        (_pull("mse", 100.0), "That is MSE's gradient. Huber's linear piece has slope δ."),
     ),
     hints=(r"Which piece applies when $|r| > \delta$? What is its slope?",),
-    explanation="Beyond δ Huber's slope is δ = 1: two hundred times less pull than under MSE.",
+    explanation=(
+        f"Beyond δ Huber's slope is δ = 1: {_pull('mse', 100.0) / _pull('huber', 100.0):g} times "
+        "less pull than under MSE."
+    ),
+)
+
+#: the residuals of an ordinary house and of a luxury house, and the two thresholds
+_ORDINARY, _LUXURY, _DELTA_WIDE, _DELTA_NARROW = 0.15, 12.0, 1.0, 0.2
+
+
+def _pull_ratio(delta: float) -> float:
+    return _pull("huber", _LUXURY, delta=delta) / _pull("huber", _ORDINARY, delta=delta)
+
+
+huber_pull_ratio = NumericQuestion(
+    id="regression.huber_pull_ratio",
+    chapter=CHAPTER,
+    kind="numeric",
+    points=1,
+    mirrors="Predict: what a smaller δ does to the pull of an outlier",
+    prompt=(
+        rf"Under Huber loss an ordinary house misses by $r = {_ORDINARY:g}$ and a luxury house by "
+        rf"$r = {_LUXURY:g}$. With $\delta = {_DELTA_WIDE:g}$, the luxury house pulls on its "
+        r"prediction ($|\partial\ell/\partial\hat y|$) "
+        rf"{_pull_ratio(_DELTA_WIDE):.2f} times harder than the ordinary one. Predict the same "
+        rf"ratio with $\delta = {_DELTA_NARROW:g}$."
+    ),
+    answer=_pull_ratio(_DELTA_NARROW),
+    abs_tol=1e-6,
+    rel_tol=0.01,
+    wrong_values=(
+        (
+            _pull_ratio(_DELTA_WIDE),
+            "That is the ratio with δ = 1. A smaller δ lowers the luxury house's pull to the new δ, "
+            "while the ordinary house, still inside the quadratic zone, keeps its pull.",
+        ),
+        (
+            _pull("mse", _LUXURY) / _pull("mse", _ORDINARY),
+            "That is MSE's ratio, the residuals' own ratio: under Huber the luxury house's pull is "
+            "capped at δ.",
+        ),
+        (
+            1.0,
+            f"Both pulls would be δ only if both residuals exceeded δ; {_ORDINARY:g} < "
+            f"{_DELTA_NARROW:g}, so the ordinary house is in the quadratic zone and pulls with |r|.",
+        ),
+        (
+            _pull("huber", _LUXURY, delta=_DELTA_NARROW),
+            "That is the luxury house's pull alone; divide by the ordinary house's pull.",
+        ),
+    ),
+    hints=(
+        r"Huber's pull is $\min(|r|, \delta)$. Work out each house's pull with the new δ first.",
+    ),
+    explanation=(
+        f"The luxury house pulls with δ = {_DELTA_NARROW:g}, the ordinary house (|r| ≤ δ) with "
+        f"|r| = {_ORDINARY:g}: a ratio of {_pull_ratio(_DELTA_NARROW):.2f}. Lowering δ towards the "
+        "noise level takes away most of the outlier's extra pull and leaves the ordinary houses "
+        "alone, which is why δ is set from the noise scale."
+    ),
 )
 
 huber_value = NumericQuestion(
@@ -184,62 +273,77 @@ huber_value = NumericQuestion(
     points=1,
     mirrors=MIRRORS,
     prompt=r"What is the Huber loss of a single residual $r = 5$ with $\delta = 2$?",
-    answer=8.0,
+    answer=float(losses.huber([5.0], [0.0], delta=2.0)),
     abs_tol=1e-6,
     rel_tol=1e-6,
     wrong_values=(
-        (12.5, "That is ½r², the quadratic piece; it only applies for |r| ≤ δ."),
-        (10.0, "δ|r| alone is missing the −δ²/2 that makes the two pieces meet at |r| = δ."),
+        (0.5 * 5.0**2, "That is ½r², the quadratic piece; it only applies for |r| ≤ δ."),
+        (2.0 * 5.0, "δ|r| alone is missing the −δ²/2 that makes the two pieces meet at |r| = δ."),
         (
-            9.0,
+            2.0 * float(losses.huber([5.0], [0.0], delta=1.0)),
             "That uses |r| − 1/2, the formula for δ = 1. With δ = 2 the linear piece is "
             "δ(|r| − δ/2).",
         ),
-        (6.0, "That is δ(|r| − δ): the shift inside the bracket is δ/2, not δ."),
+        (2.0 * (5.0 - 2.0), "That is δ(|r| − δ): the shift inside the bracket is δ/2, not δ."),
     ),
     hints=(r"For $|r| > \delta$ the loss is $\delta\,(|r| - \tfrac{1}{2}\delta)$.",),
     explanation="δ(|r| − δ/2) = 2 · (5 − 1) = 8.",
 )
 
-mae_minimiser = ChoiceQuestion(
-    id="regression.mae_minimiser",
+#: seven house prices (in hundreds of thousands of dollars), one of them a luxury outlier
+_PRICES = (2.0, 3.0, 3.0, 4.0, 5.0, 6.0, 40.0)
+
+
+def _mae_constant(prices) -> float:
+    """The constant with the lowest MAE, from :func:`losses.mae`: the minimum of a sum of V's
+    lies at one of the data points, so trying each is enough."""
+    y = np.asarray(prices, dtype=np.float64)
+    return float(min(y, key=lambda c: losses.mae(y, np.full_like(y, c))))
+
+
+_FARTHER = tuple(p if p != max(_PRICES) else 10 * p for p in _PRICES)
+
+mae_constant = NumericQuestion(
+    id="regression.mae_constant",
     chapter=CHAPTER,
-    kind="single",
+    kind="numeric",
     points=1,
-    mirrors=MIRRORS,
+    mirrors="Compute: the constant that MAE picks, against MSE's",
     prompt=(
-        r"Predict every house with one constant $c$. The $c$ that minimises the MSE "
-        r"$\frac{1}{n}\sum_i (y_i - c)^2$ is the mean of the prices. Which $c$ minimises the MAE "
+        f"Seven houses sell for {', '.join(f'{p:g}' for p in _PRICES[:-1])} and {_PRICES[-1]:g} "
+        r"(in hundreds of thousands of dollars). You predict every house with one constant "
+        r"$c$. The $c$ that minimises the "
+        rf"MSE is their mean, {np.mean(_PRICES):g}. Which $c$ minimises the MAE "
         r"$\frac{1}{n}\sum_i |y_i - c|$?"
     ),
-    options=(
-        Option(
-            "mean",
-            "The mean",
-            False,
-            "The mean minimises the squared error, not the absolute error.",
+    answer=_mae_constant(_PRICES),
+    abs_tol=1e-6,
+    rel_tol=1e-6,
+    wrong_values=(
+        (
+            float(np.mean(_PRICES)),
+            "That is the mean, MSE's constant: it minimises the squared error.",
         ),
-        Option(
-            "median",
-            "The median",
-            True,
-            "At the median as many points lie above c as below, so the ±1 gradients cancel. "
-            "A few luxury prices barely move it, which is why MAE is robust.",
+        (
+            statistics.mode(_PRICES),
+            "That is the most frequent price; MAE does not reward hitting a value exactly.",
         ),
-        Option(
-            "midrange",
-            "Halfway between the smallest and the largest price",
-            False,
-            "The midrange depends only on the two extremes: it is the least robust choice of all.",
+        (
+            0.5 * (min(_PRICES) + max(_PRICES)),
+            "That is halfway between the extremes, set by the two most extreme prices alone.",
         ),
-        Option(
-            "mode",
-            "The most frequent price",
-            False,
-            "The mode minimises the 0-1 loss, not the absolute error.",
+        (
+            float(np.median(_PRICES[:-1])),
+            "You left out the luxury house. MAE counts it as one point above c, like any other: "
+            "it does not drop it.",
         ),
     ),
-    hints=("Each term |y_i − c| has slope −1 or +1 in c. When do the slopes cancel?",),
+    hints=("Each term |y_i − c| has slope −1 or +1 in c. Where do the slopes cancel?",),
+    explanation=(
+        f"The median: with 3 prices below {_mae_constant(_PRICES):g} and 3 above, the ±1 slopes "
+        f"cancel. Make the luxury house {max(_FARTHER):g} instead: the mean moves to "
+        f"{np.mean(_FARTHER):.1f}, and the median stays at {_mae_constant(_FARTHER):g}."
+    ),
 )
 
 huber_facts = ChoiceQuestion(
@@ -301,7 +405,7 @@ quantile_level = ChoiceQuestion(
     options=(
         Option(
             "q90",
-            r"$q = 0.9$",
+            r"$q = 0.9$: nine in ten deliveries arrive before it",
             True,
             "At the minimiser a fraction q of the targets lies below the prediction: 90 % of "
             "deliveries arrive before the promise and 10 % after it. A late delivery (r > 0) "
@@ -310,7 +414,7 @@ quantile_level = ChoiceQuestion(
         ),
         Option(
             "q10",
-            r"$q = 0.1$",
+            r"$q = 0.1$: one in ten deliveries arrives after it",
             False,
             "That is the 10 % quantile: only 10 % of deliveries would arrive before the promise "
             "and 90 % after it. Under-predicting (a late delivery, r > 0) costs q per minute, so "
@@ -318,19 +422,20 @@ quantile_level = ChoiceQuestion(
         ),
         Option(
             "median_plus",
-            r"$q = 0.5$, then add 10 % to every prediction",
+            r"$q = 0.5$, then a margin of 10 % on every promise",
             False,
             "q = 0.5 gives the median. How far the 90 % point lies above the median depends on "
-            "the spread of the delivery times, which can change from one order to the next; a "
-            "fixed 10 % margin does not target any particular share of late deliveries.",
+            "the spread of the delivery times, which changes from one order to the next (it "
+            "grows with the distance); a fixed 10 % margin does not target any share of late "
+            "deliveries.",
         ),
         Option(
-            "q05",
-            r"$q = 0.05$, because the lines for $q = 0.05$ and $q = 0.95$ enclose 90 %",
+            "q95",
+            r"$q = 0.95$, the upper line of the chapter's 90 % band",
             False,
-            "The 0.05 line is the lower end of a two-sided 90 % interval: 95 % of deliveries "
-            "would arrive after it. A one-sided promise that is late 10 % of the time is the "
-            "90 % quantile.",
+            "The 0.95 line is the upper edge of a two-sided 90 % band: only 5 % of deliveries "
+            "arrive after it, so it promises later than needed. A one-sided promise that is late "
+            "10 % of the time is the 90 % quantile.",
         ),
     ),
     hints=("At the best constant, what fraction of the targets lies below the prediction?",),
@@ -347,19 +452,28 @@ pinball_value = NumericQuestion(
         r"quantile (pinball) loss $\max\big(q\,r,\ (q - 1)\,r\big)$ of this one prediction, "
         r"with $r = y - \hat y$?"
     ),
-    answer=0.2,
+    answer=round(float(losses.quantile([10.0], [12.0], q=0.9)), 12),
     abs_tol=1e-6,
     rel_tol=1e-6,
     wrong_values=(
         (
-            1.8,
+            float(losses.quantile([12.0], [10.0], q=0.9)),
             "That is q·|r|, the price of an under-prediction. Here ŷ > y, so r = −2 < 0 and the "
             "weight is 1 − q.",
         ),
-        (-1.8, "That is q·r alone; the max takes the larger of q·r and (q − 1)·r."),
-        (-0.2, "Check the sign: (q − 1)·r = (−0.1)·(−2) is positive. The loss is never negative."),
-        (1.0, "That is half the absolute error, the quantile loss for q = 0.5, not for q = 0.9."),
-        (2.0, "That is the absolute error |r|; the quantile loss weights it by q or by 1 − q."),
+        (0.9 * (10.0 - 12.0), "That is q·r alone; the max takes the larger of q·r and (q − 1)·r."),
+        (
+            -round(float(losses.quantile([10.0], [12.0], q=0.9)), 12),
+            "Check the sign: (q − 1)·r = (−0.1)·(−2) is positive. The loss is never negative.",
+        ),
+        (
+            float(losses.quantile([10.0], [12.0], q=0.5)),
+            "That is half the absolute error, the quantile loss for q = 0.5, not for q = 0.9.",
+        ),
+        (
+            float(losses.mae([10.0], [12.0])),
+            "That is the absolute error |r|; the quantile loss weights it by q or by 1 − q.",
+        ),
     ),
     hints=(
         r"Compute $r = y - \hat y$ first. Which of $q\,r$ and $(q - 1)\,r$ is larger for that $r$?",
@@ -368,6 +482,73 @@ pinball_value = NumericQuestion(
         "r = 10 − 12 = −2 (an over-prediction), so the max picks (q − 1)·r = (−0.1)·(−2) = 0.2. "
         "Under-predicting by 2 would cost 0.9 · 2 = 1.8, nine times more: that asymmetry pushes "
         "the q = 0.9 prediction up to the 90 % quantile."
+    ),
+)
+
+#: ten calibration scores (minutes outside the band; negative inside) and the miss rate α
+_SCORES = (-2.6, 0.4, -0.8, 1.7, -1.5, 3.2, -0.3, 0.9, -2.1, 2.2)
+_ALPHA = 0.2
+
+
+def _kth_smallest(scores, k: int) -> float:
+    return float(np.sort(scores)[k - 1])
+
+
+def _conformal_rank(n: int, level: float) -> int:
+    """⌈(n + 1) · level⌉, the float error of the product rounded away first."""
+    return math.ceil(round((n + 1) * level, 9))
+
+
+_N_CAL = len(_SCORES)
+_RANK = _conformal_rank(_N_CAL, 1 - _ALPHA)
+
+conformal_margin = NumericQuestion(
+    id="regression.conformal_margin",
+    chapter=CHAPTER,
+    kind="numeric",
+    points=1,
+    mirrors="Compute: the margin of conformalised quantile regression",
+    prompt=(
+        f"Conformalised quantile regression: {_N_CAL} calibration deliveries, which the fitted "
+        r"band has not seen, score $E_i = \max\big(\mathrm{lo}(x_i) - y_i,\ y_i - "
+        r"\mathrm{hi}(x_i)\big)$ (in minutes; negative inside the band): "
+        + "$"
+        + ", ".join(f"{s:g}" for s in _SCORES)
+        + f"$. For a target level of {100 * (1 - _ALPHA):g} % ($\\alpha = {_ALPHA:g}$), by how "
+        "many "
+        "minutes must each edge of the band move outwards?"
+    ),
+    answer=_kth_smallest(_SCORES, _RANK),
+    abs_tol=1e-6,
+    rel_tol=1e-6,
+    wrong_values=(
+        (
+            _kth_smallest(_SCORES, math.ceil(round(_N_CAL * (1 - _ALPHA), 9))),
+            "That is the ⌈n(1 − α)⌉-th smallest score. The rank must count the new delivery too: "
+            "take the ⌈(n + 1)(1 − α)⌉-th.",
+        ),
+        (
+            float(np.quantile(_SCORES, 1 - _ALPHA)),
+            "np.quantile interpolates between two scores by default; the guarantee needs an "
+            "actual score, the ⌈(n + 1)(1 − α)⌉-th smallest.",
+        ),
+        (
+            max(_SCORES),
+            "The largest score is safe but more than needed: it guarantees "
+            f"{_N_CAL}/{_N_CAL + 1} of the deliveries, not {100 * (1 - _ALPHA):g} %.",
+        ),
+        (
+            _kth_smallest(_SCORES, _conformal_rank(_N_CAL, _ALPHA)),
+            "That counts from the wrong end: the ⌈(n + 1)α⌉-th smallest score would let most "
+            "deliveries fall outside.",
+        ),
+    ),
+    hints=(r"Sort the scores and take the $\lceil (n + 1)(1 - \alpha) \rceil$-th smallest.",),
+    explanation=(
+        f"⌈({_N_CAL} + 1) · {1 - _ALPHA:g}⌉ = {_RANK}: the {_RANK}th smallest score. A new "
+        f"delivery's score is equally likely to take any of the {_N_CAL + 1} ranks, so it stays "
+        f"at or below this one with probability at least {_RANK}/{_N_CAL + 1} "
+        f"= {100 * _RANK / (_N_CAL + 1):.1f} %."
     ),
 )
 
@@ -548,10 +729,12 @@ register(
     why_huber_helps,
     outlier_gradient_mse,
     outlier_gradient_huber,
+    huber_pull_ratio,
     huber_value,
-    mae_minimiser,
+    mae_constant,
     huber_facts,
     implement_huber,
     quantile_level,
     pinball_value,
+    conformal_margin,
 )

@@ -233,13 +233,13 @@ NOTEBOOKS: tuple[Honest, ...] = (
         "from exercises import check",
         "my_answers = {\n"
         '    "regression.outlier_loss": <<right:regression.outlier_loss>>,\n'
-        '    "regression.mae_minimiser": <<right:regression.mae_minimiser>>,\n'
+        '    "regression.quantile_level": <<right:regression.quantile_level>>,\n'
         "}",
         'check("regression.outlier_loss", my_answers["regression.outlier_loss"])\n'
-        'check("regression.mae_minimiser", my_answers["regression.mae_minimiser"])',
+        'check("regression.quantile_level", my_answers["regression.quantile_level"])',
         'check("regression.huber_facts", [<<rights:regression.huber_facts>>])',
         'check("classification.prefer_ce", (<<rights:classification.prefer_ce>>,))',
-        'picked = {<<rights:imbalanced.two_losses>>}\ncheck("imbalanced.two_losses", picked)',
+        'picked = {<<rights:imbalanced.small_object_losses>>}\ncheck("imbalanced.small_object_losses", picked)',
         'check("classification.multilabel", [<<right:classification.multilabel>>])',
     ),
     _nb(

@@ -52,6 +52,10 @@ def test_required_ids_and_chapters_exist():
         ("distributions.kl_qp_value", 0.9 * np.log(0.9 / 0.5) + 0.1 * np.log(0.1 / 0.5)),
         ("metric_learning.triplet_value", max(0.0, 0.8 - 1.1 + 0.5)),
         ("metric_learning.contrastive_value", max(0.0, 1 - 0.4) ** 2),
+        ("distributions.ce_value", -(0.5 * np.log(0.9) + 0.5 * np.log(0.1))),
+        ("distributions.logit_gradient", 0.7 - 0.5),
+        ("metric_learning.squared_triplet_value", max(0.0, 0.8**2 - 1.1**2 + 0.5)),
+        ("metric_learning.info_nce_weight", np.e / (np.exp(1.6) + np.e + np.exp(-1.0))),
     ],
 )
 def test_numeric_keys_match_hand_computation(qid, value):
@@ -67,11 +71,11 @@ def test_kl_is_asymmetric_and_the_guides_error_is_not_a_key():
     assert not r.passed and "claim" in r.feedback
 
 
-def test_mixed_quiz_ids_exist_and_cover_every_chapter():
+def test_mixed_quiz_ids_exist_and_are_the_closing_chapters_own():
     from exercises.bank.closing import MIXED_QUIZ
 
     chapters = {get_question(i).chapter for i in MIXED_QUIZ}
-    assert chapters == set(CHAPTERS)
+    assert chapters == {CHAPTERS[-1]}  # "closing": each question is asked once, no other chapter's
     assert all(get_question(i).kind != "code" for i in MIXED_QUIZ)
 
 
@@ -85,10 +89,10 @@ def test_new_derivation_and_prediction_questions_agree_with_the_course_code():
     assert not check("imbalanced.focal_gradient_gamma1", -0.2).passed  # cross-entropy's
 
     posteriors = np.linspace(0.5, 0.99, 491)
-    q = imb.focal_optimal_prediction(posteriors, gamma=2.0, alpha=0.25)
+    q = imb.focal_optimal_prediction(posteriors, gamma=3.0, alpha=0.1)
     crossing = posteriors[np.argmin(np.abs(q - 0.5))]
-    assert check("imbalanced.alpha_threshold", float(crossing)).passed
-    assert not check("imbalanced.alpha_threshold", 0.5).passed
+    assert check("imbalanced.alpha_threshold_derived", float(crossing)).passed
+    assert not check("imbalanced.alpha_threshold_derived", 0.5).passed
 
     fit = dist.fit_gaussian("reverse", init=(2.5, 0.5))
     assert fit.mu == pytest.approx(3.0, abs=0.05)  # the lighter mode, next to the start

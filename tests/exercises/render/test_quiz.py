@@ -94,7 +94,7 @@ def test_single_choice_in_the_browser(page_with):
     page.check(f"{box} input[value={_value('regression.outlier_loss', 'mse')}]")
     page.click(f"{box} button.lcq-check")
     fb = _feedback(page, "regression.outlier_loss")
-    assert fb.startswith("✗ Not yet (0/1 point)") and "More training does not help" in fb
+    assert fb.startswith("✗ Not yet (0/1 point)") and "Gaussian noise is what MSE" in fb
     assert "Hint:" in fb
     page.check(f"{box} input[value={_value('regression.outlier_loss', 'huber')}]")
     page.click(f"{box} button.lcq-check")
@@ -106,14 +106,15 @@ def test_single_choice_in_the_browser(page_with):
 
 def test_multiple_choice_and_numeric_in_the_browser(page_with):
     page, errors, _ = page_with("imbalanced")
-    box = "#lcq-imbalanced-two_losses"
-    page.check(f"{box} input[value={_value('imbalanced.two_losses', 'focal')}]")
+    box = "#lcq-imbalanced-small_object_losses"
+    page.check(f"{box} input[value={_value('imbalanced.small_object_losses', 'focal')}]")
     page.click(f"{box} button.lcq-check")
-    fb = _feedback(page, "imbalanced.two_losses")
-    assert fb.startswith("✗ Partly right (1/2 points)") and "1 correct option is missing" in fb
-    page.check(f"{box} input[value={_value('imbalanced.two_losses', 'dice')}]")
+    fb = _feedback(page, "imbalanced.small_object_losses")
+    assert fb.startswith("✗ Partly right (1/3 points)") and "2 correct options are missing" in fb
+    for key in ("dice", "tversky"):
+        page.check(f"{box} input[value={_value('imbalanced.small_object_losses', key)}]")
     page.click(f"{box} button.lcq-check")
-    assert _feedback(page, "imbalanced.two_losses").startswith("✓ Correct")
+    assert _feedback(page, "imbalanced.small_object_losses").startswith("✓ Correct")
 
     box = "#lcq-imbalanced-background_accuracy"
     page.fill(f"{box} input", "98.4")
@@ -149,7 +150,7 @@ def test_two_quizzes_on_one_page_work_independently(page_with):
 def test_multiple_choice_says_so_once_in_html_and_in_text():
     from exercises import quiz
 
-    q = quiz("imbalanced.two_losses")
+    q = quiz("imbalanced.small_object_losses")
     assert q.html.count("Choose all that apply") == 1
     assert "Choose all that apply" in str(q)
     single = quiz("regression.outlier_loss")
@@ -221,7 +222,9 @@ def _parts(question_box):
 def test_in_a_kernel_the_quiz_is_widgets_whose_check_records_progress(in_kernel):
     import exercises
 
-    q = quiz(["regression.outlier_loss", "regression.huber_value", "imbalanced.two_losses"])
+    q = quiz(
+        ["regression.outlier_loss", "regression.huber_value", "imbalanced.small_object_losses"]
+    )
     bundle = q._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == q.widget().model_id
     assert "text/html" in bundle  # the site still gets the static quiz

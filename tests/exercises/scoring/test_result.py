@@ -28,7 +28,7 @@ def test_result_text_html_and_mimebundle():
     bad = check("regression.implement_huber", returns_none)
     assert str(bad).startswith("✗ Not yet") and "Hint:" in str(bad)
     assert "✗ Not yet" in bad._repr_html_() and "#d9822b" in bad._repr_html_()
-    partial = check("imbalanced.two_losses", ["focal"])
+    partial = check("imbalanced.small_object_losses", ["focal"])
     assert "✗ Partly right" in str(partial)
     todo = check("regression.implement_huber", ...)
     assert "… Not attempted yet" in todo._repr_html_()

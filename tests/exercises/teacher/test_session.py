@@ -269,7 +269,7 @@ def submissions(folder: Path) -> dict[str, list[str]]:
             "from exercises import check",
             WRONG_HUBER + '\ncheck("regression.implement_huber", my_huber)',
             'check("regression.outlier_loss", "a")',
-            'check("imbalanced.two_losses", ["e"])',
+            'check("imbalanced.small_object_losses", ["e"])',
             'check("regression.outlier_gradient_mse", 100)',
         ],
     }
@@ -442,7 +442,7 @@ def test_honest_wrong_answers_get_the_feedback_check_gives(graded):
     expected = {
         "regression.implement_huber": check("regression.implement_huber", namespace["my_huber"]),
         "regression.outlier_loss": check("regression.outlier_loss", "a"),
-        "imbalanced.two_losses": check("imbalanced.two_losses", ["e"]),
+        "imbalanced.small_object_losses": check("imbalanced.small_object_losses", ["e"]),
         "regression.outlier_gradient_mse": check("regression.outlier_gradient_mse", 100),
     }
     rows = graded["rows"]["a_honest_wrong"]
@@ -464,8 +464,8 @@ def test_choice_letters_used_here_are_what_readers_see():
     """The submissions above answer by letter; pin the letters they rely on."""
     q = get_question("regression.outlier_loss")
     assert [q.letter(o) for o in q.options if o.correct] == ["d"]
-    two = get_question("imbalanced.two_losses")
-    assert sorted(q2 for o in two.options if o.correct for q2 in [two.letter(o)]) == ["a", "e"]
+    two = get_question("imbalanced.small_object_losses")
+    assert sorted(q2 for o in two.options if o.correct for q2 in [two.letter(o)]) == ["c", "d", "e"]
 
 
 # ----------------------------------------------------------------------------- everyday notebooks
@@ -483,7 +483,7 @@ GOOD = [
 PARTIAL = [
     "from exercises import check",
     'check("regression.outlier_loss", ...)',
-    'check("imbalanced.two_losses", ["e"])',
+    'check("imbalanced.small_object_losses", ["e"])',
     'def my_kl(p, q):\n    ...\ncheck("distributions.implement_kl", my_kl)',
 ]
 ERRORING = [
@@ -562,8 +562,8 @@ def test_good_notebook(everyday):
 def test_partly_answered_notebook(everyday):
     rows = {r["question_id"]: r for r in _rows(everyday, "b_partial.ipynb")}
     assert rows["regression.outlier_loss"]["status"] == "not_attempted"
-    assert rows["imbalanced.two_losses"]["status"] == "failed"
-    assert rows["imbalanced.two_losses"]["score"] == 1.0
+    assert rows["imbalanced.small_object_losses"]["status"] == "failed"
+    assert rows["imbalanced.small_object_losses"]["score"] == 1.0
     assert rows["distributions.implement_kl"]["status"] == "not_attempted"
 
 
