@@ -2,8 +2,9 @@
 
 - :mod:`exercises.bank.model`: what a question of each kind is made of (options, cases, known
   mistakes, tolerances);
-- :mod:`exercises.bank.registry`: every question by id, in chapter order, and the named mixed
-  quizzes;
+- :mod:`exercises.bank.registry`: every question by id, in chapter order, the named mixed
+  quizzes, and each student's variant of a question with parameters;
+- :mod:`exercises.bank.variants`: questions with parameters, and the seed of a student's variant;
 - one module per chapter (:mod:`exercises.bank.regression`, :mod:`~exercises.bank.classification`,
   :mod:`~exercises.bank.imbalanced`, :mod:`~exercises.bank.distributions`,
   :mod:`~exercises.bank.metric_learning`, :mod:`~exercises.bank.closing`) holding its questions.
@@ -46,10 +47,13 @@ from .registry import (
     all_questions,
     check_chapter,
     get_question,
+    parametric,
     register,
     register_quiz,
     select,
+    variant,
 )
+from .variants import Parametric, variant_seed
 
 __all__ = [
     "CHAPTERS",
@@ -63,12 +67,16 @@ __all__ = [
     "Mistake",
     "NumericQuestion",
     "Option",
+    "Parametric",
     "Question",
     "all_questions",
     "check_chapter",
     "get_question",
     "normalise_key",
+    "parametric",
     "register",
     "register_quiz",
     "select",
+    "variant",
+    "variant_seed",
 ]

@@ -15,6 +15,7 @@ import difflib
 from collections.abc import Iterable
 
 from .model import Question
+from .variants import Parametric, variant_seed
 
 #: Chapter ids in reading order. ``closing`` is the final chapter's mixed quiz and combined exercise.
 CHAPTERS: tuple[str, ...] = (
@@ -37,17 +38,23 @@ CHAPTER_TITLES: dict[str, str] = {
 }
 
 _BANK: dict[str, Question] = {}
+#: The questions that have variants, by id (each is also in the bank as its variant 0).
+_PARAMETRIC: dict[str, Parametric] = {}
 
 
-def register(*questions: Question) -> None:
-    """Add questions to the bank (called by each chapter module at import)."""
-    for q in questions:
+def register(*questions: Question | Parametric) -> None:
+    """Add questions to the bank (called by each chapter module at import); a question with
+    parameters joins as its variant 0, its other variants made on demand (:func:`variant`)."""
+    for item in questions:
+        q = item.question if isinstance(item, Parametric) else item
         q.validate()
         if q.chapter not in CHAPTERS or not q.id.startswith(q.chapter + "."):
             raise ValueError(f"{q.id}: id must start with its chapter {q.chapter!r}")
         if q.id in _BANK and _BANK[q.id] is not q:
             raise ValueError(f"duplicate question id {q.id!r}")
         _BANK[q.id] = q
+        if isinstance(item, Parametric):
+            _PARAMETRIC[q.id] = item
 
 
 def all_questions(chapter: str | None = None) -> list[Question]:
@@ -109,3 +116,18 @@ def select(selection: str | Iterable[str]) -> list[Question]:
             check_chapter(selection)  # raises a KeyError naming close chapters
         return [get_question(selection)]
     return [get_question(i) for i in selection]
+
+
+def parametric(question_id: str) -> Parametric | None:
+    """The question's parameters and builder, or None if it has no variants."""
+    get_question(question_id)  # a KeyError naming close ids for an unknown one
+    return _PARAMETRIC.get(question_id)
+
+
+def variant(question_id: str, salt: str = "", student: str = "", attempt: int = 0) -> Question:
+    """One student's variant of a question (:func:`~exercises.bank.variants.variant_seed`);
+    variant 0, the book's, without a student, and for a question that has no parameters."""
+    p = parametric(question_id)
+    if p is None or not student:
+        return get_question(question_id)
+    return p.variant(variant_seed(salt, student, question_id, attempt))

@@ -32,6 +32,7 @@ import losses
 
 from .model import Case, ChoiceQuestion, CodeQuestion, Mistake, NumericQuestion, Option
 from .registry import register
+from .variants import Parametric
 
 CHAPTER = "regression"
 MIRRORS = (
@@ -266,28 +267,49 @@ huber_pull_ratio = NumericQuestion(
     ),
 )
 
-huber_value = NumericQuestion(
-    id="regression.huber_value",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=MIRRORS,
-    prompt=r"What is the Huber loss of a single residual $r = 5$ with $\delta = 2$?",
-    answer=float(losses.huber([5.0], [0.0], delta=2.0)),
-    abs_tol=1e-6,
-    rel_tol=1e-6,
-    wrong_values=(
-        (0.5 * 5.0**2, "That is ½r², the quadratic piece; it only applies for |r| ≤ δ."),
-        (2.0 * 5.0, "δ|r| alone is missing the −δ²/2 that makes the two pieces meet at |r| = δ."),
-        (
-            2.0 * float(losses.huber([5.0], [0.0], delta=1.0)),
-            "That uses |r| − 1/2, the formula for δ = 1. With δ = 2 the linear piece is "
-            "δ(|r| − δ/2).",
+
+def _huber_value(params: dict) -> NumericQuestion:
+    r, d = float(params["r"]), float(params["delta"])
+
+    def huber(residual: float, delta: float) -> float:
+        return float(losses.huber([residual], [0.0], delta=delta))
+
+    return NumericQuestion(
+        id="regression.huber_value",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=MIRRORS,
+        prompt=rf"What is the Huber loss of a single residual $r = {r:g}$ with $\delta = {d:g}$?",
+        answer=huber(r, d),
+        abs_tol=1e-6,
+        rel_tol=1e-6,
+        wrong_values=(
+            (0.5 * r**2, "That is ½r², the quadratic piece; it only applies for |r| ≤ δ."),
+            (d * r, "δ|r| alone is missing the −δ²/2 that makes the two pieces meet at |r| = δ."),
+            (
+                d * huber(r, 1.0),
+                f"That uses |r| − 1/2, the formula for δ = 1. With δ = {d:g} the linear piece is "
+                "δ(|r| − δ/2).",
+            ),
+            (d * (r - d), "That is δ(|r| − δ): the shift inside the bracket is δ/2, not δ."),
         ),
-        (2.0 * (5.0 - 2.0), "That is δ(|r| − δ): the shift inside the bracket is δ/2, not δ."),
-    ),
-    hints=(r"For $|r| > \delta$ the loss is $\delta\,(|r| - \tfrac{1}{2}\delta)$.",),
-    explanation="δ(|r| − δ/2) = 2 · (5 − 1) = 8.",
+        hints=(r"For $|r| > \delta$ the loss is $\delta\,(|r| - \tfrac{1}{2}\delta)$.",),
+        explanation=f"δ(|r| − δ/2) = {d:g} · ({r:g} − {d / 2:g}) = {huber(r, d):g}.",
+    )
+
+
+def _draw_huber_value(rng: np.random.Generator) -> dict:
+    # |r| ≥ δ + 1 keeps the residual on the linear piece. The slips must differ from the key and
+    # from each other: δ = 1 would make "|r| − 1/2" the key, δ = 1/2 would make it "|r| − δ",
+    # and |r| = 2δ would make ½r² equal δ|r|.
+    delta = float(rng.choice([1.5, 2.0, 2.5, 3.0]))
+    r = float(rng.choice([r for r in range(int(np.ceil(delta)) + 1, 13) if r != 2 * delta]))
+    return {"r": r, "delta": delta}
+
+
+huber_value = Parametric(
+    build=_huber_value, draw=_draw_huber_value, params0={"r": 5.0, "delta": 2.0}
 )
 
 #: seven house prices (in hundreds of thousands of dollars), one of them a luxury outlier
@@ -441,48 +463,83 @@ quantile_level = ChoiceQuestion(
     hints=("At the best constant, what fraction of the targets lies below the prediction?",),
 )
 
-pinball_value = NumericQuestion(
-    id="regression.pinball_value",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=BEYOND_GUIDE,
-    prompt=(
-        r"With $q = 0.9$, the target is $y = 10$ and the prediction $\hat y = 12$. What is the "
-        r"quantile (pinball) loss $\max\big(q\,r,\ (q - 1)\,r\big)$ of this one prediction, "
-        r"with $r = y - \hat y$?"
-    ),
-    answer=round(float(losses.quantile([10.0], [12.0], q=0.9)), 12),
-    abs_tol=1e-6,
-    rel_tol=1e-6,
-    wrong_values=(
-        (
-            float(losses.quantile([12.0], [10.0], q=0.9)),
-            "That is q·|r|, the price of an under-prediction. Here ŷ > y, so r = −2 < 0 and the "
-            "weight is 1 − q.",
+
+def _signed(x: float) -> str:
+    """A number as the bank's texts write it, with a true minus sign."""
+    return f"{x:g}".replace("-", "−")
+
+
+def _pinball_value(params: dict) -> NumericQuestion:
+    q, y, yhat = float(params["q"]), float(params["y"]), float(params["y_hat"])
+    res = y - yhat
+
+    def pinball(level: float, target: float = y, pred: float = yhat) -> float:
+        return round(float(losses.quantile([target], [pred], q=level)), 12)
+
+    over = res < 0  # an over-prediction: the weight is 1 - q
+    weight, other = (1 - q, q) if over else (q, 1 - q)
+    return NumericQuestion(
+        id="regression.pinball_value",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=BEYOND_GUIDE,
+        prompt=(
+            rf"With $q = {q:g}$, the target is $y = {y:g}$ and the prediction $\hat y = {yhat:g}$. "
+            r"What is the quantile (pinball) loss $\max\big(q\,r,\ (q - 1)\,r\big)$ of this one "
+            r"prediction, with $r = y - \hat y$?"
         ),
-        (0.9 * (10.0 - 12.0), "That is q·r alone; the max takes the larger of q·r and (q − 1)·r."),
-        (
-            -round(float(losses.quantile([10.0], [12.0], q=0.9)), 12),
-            "Check the sign: (q − 1)·r = (−0.1)·(−2) is positive. The loss is never negative.",
+        answer=pinball(q),
+        abs_tol=1e-6,
+        rel_tol=1e-6,
+        wrong_values=(
+            (
+                round(other * abs(res), 12),
+                f"That weights |r| by {other:g}, the price of an "
+                f"{'under' if over else 'over'}-prediction. Here r = {_signed(res)} "
+                f"{'< 0' if over else '> 0'}, so the weight is {weight:g}.",
+            ),
+            (
+                round(q * res if over else (q - 1) * res, 12),
+                "That is the smaller of q·r and (q − 1)·r; the max takes the larger one.",
+            ),
+            (
+                -pinball(q),
+                "Check the sign: the max of q·r and (q − 1)·r is never negative.",
+            ),
+            (
+                pinball(0.5),
+                f"That is half the absolute error, the quantile loss for q = 0.5, not for q = {q:g}.",
+            ),
+            (
+                float(losses.mae([y], [yhat])),
+                "That is the absolute error |r|; the quantile loss weights it by q or by 1 − q.",
+            ),
         ),
-        (
-            float(losses.quantile([10.0], [12.0], q=0.5)),
-            "That is half the absolute error, the quantile loss for q = 0.5, not for q = 0.9.",
+        hints=(
+            r"Compute $r = y - \hat y$ first. Which of $q\,r$ and $(q - 1)\,r$ is larger for that "
+            r"$r$?",
         ),
-        (
-            float(losses.mae([10.0], [12.0])),
-            "That is the absolute error |r|; the quantile loss weights it by q or by 1 − q.",
+        explanation=(
+            f"r = {y:g} − {yhat:g} = {_signed(res)} (an {'over' if over else 'under'}-prediction), so the "
+            f"max picks {'(q − 1)' if over else 'q'}·r = {pinball(q):g}. Missing by the same amount "
+            f"on the other side would cost {round(other * abs(res), 12):g}: that asymmetry pushes "
+            f"the q = {q:g} prediction to the {q:.0%} quantile."
         ),
-    ),
-    hints=(
-        r"Compute $r = y - \hat y$ first. Which of $q\,r$ and $(q - 1)\,r$ is larger for that $r$?",
-    ),
-    explanation=(
-        "r = 10 − 12 = −2 (an over-prediction), so the max picks (q − 1)·r = (−0.1)·(−2) = 0.2. "
-        "Under-predicting by 2 would cost 0.9 · 2 = 1.8, nine times more: that asymmetry pushes "
-        "the q = 0.9 prediction up to the 90 % quantile."
-    ),
+    )
+
+
+def _draw_pinball_value(rng: np.random.Generator) -> dict:
+    # q away from 0.5 (whose slip "half the absolute error" would be the key), and a miss of at
+    # least 1 on either side
+    q = float(rng.choice([0.1, 0.2, 0.25, 0.75, 0.8, 0.9]))
+    y = float(rng.integers(5, 21))
+    miss = float(rng.integers(1, 6)) * float(rng.choice([-1.0, 1.0]))
+    return {"q": q, "y": y, "y_hat": y + miss}
+
+
+pinball_value = Parametric(
+    build=_pinball_value, draw=_draw_pinball_value, params0={"q": 0.9, "y": 10.0, "y_hat": 12.0}
 )
 
 #: ten calibration scores (minutes outside the band; negative inside) and the miss rate α

@@ -1,0 +1,81 @@
+"""Per-student variants of a question: the same question with other numbers.
+
+A :class:`Parametric` question is written once, as a function of its parameters (``build``),
+with the parameters the book prints (``params0``: variant 0, the question as everyone reads it in
+the book) and a way to draw others from a seeded generator (``draw``). Its key, its known wrong
+values and its feedback are computed by ``build`` from the parameters, with the course's own code,
+so every variant is graded as carefully as variant 0.
+
+A variant is chosen by a seed that :func:`variant_seed` derives from the class salt, the student,
+the question and the attempt with SHA-256: the same on every machine and in every place it is
+computed (a released notebook, ``check()``, class grading, the website). Parameters are drawn
+from small sets of decimal values, so a prompt's text never depends on the processor's
+floating-point arithmetic.
+
+>>> seed = variant_seed("class salt", "alice", "regression.huber_value")
+>>> seed == variant_seed("class salt", "alice", "regression.huber_value")
+True
+>>> seed != variant_seed("class salt", "bob", "regression.huber_value")
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from .model import Question
+
+
+def variant_seed(salt: str, student: str, question_id: str, attempt: int = 0) -> int:
+    """The seed of one student's variant of one question (SHA-256 of the four, as an integer)."""
+    key = "\0".join((str(salt), str(student), str(question_id), str(int(attempt))))
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:16], "big")
+
+
+@dataclass(frozen=True)
+class Parametric:
+    """A question with parameters.
+
+    ``build(params)`` makes the question for one set of parameters (prompt, key, wrong values,
+    feedback); ``params0`` are the book's parameters (variant 0); ``draw(rng)`` draws another set
+    from a :class:`numpy.random.Generator`, within the ranges where the question still makes
+    sense and its known mistakes stay distinguishable from its key.
+    """
+
+    build: Callable[[dict[str, Any]], Question]
+    draw: Callable[[np.random.Generator], dict[str, Any]]
+    params0: dict[str, Any]
+
+    @cached_property
+    def question(self) -> Question:
+        """Variant 0: the question as the book prints it."""
+        return self.build(dict(self.params0))
+
+    def params(self, seed: int | None) -> dict[str, Any]:
+        """The parameters of the variant with this seed (``None``: variant 0)."""
+        if seed is None:
+            return dict(self.params0)
+        return self.draw(np.random.default_rng(seed))
+
+    def variant(self, seed: int | None) -> Question:
+        """The question with the parameters of this seed; it keeps variant 0's id and kind."""
+        if seed is None:
+            return self.question
+        q = self.build(self.params(seed))
+        same = (q.id, q.chapter, q.kind, q.points)
+        if same != (
+            self.question.id,
+            self.question.chapter,
+            self.question.kind,
+            self.question.points,
+        ):
+            raise ValueError(
+                f"{self.question.id}: a variant must keep the id, chapter, kind and points"
+            )
+        return q
