@@ -29,6 +29,7 @@ import losses
 
 from .model import Case, ChoiceQuestion, CodeQuestion, Mistake, NumericQuestion, Option
 from .registry import register
+from .variants import Parametric
 
 CHAPTER = "imbalanced"
 MIRRORS = "Self-check 3: segmenting tumours under 2 % of a scan (why cross-entropy fails, which losses help)"
@@ -979,47 +980,93 @@ tversky_recall = ChoiceQuestion(
 )
 
 
-def _tversky_loss(alpha: float, beta: float) -> float:
-    """Tversky loss of soft counts TP = 6, FP = 4, FN = 3: 9 object pixels and 6 background
-    pixels, all predicted at 2/3, through :func:`losses.tversky`."""
-    y = np.r_[np.ones(9), np.zeros(6)]
-    return float(losses.tversky(y, np.full(15, 2 / 3), alpha=alpha, beta=beta, smooth=0.0))
+_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
 
 
-_TVERSKY = _tversky_loss(0.3, 0.7)  # 1 − 6/9.3
+def _missed(n: int) -> str:
+    return "the one missed pixel weighs" if n == 1 else f"the {_WORDS[n]} missed pixels weigh"
 
-tversky_value = NumericQuestion(
-    id="imbalanced.tversky_value",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=BEYOND_GUIDE,
-    prompt=(
-        "A predicted mask has the soft counts TP = 6, FP = 4 and FN = 3 (in pixels). What is its "
-        r"Tversky loss $1 - \dfrac{TP}{TP + \alpha\,FP + \beta\,FN}$ with α = 0.3 and β = 0.7 "
-        "(no smoothing, no focal exponent)? Give 4 decimals."
-    ),
-    answer=round(_TVERSKY, 4),
-    abs_tol=5e-4,
-    rel_tol=0.0,
-    wrong_values=(
-        (round(1 - _TVERSKY, 4), "That is the Tversky index; the loss is 1 minus it."),
-        (
-            round(_tversky_loss(0.7, 0.3), 4),
-            "α and β are swapped: α multiplies the false positives (4), β the false negatives (3).",
+
+def _false(n: int) -> str:
+    return "the one false one" if n == 1 else f"the {_WORDS[n]} false ones"
+
+
+def _tversky_loss(tp: int, fp: int, fn: int, alpha: float, beta: float) -> float:
+    """Tversky loss of the soft counts TP, FP, FN through :func:`losses.tversky`: TP + FN
+    object pixels predicted at TP / (TP + FN), and FP background pixels predicted at 1."""
+    y = np.r_[np.ones(tp + fn), np.zeros(fp)]
+    p = np.r_[np.full(tp + fn, tp / (tp + fn)), np.ones(fp)]
+    return float(losses.tversky(y, p, alpha=alpha, beta=beta, smooth=0.0))
+
+
+def _tversky_value(params: dict) -> NumericQuestion:
+    tp, fp, fn = int(params["tp"]), int(params["fp"]), int(params["fn"])
+    loss = _tversky_loss(tp, fp, fn, 0.3, 0.7)
+    return NumericQuestion(
+        id="imbalanced.tversky_value",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=BEYOND_GUIDE,
+        prompt=(
+            f"A predicted mask has the soft counts TP = {tp}, FP = {fp} and FN = {fn} (in pixels). "
+            r"What is its Tversky loss $1 - \dfrac{TP}{TP + \alpha\,FP + \beta\,FN}$ with "
+            "α = 0.3 and β = 0.7 (no smoothing, no focal exponent)? Give 4 decimals."
         ),
-        (
-            round(_tversky_loss(0.5, 0.5), 4),
-            "That is the Dice loss (α = β = ½); here a false negative costs 0.7, a false positive 0.3.",
+        answer=round(loss, 4),
+        abs_tol=5e-4,
+        rel_tol=0.0,
+        wrong_values=(
+            (round(1 - loss, 4), "That is the Tversky index; the loss is 1 minus it."),
+            (
+                round(_tversky_loss(tp, fp, fn, 0.7, 0.3), 4),
+                f"α and β are swapped: α multiplies the false positives ({fp}), β the false "
+                f"negatives ({fn}).",
+            ),
+            (
+                round(_tversky_loss(tp, fp, fn, 0.5, 0.5), 4),
+                "That is the Dice loss (α = β = ½); here a false negative costs 0.7, a false "
+                "positive 0.3.",
+            ),
+            (
+                round(_tversky_loss(tp, fp, fn, 1.0, 1.0), 4),
+                "That is the Jaccard loss (α = β = 1).",
+            ),
         ),
-        (round(_tversky_loss(1.0, 1.0), 4), "That is the Jaccard loss (α = β = 1)."),
-    ),
-    hints=("The denominator is 6 + 0.3 × 4 + 0.7 × 3.",),
-    explanation=(
-        f"6 / (6 + 1.2 + 2.1) = 6 / 9.3 ≈ {1 - _TVERSKY:.4f}, so the loss is ≈ {_TVERSKY:.4f}. "
-        f"Dice (α = β = ½) would give 1 − 12/19 ≈ {_tversky_loss(0.5, 0.5):.4f}: with β > α the "
-        "three missed pixels weigh more than the four false ones."
-    ),
+        hints=(f"The denominator is {tp} + 0.3 × {fp} + 0.7 × {fn}.",),
+        explanation=(
+            f"{tp} / ({tp} + {0.3 * fp:g} + {0.7 * fn:g}) = {tp} / {tp + 0.3 * fp + 0.7 * fn:g} "
+            f"≈ {1 - loss:.4f}, so the loss is ≈ {loss:.4f}. Dice (α = β = ½) would give "
+            f"1 − {2 * tp}/{2 * tp + fp + fn} ≈ {_tversky_loss(tp, fp, fn, 0.5, 0.5):.4f}: with "
+            f"β > α {_missed(fn)} "
+            + (
+                f"more than {_false(fp)}."
+                if 0.7 * fn > 0.3 * fp
+                else f"less in all than {_false(fp)}, though each weighs more."
+            )
+        ),
+    )
+
+
+def _draw_tversky_value(rng: np.random.Generator) -> NumericQuestion:
+    # FP ≠ FN, or swapping α and β, and Dice, would give the key; and every slip at least four
+    # tolerances from the key and from the others, so the diagnosis is never ambiguous
+    while True:
+        params = {
+            "tp": int(rng.integers(3, 13)),
+            "fp": int(rng.integers(1, 9)),
+            "fn": int(rng.integers(1, 9)),
+        }
+        if params["fp"] == params["fn"]:
+            continue
+        q = _tversky_value(params)
+        values = [q.answer, *(v for v, _ in q.wrong_values)]
+        if all(abs(a - b) > 2e-3 for k, a in enumerate(values) for b in values[:k]):
+            return params
+
+
+tversky_value = Parametric(
+    build=_tversky_value, draw=_draw_tversky_value, params0={"tp": 6, "fp": 4, "fn": 3}
 )
 
 register(

@@ -144,71 +144,102 @@ why_huber_helps = ChoiceQuestion(
     hints=("Compare the derivative of each piece with respect to the prediction.",),
 )
 
-outlier_gradient_mse = NumericQuestion(
-    id="regression.outlier_gradient_mse",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=MIRRORS,
-    prompt=(
-        r"One house has residual $r = y - \hat y = 100$. Its squared-error term is "
-        r"$(y - \hat y)^2$. What is the **size** (absolute value) of that term's gradient with "
-        r"respect to the prediction $\hat y$?"
-    ),
-    answer=_pull("mse", 100.0),
-    abs_tol=1e-6,
-    rel_tol=1e-6,
-    wrong_values=(
-        (
-            _pull("mse", 100.0) / 2,
-            "That is the gradient of ½(y − ŷ)²; the term here has no ½, so the chain rule "
-            "gives a factor 2.",
+
+def _outlier_gradient_mse(params: dict) -> NumericQuestion:
+    r = float(params["r"])
+    return NumericQuestion(
+        id="regression.outlier_gradient_mse",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=MIRRORS,
+        prompt=(
+            rf"One house has residual $r = y - \hat y = {r:g}$. Its squared-error term is "
+            r"$(y - \hat y)^2$. What is the **size** (absolute value) of that term's gradient "
+            r"with respect to the prediction $\hat y$?"
         ),
-        (
-            -_pull("mse", 100.0),
-            "The sign is right for ∂/∂ŷ, but the question asks for the size: give |∂/∂ŷ|.",
+        answer=_pull("mse", r),
+        abs_tol=1e-6,
+        rel_tol=1e-6,
+        wrong_values=(
+            (
+                _pull("mse", r) / 2,
+                "That is the gradient of ½(y − ŷ)²; the term here has no ½, so the chain rule "
+                "gives a factor 2.",
+            ),
+            (
+                -_pull("mse", r),
+                "The sign is right for ∂/∂ŷ, but the question asks for the size: give |∂/∂ŷ|.",
+            ),
+            (
+                float(losses.mse([r], [0.0])),
+                "That is the value of the squared error itself, not its gradient.",
+            ),
+            (2.0, f"The derivative of r² is 2r: multiply by the residual, {r:g}."),
         ),
-        (
-            float(losses.mse([100.0], [0.0])),
-            "That is the value of the squared error itself, not its gradient.",
+        hints=(
+            rf"Differentiate $(y - \hat y)^2$ with respect to $\hat y$ and put in $r = {r:g}$.",
         ),
-        (2.0, "The derivative of r² is 2r: multiply by the residual, 100."),
-    ),
-    hints=(r"Differentiate $(y - \hat y)^2$ with respect to $\hat y$ and put in $r = 100$.",),
-    explanation="The MSE gradient grows in proportion to the residual: 2 · 100.",
+        explanation=f"The MSE gradient grows in proportion to the residual: 2 · {r:g}.",
+    )
+
+
+def _draw_outlier_residual(rng: np.random.Generator) -> dict:
+    # a luxury outlier: far beyond any δ of the chapter, so that r, 2r, r² and 2 stay apart
+    return {"r": float(rng.choice(np.arange(20, 210, 10)))}
+
+
+outlier_gradient_mse = Parametric(
+    build=_outlier_gradient_mse, draw=_draw_outlier_residual, params0={"r": 100.0}
 )
 
-outlier_gradient_huber = NumericQuestion(
-    id="regression.outlier_gradient_huber",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=MIRRORS,
-    prompt=(
-        r"A house has residual $r = y - \hat y = 100$. Under Huber loss with $\delta = 1$, what "
-        r"is the **size** of its gradient with respect to the prediction $\hat y$?"
-    ),
-    answer=_pull("huber", 100.0, delta=1.0),
-    abs_tol=1e-6,
-    rel_tol=1e-6,
-    wrong_values=(
-        (
-            100.0,
-            "That is the quadratic piece's gradient r, but the quadratic piece only applies "
-            "for |r| ≤ δ. At r = 100 the linear piece δ(|r| − δ/2) applies.",
+
+def _outlier_gradient_huber(params: dict) -> NumericQuestion:
+    r, d = float(params["r"]), float(params["delta"])
+    return NumericQuestion(
+        id="regression.outlier_gradient_huber",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=MIRRORS,
+        prompt=(
+            rf"A house has residual $r = y - \hat y = {r:g}$. Under Huber loss with "
+            rf"$\delta = {d:g}$, what is the **size** of its gradient with respect to the "
+            r"prediction $\hat y$?"
         ),
-        (-1.0, "The question asks for the size: give the absolute value."),
-        (
-            float(losses.huber([100.0], [0.0], delta=1.0)),
-            "That is the value of the Huber loss at r = 100, not its gradient.",
+        answer=_pull("huber", r, delta=d),
+        abs_tol=1e-6,
+        rel_tol=1e-6,
+        wrong_values=(
+            (
+                r,
+                "That is the quadratic piece's gradient r, but the quadratic piece only applies "
+                f"for |r| ≤ δ. At r = {r:g} the linear piece δ(|r| − δ/2) applies.",
+            ),
+            (
+                -_pull("huber", r, delta=d),
+                "The question asks for the size: give the absolute value.",
+            ),
+            (
+                float(losses.huber([r], [0.0], delta=d)),
+                f"That is the value of the Huber loss at r = {r:g}, not its gradient.",
+            ),
+            (_pull("mse", r), "That is MSE's gradient. Huber's linear piece has slope δ."),
         ),
-        (_pull("mse", 100.0), "That is MSE's gradient. Huber's linear piece has slope δ."),
-    ),
-    hints=(r"Which piece applies when $|r| > \delta$? What is its slope?",),
-    explanation=(
-        f"Beyond δ Huber's slope is δ = 1: {_pull('mse', 100.0) / _pull('huber', 100.0):g} times "
-        "less pull than under MSE."
-    ),
+        hints=(r"Which piece applies when $|r| > \delta$? What is its slope?",),
+        explanation=(
+            f"Beyond δ Huber's slope is δ = {d:g}: "
+            f"{_pull('mse', r) / _pull('huber', r, delta=d):g} times less pull than under MSE."
+        ),
+    )
+
+
+def _draw_outlier_huber(rng: np.random.Generator) -> dict:
+    return {**_draw_outlier_residual(rng), "delta": float(rng.choice([0.5, 1.0, 2.0, 5.0]))}
+
+
+outlier_gradient_huber = Parametric(
+    build=_outlier_gradient_huber, draw=_draw_outlier_huber, params0={"r": 100.0, "delta": 1.0}
 )
 
 #: the residuals of an ordinary house and of a luxury house, and the two thresholds

@@ -26,8 +26,11 @@ def pinball_by_hand(q: float, y: float, y_hat: float) -> float:
 
 #: question id -> its key from the parameters, computed without the course's code
 BY_HAND = {
+    "regression.outlier_gradient_mse": lambda p: 2 * p["r"],
+    "regression.outlier_gradient_huber": lambda p: min(p["r"], p["delta"]),
     "regression.huber_value": lambda p: huber_by_hand(p["r"], p["delta"]),
     "regression.pinball_value": lambda p: pinball_by_hand(p["q"], p["y"], p["y_hat"]),
+    "imbalanced.tversky_value": lambda p: 1 - p["tp"] / (p["tp"] + 0.3 * p["fp"] + 0.7 * p["fn"]),
 }
 
 
@@ -70,7 +73,9 @@ def test_keys_agree_with_a_computation_by_hand_on_many_seeds(qid):
     for seed in SEEDS:
         params = p.params(seed)
         q = p.variant(seed)
-        assert q.answer == pytest.approx(BY_HAND[qid](params), rel=1e-12, abs=1e-12), params
+        # a key given to 4 decimals (abs_tol 5e-4) is within half a unit of its last decimal
+        close = pytest.approx(BY_HAND[qid](params), rel=1e-12, abs=q.abs_tol / 10 + 1e-12)
+        assert q.answer == close, params
         assert grade(q, q.answer).passed
 
 
@@ -93,6 +98,11 @@ def test_parameters_stay_in_their_ranges():
     for seed in SEEDS:
         h = huber.params(seed)
         assert h["delta"] in (1.5, 2.0, 2.5, 3.0) and h["delta"] + 1 <= h["r"] <= 12
+        for qid in ("regression.outlier_gradient_mse", "regression.outlier_gradient_huber"):
+            outlier = bank.parametric(qid).params(seed)
+            assert 20 <= outlier["r"] <= 200 and outlier.get("delta", 1.0) in (0.5, 1.0, 2.0, 5.0)
+        t = bank.parametric("imbalanced.tversky_value").params(seed)
+        assert 3 <= t["tp"] <= 12 and 1 <= t["fp"] <= 8 and 1 <= t["fn"] <= 8 and t["fp"] != t["fn"]
         b = pinball.params(seed)
         assert b["q"] != 0.5 and 5 <= b["y"] <= 20 and 1 <= abs(b["y"] - b["y_hat"]) <= 5
 
