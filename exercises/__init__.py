@@ -22,6 +22,8 @@ expression of a cell: ``exercises.quiz("regression")`` (the closing chapter: ``q
 ``.hint``) that displays itself as a coloured verdict in Jupyter and as plain text in a terminal.
 The placeholder ``...`` (or ``None``) gives "not attempted yet".
 
+- :func:`another` shows a fresh version of a question with other numbers, to practise on (the
+  next ``check`` of that question grades it);
 - :func:`questions` lists the bank (optionally one chapter's questions);
 - :func:`quiz` renders a chapter's concept questions as a quiz that works on the static website;
 - :func:`progress` shows what you have passed so far (stored outside the repository; see
@@ -57,7 +59,7 @@ but are still accepted, so the call in the contract's example keeps working.
 (True, True)
 """
 
-from .api import check, questions, quiz
+from .api import another, check, questions, quiz
 from .bank import CHAPTERS
 from .progress import progress, reset_progress
 from .scoring import MIME_TYPE, Result
@@ -66,6 +68,7 @@ __all__ = [
     "CHAPTERS",
     "MIME_TYPE",
     "Result",
+    "another",
     "check",
     "progress",
     "questions",

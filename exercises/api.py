@@ -1,4 +1,4 @@
-"""The reader's functions: :func:`check`, :func:`questions` and :func:`quiz`.
+"""The reader's functions: :func:`check`, :func:`another`, :func:`questions` and :func:`quiz`.
 
 :func:`check` also records each attempted answer in the reader's progress file (see
 :mod:`exercises.progress`). It is the self-study path: whoever runs it grades themself. Grading
@@ -8,13 +8,57 @@ other people's notebooks never trusts a ``check`` that ran in them (see
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
 from . import bank
 from .progress import ProgressStore
+from .render.prompt import Prompt
 from .render.quiz import Quiz, answer_form
 from .scoring import DEFAULT_TIMEOUT, Result, grade, site_data
+
+#: Practice variants shown in this session by :func:`another`: question id -> how many so far.
+_PRACTICE: dict[str, int] = {}
+#: Drawn once per session, so that every session practises on fresh numbers.
+_PRACTICE_SALT = secrets.token_hex(16)
+PRACTICE_STUDENT = "practice"
+
+
+def _current(question_id: str) -> bank.Question:
+    """The version of a question that :func:`check` grades: the last one :func:`another` showed
+    in this session, else the book's."""
+    attempt = _PRACTICE.get(question_id)
+    if attempt is None:
+        return bank.get_question(question_id)
+    return bank.variant(question_id, _PRACTICE_SALT, PRACTICE_STUDENT, attempt)
+
+
+def another(question_id: str) -> Prompt:
+    """Show a fresh version of a question, with other numbers, to practise on; the next
+    :func:`check` of that question grades it. Each call in a session gives the next version.
+    A question without parameters has one version: it is shown again, with a note. Practice
+    versions are for self-study: the numbers are new in every session, and class grading grades
+    the version the teacher released.
+
+    >>> p = another("regression.huber_value")
+    >>> p.question.id, "Huber loss" in p.question.prompt
+    ('regression.huber_value', True)
+    >>> check("regression.huber_value", p.question.answer).passed
+    True
+    >>> _PRACTICE.clear()  # back to the book's versions
+    """
+    if bank.parametric(question_id) is None:
+        q = bank.get_question(question_id)
+        note = "This question has one version; it is shown again as the book asks it."
+        return Prompt(q, note)
+    _PRACTICE[question_id] = _PRACTICE.get(question_id, 0) + 1
+    q = _current(question_id)
+    note = (
+        f"Practice version {_PRACTICE[question_id]}: answer it with "
+        f"`check({question_id!r}, ...)`; `another({question_id!r})` gives a new one."
+    )
+    return Prompt(q, note)
 
 
 def check(question_id: str, answer: Any, *, timeout: float = DEFAULT_TIMEOUT) -> Result:
@@ -40,13 +84,17 @@ def check(question_id: str, answer: Any, *, timeout: float = DEFAULT_TIMEOUT) ->
     ✓ Correct: regression.implement_huber (3/3 points)
     All 14 cases agree with the reference (6 edge cases and 8 random ones)...
     """
-    q = bank.get_question(question_id)
+    q = _current(question_id)
     result = grade(q, answer, timeout=timeout)
     if not result.attempted:  # on the site, the question's form under the verdict
         result.form_html = answer_form(q, site_data(q), bank.CHAPTER_TITLES[q.chapter])
     else:
         ProgressStore.from_env().record(
-            q.id, passed=result.passed, score=result.score, max_score=result.max_score
+            q.id,
+            passed=result.passed,
+            score=result.score,
+            max_score=result.max_score,
+            fresh=question_id in _PRACTICE,
         )
     return result
 

@@ -10,8 +10,11 @@ Where it is stored
 
 What it holds
     ``{"version": 1, "questions": {"<id>": {"passed": bool, "best_score": float,
-    "max_score": float, "attempts": int}}}``. A question stays passed once passed; ``best_score``
-    is the best score so far. Only attempted answers are recorded (a placeholder is not).
+    "max_score": float, "attempts": int, "mastered": bool}}}``. A question stays passed once
+    passed; ``best_score`` is the best score so far; ``mastered`` says that a fresh version of it
+    (:func:`exercises.another`, other numbers) was answered right too, which is what shows that
+    the method was learnt, not the one number. Only attempted answers are recorded (a placeholder
+    is not). A file written before ``mastered`` existed reads as not mastered.
 
 Safety
     Every write goes to a temporary file in the same folder followed by :func:`os.replace`, so a
@@ -88,6 +91,7 @@ class ProgressStore:
                     "best_score": float(rec.get("best_score", 0.0)),
                     "max_score": float(rec.get("max_score", 0.0)),
                     "attempts": int(rec.get("attempts", 0)),
+                    "mastered": bool(rec.get("mastered", False)),
                 }
             return clean
         except OSError as exc:
@@ -140,8 +144,17 @@ class ProgressStore:
                 os.unlink(tmp)
             raise
 
-    def record(self, question_id: str, *, passed: bool, score: float, max_score: float) -> None:
-        """Add one attempt. Errors writing the file are swallowed (they are not the reader's)."""
+    def record(
+        self,
+        question_id: str,
+        *,
+        passed: bool,
+        score: float,
+        max_score: float,
+        fresh: bool = False,
+    ) -> None:
+        """Add one attempt (``fresh``: at a practice version with other numbers). Errors writing
+        the file are swallowed (they are not the reader's)."""
         if self.path is None:
             return
         try:
@@ -152,6 +165,7 @@ class ProgressStore:
                     question_id,
                     {"passed": False, "best_score": 0.0, "max_score": max_score, "attempts": 0},
                 )
+                rec["mastered"] = bool(rec.get("mastered", False) or (passed and fresh))
                 rec["passed"] = bool(rec["passed"] or passed)
                 rec["best_score"] = max(float(rec["best_score"]), float(score))
                 rec["max_score"] = float(max_score)
@@ -175,7 +189,8 @@ class Progress:
 
     ``chapters`` maps a chapter id to a list of ``(question_id, state, best_score, max_score)``
     with ``state`` one of ``"passed"``, ``"tried"`` or ``"not tried"``. ``passed`` is the set of
-    passed ids; ``path`` the file; ``notice`` any problem met reading it.
+    passed ids, ``mastered`` the set of ids also answered right on a fresh version; ``path`` the
+    file; ``notice`` any problem met reading it.
     """
 
     def __init__(
@@ -200,6 +215,7 @@ class Progress:
         self.passed = {
             qid for rows in self.chapters.values() for qid, s, _, _ in rows if s == "passed"
         }
+        self.mastered = {qid for qid in self.passed if records[qid].get("mastered", False)}
 
     def summary(self) -> dict[str, tuple[int, int]]:
         """``{chapter: (n_passed, n_questions)}``."""

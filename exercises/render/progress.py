@@ -37,7 +37,8 @@ def progress_text(p: Any) -> str:
         done, total = p.summary()[chapter]
         lines.append(f"{CHAPTER_TITLES[chapter]} ({chapter}): {done}/{total} passed")
         for qid, state, _, _ in rows:
-            lines.append(f"  {marks[state]} {qid} ({state})")
+            also = ", mastered on a fresh version" if qid in getattr(p, "mastered", ()) else ""
+            lines.append(f"  {marks[state]} {qid} ({state}{also})")
     return "\n".join(lines)
 
 
@@ -56,10 +57,11 @@ def progress_html(p: Any) -> str:
             f": {done}/{total} passed</summary><ul>"
         )
         for qid, state, _, _ in rows:
+            also = " · mastered" if qid in getattr(p, "mastered", ()) else ""
             out.append(
                 f'<li data-qid="{html.escape(qid)}"><code>{html.escape(qid)}</code> '
                 f'<span class="lcp-state" style="color:{colours[state]}">'
-                f"{marks[state]}</span></li>"
+                f"{marks[state]}{also}</span></li>"
             )
         out.append("</ul></details>")
     out.append(f'<p class="lcp-where" style="font-size:0.85em">Stored in <code>{where}</code>.</p>')

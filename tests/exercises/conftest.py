@@ -2,7 +2,8 @@
 
 ``isolated_progress`` (autouse) points ``LOSS_COURSE_PROGRESS`` at a temporary file, so that no
 test reads or writes the real progress file in the home directory; a test that needs the file
-asks for it by name.
+asks for it by name. ``book_versions`` (autouse) starts every test with the book's version of
+every question (no practice variant from :func:`exercises.another` left over).
 """
 
 import pytest
@@ -13,3 +14,11 @@ def isolated_progress(tmp_path, monkeypatch):
     path = tmp_path / "progress" / "progress.json"
     monkeypatch.setenv("LOSS_COURSE_PROGRESS", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def book_versions(monkeypatch):
+    from exercises import api
+
+    monkeypatch.setattr(api, "_PRACTICE", {})
+    monkeypatch.setattr(api, "_PRACTICE_SALT", "test salt")

@@ -47,3 +47,47 @@ def test_quiz_selection():
         quiz("regresion")
     with pytest.raises(KeyError, match="Did you mean"):
         quiz("regression.outlier_los")
+
+
+# --------------------------------------------------------------------------- practice variants
+
+
+def test_another_shows_a_new_version_that_the_next_check_grades():
+    import exercises
+    from exercises import bank
+
+    book = bank.get_question("regression.pinball_value")
+    shown = [exercises.another("regression.pinball_value").question for _ in range(6)]
+    assert len({q.prompt for q in shown}) >= 4  # each call a new version, mostly new numbers
+    last = shown[-1]
+    assert exercises.check(last.id, last.answer).passed
+    if not book.is_close(last.answer):
+        assert not exercises.check(last.id, book.answer).passed  # the book's key is not its key
+    # the same numbers as bank.variant for the session's salt and attempt (one rule)
+    assert last.prompt == bank.variant(last.id, "test salt", "practice", 6).prompt
+
+
+def test_another_shows_it_as_text_and_html_with_how_to_answer():
+    import exercises
+
+    p = exercises.another("imbalanced.tversky_value")
+    text, page = str(p), p._repr_html_()
+    assert p.question.prompt in text and 'check("imbalanced.tversky_value", ...)' in text
+    assert "Practice version 1" in text and "Practice version 1" in page
+    assert "losscourse-prompt" in page and "<script" not in page
+
+
+def test_a_question_with_one_version_is_shown_again_and_graded_as_in_the_book():
+    import exercises
+
+    p = exercises.another("regression.outlier_loss")
+    assert "one version" in p.note
+    assert "(d) Huber loss, δ near the noise level" in str(p)
+    assert exercises.check("regression.outlier_loss", "d").passed
+
+
+def test_without_another_check_grades_the_books_version():
+    import exercises
+
+    assert exercises.check("regression.pinball_value", 0.2).passed
+    assert exercises.check("imbalanced.tversky_value", 0.3548).passed

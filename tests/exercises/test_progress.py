@@ -40,7 +40,13 @@ def test_check_records_progress_and_progress_reports_it(progress_file):
     check("regression.outlier_gradient_mse", ...)  # placeholders are not recorded
     data = json.loads(progress_file.read_text())
     rec = data["questions"]["regression.outlier_loss"]
-    assert rec == {"passed": True, "best_score": 1.0, "max_score": 1.0, "attempts": 3}
+    assert rec == {
+        "passed": True,
+        "best_score": 1.0,
+        "max_score": 1.0,
+        "attempts": 3,
+        "mastered": False,
+    }
     assert "regression.outlier_gradient_mse" not in data["questions"]
 
     p = progress()
@@ -120,3 +126,33 @@ def test_reset(progress_file):
     check("regression.outlier_loss", "huber")
     exercises.reset_progress()
     assert progress().passed == set()
+
+
+def test_a_right_answer_to_a_fresh_version_counts_as_mastered(progress_file):
+    check("regression.pinball_value", 0.2)  # the book's version: passed, not yet mastered
+    p = progress()
+    assert "regression.pinball_value" in p.passed and not p.mastered
+    assert "(passed)" in str(p) and "mastered" not in str(p)
+
+    fresh = exercises.another("regression.pinball_value").question
+    wrong = fresh.answer + 1.0
+    check("regression.pinball_value", wrong)  # a wrong answer to the fresh one: still not
+    assert not progress().mastered
+    check("regression.pinball_value", fresh.answer)
+    p = progress()
+    assert p.mastered == {"regression.pinball_value"}
+    assert "✓ regression.pinball_value (passed, mastered on a fresh version)" in str(p)
+    assert "✓ passed · mastered" in p._repr_html_()
+    saved = json.loads(progress_file.read_text(encoding="utf-8"))["questions"]
+    assert saved["regression.pinball_value"]["mastered"] is True
+
+
+def test_a_progress_file_from_before_mastery_reads_as_not_mastered(progress_file):
+    progress_file.parent.mkdir(parents=True)
+    old = {"passed": True, "best_score": 1.0, "max_score": 1.0, "attempts": 2}
+    progress_file.write_text(
+        json.dumps({"version": 1, "questions": {"regression.huber_value": old}}), encoding="utf-8"
+    )
+    p = progress()
+    assert "regression.huber_value" in p.passed and not p.mastered
+    assert ProgressStore(progress_file).load()["regression.huber_value"]["mastered"] is False
