@@ -31,6 +31,7 @@ import losses
 
 from .model import Case, ChoiceQuestion, CodeQuestion, Mistake, NumericQuestion, Option
 from .registry import register
+from .variants import Parametric
 
 CHAPTER = "classification"
 MIRRORS = "Self-check 2: what cross-entropy and hinge loss each want, and when to prefer each"
@@ -238,27 +239,41 @@ multilabel = ChoiceQuestion(
     hints=("Are the labels mutually exclusive?",),
 )
 
-hinge_value = NumericQuestion(
-    id="classification.hinge_value",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=MIRRORS,
-    prompt=(
-        r"A sample with label $y = -1$ receives the score $f = 0.3$. What is its hinge loss "
-        r"$\max(0,\ 1 - y f)$?"
-    ),
-    answer=1.3,
-    abs_tol=1e-6,
-    rel_tol=1e-6,
-    wrong_values=(
-        (0.7, "That is 1 − f: the label y = −1 flips the sign, so y·f = −0.3."),
-        (0.0, "The sample is on the wrong side (y·f = −0.3 < 1), so the loss is positive."),
-        (-1.3, "A hinge loss is never negative."),
-    ),
-    hints=("Compute y·f first, then 1 − y·f.",),
-    explanation="y·f = −0.3, so the loss is 1 − (−0.3) = 1.3.",
-)
+
+def _hinge_value(params: dict) -> NumericQuestion:
+    f = float(params["f"])
+    loss = float(losses.hinge([-1.0], [f]))
+    return NumericQuestion(
+        id="classification.hinge_value",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=MIRRORS,
+        prompt=(
+            rf"A sample with label $y = -1$ receives the score $f = {f:g}$. What is its hinge loss "
+            r"$\max(0,\ 1 - y f)$?"
+        ),
+        answer=loss,
+        abs_tol=1e-6,
+        rel_tol=1e-6,
+        wrong_values=(
+            (1 - f, f"That is 1 − f: the label y = −1 flips the sign, so y·f = −{f:g}."),
+            (0.0, f"The sample is on the wrong side (y·f = −{f:g} < 1), so the loss is positive."),
+            (-loss, "A hinge loss is never negative."),
+        ),
+        hints=("Compute y·f first, then 1 − y·f.",),
+        explanation=f"y·f = −{f:g}, so the loss is 1 − (−{f:g}) = {loss:g}.",
+    )
+
+
+def _draw_hinge_value(rng: np.random.Generator) -> dict:
+    # a positive score for a negative sample: on the wrong side, so the loss 1 + f is positive
+    # and differs from the slips 1 − f, 0 and −(1 + f)
+    scores = [round(0.05 * k, 2) for k in range(1, 20)] + [1.25, 1.5, 1.75, 2.0]
+    return {"f": float(rng.choice(scores))}
+
+
+hinge_value = Parametric(build=_hinge_value, draw=_draw_hinge_value, params0={"f": 0.3})
 
 _CE_VALUE = float(losses.cross_entropy([0], [[2.0, 1.0, 0.0]], from_logits=True))  # 0.40761
 

@@ -26,6 +26,7 @@ def pinball_by_hand(q: float, y: float, y_hat: float) -> float:
 
 #: question id -> its key from the parameters, computed without the course's code
 BY_HAND = {
+    "classification.hinge_value": lambda p: max(0.0, 1 - (-1) * p["f"]),
     "regression.outlier_gradient_mse": lambda p: 2 * p["r"],
     "regression.outlier_gradient_huber": lambda p: min(p["r"], p["delta"]),
     "regression.huber_value": lambda p: huber_by_hand(p["r"], p["delta"]),
@@ -101,6 +102,7 @@ def test_parameters_stay_in_their_ranges():
         for qid in ("regression.outlier_gradient_mse", "regression.outlier_gradient_huber"):
             outlier = bank.parametric(qid).params(seed)
             assert 20 <= outlier["r"] <= 200 and outlier.get("delta", 1.0) in (0.5, 1.0, 2.0, 5.0)
+        assert 0 < bank.parametric("classification.hinge_value").params(seed)["f"] <= 2
         t = bank.parametric("imbalanced.tversky_value").params(seed)
         assert 3 <= t["tp"] <= 12 and 1 <= t["fp"] <= 8 and 1 <= t["fn"] <= 8 and t["fp"] != t["fn"]
         b = pinball.params(seed)
