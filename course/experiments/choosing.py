@@ -327,57 +327,40 @@ NOISE: float = _HOUSING["noise"].default
 N_HOUSES: int = _HOUSING["n"].default
 
 
+def _rows(x, y) -> tuple[np.ndarray, np.ndarray]:
+    x, y = np.atleast_2d(x).astype(np.float64), np.atleast_2d(y).astype(np.float64)
+    if x.shape != y.shape:
+        raise ValueError(f"x has shape {x.shape} but y has shape {y.shape}.")
+    return x, y
+
+
 def ols_line(x, y) -> tuple[np.ndarray, np.ndarray]:
-    """The least-squares line (MSE's exact minimiser) of each row of ``x`` and ``y``:
-    ``(slopes, intercepts)``, one per row.
+    """The least-squares line (MSE's exact minimiser, :func:`regression.fit_exact`) of each row
+    of ``x`` and ``y``: ``(slopes, intercepts)``, one per row.
 
     Example:
         >>> ols_line([0.0, 1.0, 2.0], [1.0, 3.0, 5.0])
         (array([2.]), array([1.]))
     """
-    x, y = np.atleast_2d(x).astype(np.float64), np.atleast_2d(y).astype(np.float64)
-    xc = x - x.mean(axis=1, keepdims=True)
-    slope = (xc * y).sum(axis=1) / (xc**2).sum(axis=1)
-    return slope, y.mean(axis=1) - slope * x.mean(axis=1)
+    fits = [regression.fit_exact(a, b, "mse") for a, b in zip(*_rows(x, y), strict=True)]
+    return np.array([f.slope for f in fits]), np.array([f.intercept for f in fits])
 
 
-def lad_line(x, y, *, iterations: int = 120) -> tuple[np.ndarray, np.ndarray]:
-    r"""The least-absolute-deviations line (MAE's exact minimiser) of each row of ``x`` and ``y``.
-
-    For a fixed slope :math:`a` the best intercept is the median of :math:`y - a x`, and what is
-    left, :math:`F(a) = \sum_i |y_i - a x_i - \operatorname{median}(y - a x)|`, is convex in
-    :math:`a` (a partial minimum of a convex function). A golden-section search on :math:`F`
-    narrows the slope to ``iterations`` factors of 0.618 of a bracket that provably holds the
-    minimum, far below any printed digit.
-    Gradient descent on MAE (chapter 1) only approaches this line: its sign-valued gradient
-    never settles exactly.
+def lad_line(x, y) -> tuple[np.ndarray, np.ndarray]:
+    r"""The least-absolute-deviations line (MAE's exact minimiser, :func:`regression.fit_exact`)
+    of each row of ``x`` and ``y``: ``(slopes, intercepts)``, one per row. Gradient descent on
+    MAE (chapter 1) only approaches this line: its sign-valued gradient never settles exactly.
 
     Example:
         >>> slope, intercept = lad_line([0.0, 1.0, 2.0, 3.0, 4.0], [0.0, 1.0, 2.0, 3.0, 40.0])
-        >>> round(float(slope[0]), 6), round(float(intercept[0]), 6)   # the outlier is ignored
+        >>> round(float(slope[0]), 6), round(float(intercept[0]), 6) + 0.0   # the outlier is ignored
         (1.0, 0.0)
     """
-    x, y = np.atleast_2d(x).astype(np.float64), np.atleast_2d(y).astype(np.float64)
-
-    def cost(a):
-        e = y - a[:, None] * x
-        return np.abs(e - np.median(e, axis=1, keepdims=True)).sum(axis=1)
-
-    # F(a) >= |a| D_x - D_y (triangle inequality) and F(0) <= D_y, with D the sums of absolute
-    # deviations from the medians: the best slope lies within ±2 D_y / D_x
-    spread_x = np.abs(x - np.median(x, axis=1, keepdims=True)).sum(axis=1)
-    spread_y = np.abs(y - np.median(y, axis=1, keepdims=True)).sum(axis=1)
-    if np.any(spread_x == 0):
+    x, y = _rows(x, y)
+    if any(np.unique(row).size < 2 for row in x):
         raise ValueError("every row of x needs at least two distinct values")
-    hi = 2 * spread_y / spread_x
-    lo = -hi
-    g = (np.sqrt(5.0) - 1.0) / 2.0
-    for _ in range(iterations):
-        c, d = hi - g * (hi - lo), lo + g * (hi - lo)
-        left = cost(c) <= cost(d)  # convex: the minimum is not to the right of d
-        hi, lo = np.where(left, d, hi), np.where(left, lo, c)
-    slope = (lo + hi) / 2
-    return slope, np.median(y - slope[:, None] * x, axis=1)
+    fits = [regression.fit_exact(a, b, "mae") for a, b in zip(x, y, strict=True)]
+    return np.array([f.slope for f in fits]), np.array([f.intercept for f in fits])
 
 
 @dataclass(frozen=True)
@@ -491,33 +474,8 @@ def median_to_mean_error_ratio(noise: str) -> float:
 # ----------------------------------------------------------------- where 1.345 comes from
 
 
-def _phi(z: float) -> float:
-    return math.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
-
-
-def _Phi(z: float) -> float:
-    return 0.5 * (1.0 + math.erf(z / math.sqrt(2)))
-
-
-def huber_efficiency(k: float) -> float:
-    r"""Asymptotic efficiency, at Gaussian noise, of Huber's estimate with δ = k σ against the
-    mean (MSE's): :math:`E[\psi']^2 / E[\psi^2]` for :math:`\psi = \operatorname{clip}(z, -k, k)`
-    and :math:`z \sim \mathcal N(0, 1)`, where
-
-    .. math::
-
-        E[\psi'] = 2\Phi(k) - 1,\qquad
-        E[\psi^2] = 2\Phi(k) - 1 - 2k\varphi(k) + 2k^2\bigl(1 - \Phi(k)\bigr).
-
-    It rises from :math:`2/\pi` (the median's, as k → 0) to 1 (the mean's, as k → ∞).
-
-    Example:
-        >>> round(huber_efficiency(1.345), 3)
-        0.95
-    """
-    inside = math.erf(k / math.sqrt(2))  # 2Φ(k) - 1, without the cancellation
-    second = inside - 2 * k * _phi(k) + 2 * k * k * (1 - _Phi(k))
-    return inside**2 / second
+#: Huber's efficiency at Gaussian noise lives with Huber, in chapter 1's experiments.
+huber_efficiency = regression.huber_efficiency
 
 
 def huber_k_for_efficiency(efficiency: float = 0.95) -> float:

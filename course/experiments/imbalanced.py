@@ -50,6 +50,8 @@ from losses import (
     tversky_grad,
 )
 
+from .classification import reliability
+
 __all__ = [
     "GAMMAS",
     "AllBackground",
@@ -575,20 +577,14 @@ def calibration_error(y, p, *, n_bins: int = 15) -> float:
     observed frequency of class 1, :math:`\bar y_b`, is compared with the mean predicted
     probability :math:`\bar p_b`, and the gaps are averaged with the bins' weights:
     :math:`\mathrm{ECE} = \sum_b \frac{n_b}{n}\,|\bar y_b - \bar p_b|`. Fifteen bins is the
-    choice of Guo et al. (2017) and Mukhoti et al. (2020).
+    choice of Guo et al. (2017) and Mukhoti et al. (2020). The bins and the gaps are those of
+    the classification chapter's reliability diagram (:func:`.classification.reliability`).
 
     Example:
         >>> round(calibration_error([0, 1, 1, 1], [0.2, 0.3, 0.8, 0.9], n_bins=2), 6)
         0.2
     """
-    y = np.asarray(y, dtype=np.float64).ravel()
-    p = np.asarray(p, dtype=np.float64).ravel()
-    if y.shape != p.shape:
-        raise ValueError(f"y has shape {y.shape} but p has shape {p.shape}.")
-    edges = np.linspace(0.0, 1.0, n_bins + 1)
-    b = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, n_bins - 1)
-    # Σ_b n_b/n · |ȳ_b − p̄_b| = Σ_b |Σ_{i in b} (y_i − p_i)| / n
-    return float(np.sum(np.abs(np.bincount(b, weights=y - p, minlength=n_bins))) / y.size)
+    return reliability(y, p, n_bins=n_bins).ece
 
 
 @dataclass(frozen=True)

@@ -585,10 +585,10 @@ def huber_efficiency(k: float) -> float:
     (times :math:`\sigma^2/n`), and the mean's is 1, so the efficiency is
 
     .. math::
-        rac{(2\Phi(k) - 1)^2}{2\Phi(k) - 1 - 2karphi(k) + 2k^2\,(1 - \Phi(k))} .
+        \frac{(2\Phi(k) - 1)^2}{2\Phi(k) - 1 - 2k\varphi(k) + 2k^2\,(1 - \Phi(k))} .
 
-    It tends to 1 (the mean) as :math:`k 	o \infty` and to :math:`2/\pi` (the median) as
-    :math:`k 	o 0`.
+    It tends to 1 (the mean) as :math:`k \to \infty` and to :math:`2/\pi` (the median) as
+    :math:`k \to 0`.
 
     Example:
         >>> round(huber_efficiency(1.345), 3)
