@@ -4,6 +4,7 @@ Run it from the repository root (it needs bubblewrap, like grading does)::
 
     python benchmarks/bench_grading.py [--students 100] [--jobs 1 2] [--no-isolation]
     python benchmarks/bench_grading.py --solved --students 24     # the book's solutions
+    python benchmarks/bench_grading.py --roster --students 24     # per-student numbers
 
 The class: ``--students`` notebooks, each a chapter of the book handed in by one student, the
 chapters taken in turn. A student hands in the book's worked solutions (most of them), the
@@ -13,6 +14,12 @@ passing, failing and not-attempted answers alike. With ``--solved`` every studen
 worked solutions (24 students: the class of grading.md's goal, which must get full marks). Every
 notebook is graded the way a teacher runs ``python -m exercises grade`` (the same functions, in
 this process, with a class salt), once per ``--jobs`` value.
+
+With ``--roster`` the class is released with a roster: each student answers their own numbers
+(:func:`exercises.teacher.answer_key`), except the planted copies (every seventh student, from the
+student three before, who has the same chapter), and the class is graded with the roster. The run
+then checks, and prints, that every student was graded on their own numbers and that the copy
+signal flags exactly the planted copies (exit status 1 otherwise).
 
 Printed per run: wall time, notebooks per second, the total score, how many notebooks ran whole
 (and why, the commonest reasons), the peak resident memory of this process (the grader) and the
@@ -59,16 +66,90 @@ def make_class(folder: Path, students: int, solved: bool = False) -> None:
         (folder / f"student{s:03d}_{chapter.name}").write_text(json.dumps(nb), encoding="utf-8")
 
 
+#: Chapters whose numeric questions with variants are answered in a ``check`` cell.
+COPIED = ("regression", "classification", "imbalanced")
+
+
+def make_roster_class(folder: Path, students: int, salt: str) -> dict[tuple[str, str], str]:
+    """A class released with a roster (see the module docstring); returns the planted copies,
+    ``{(student, question id): the student copied}``."""
+    from exercises import bank
+
+    vsalt = bank.variant_salt(salt)
+    chapters = [ROOT / "book" / f"{c}.ipynb" for c in COPIED]
+    planted: dict[tuple[str, str], str] = {}
+    for s in range(students):
+        sid = f"student{s:03d}"
+        chapter = chapters[s % len(chapters)]
+        book = json.loads(chapter.read_text(encoding="utf-8"))
+        if s % 5 == 4:
+            nb = teacher.student_notebook(teacher.release_notebook(book), sid, vsalt)
+        elif s % 7 == 6:
+            source = f"student{s - len(chapters):03d}"
+            nb = teacher.answer_key(book, sid, vsalt, answers_from=source)
+            for q in bank.all_questions(chapter.stem):
+                checked = any(
+                    f'check("{q.id}"' in "".join(c["source"])
+                    for c in book["cells"]
+                    if c["cell_type"] == "code"
+                )
+                if q.kind == "numeric" and bank.parametric(q.id) is not None and checked:
+                    mine = bank.variant(q.id, vsalt, sid)
+                    if not mine.is_close(bank.variant(q.id, vsalt, source).answer):
+                        planted[(sid, q.id)] = source
+        else:
+            nb = teacher.answer_key(book, sid, vsalt)
+        (folder / sid).mkdir()
+        (folder / sid / chapter.name).write_text(json.dumps(nb), encoding="utf-8")
+    (folder.parent / "roster.csv").write_text(
+        "student\n" + "".join(f"student{s:03d}\n" for s in range(students)), encoding="utf-8"
+    )
+    return planted
+
+
+def check_roster_class(reports, planted, salt: str) -> bool:
+    """Print whether every student was graded on their own numbers and the copy signal flagged
+    exactly the planted copies; True if both hold."""
+    from exercises import bank
+
+    vsalt = bank.variant_salt(salt)
+    own = all(
+        rep.variants.get(q) == bank.variant_label(q, vsalt, rep.student)
+        for rep in reports
+        for q in rep.variants
+    ) and all(rep.student == Path(rep.path).parent.name for rep in reports)
+    flagged = {
+        (rep.student, q): who.split(", ") for rep in reports for q, who in rep.copies.items()
+    }
+    # a flag names every classmate whose key the answer is: the copied one must be among them
+    same = flagged.keys() == planted.keys() and all(planted[k] in flagged[k] for k in planted)
+    print(
+        f"  every student graded on their own numbers: {own}; copy flags: {len(flagged)}, "
+        f"planted copies: {len(planted)}, the same: {same}"
+    )
+    return own and same
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=100)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, os.cpu_count() or 1])
     parser.add_argument("--no-isolation", action="store_true")
     parser.add_argument("--solved", action="store_true", help="every student hands in solutions")
+    parser.add_argument(
+        "--roster", action="store_true", help="release with a roster, plant copies, grade with it"
+    )
     args = parser.parse_args()
+    ok = True
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
-        folder = Path(tmp)
-        make_class(folder, args.students, args.solved)
+        folder = Path(tmp) / "submissions"
+        folder.mkdir()
+        roster = planted = None
+        if args.roster:
+            planted = make_roster_class(folder, args.students, "benchmark")
+            roster = teacher.read_roster(Path(tmp) / "roster.csv")
+        else:
+            make_class(folder, args.students, args.solved)
         notebooks = teacher.find_notebooks([str(folder)])
         options = teacher.Options(isolated=not args.no_isolation, salt="benchmark")
         print(
@@ -76,7 +157,7 @@ def main() -> None:
         )
         for jobs in args.jobs:
             start = time.perf_counter()
-            reports = teacher.grade_notebooks([folder], options, jobs=jobs)
+            reports = teacher.grade_notebooks([folder], options, jobs=jobs, roster=roster)
             seconds = time.perf_counter() - start
             score = sum(r.score for r in reports)
             most = sum(r.max_score for r in reports)
@@ -92,6 +173,10 @@ def main() -> None:
             )
             for why, n in collections.Counter(whole).most_common(5):
                 print(f"    ran whole ({n}): {why}")
+            if planted is not None:
+                ok = check_roster_class(reports, planted, "benchmark") and ok
+    if not ok:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

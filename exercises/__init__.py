@@ -24,6 +24,8 @@ The placeholder ``...`` (or ``None``) gives "not attempted yet".
 
 - :func:`another` shows a fresh version of a question with other numbers, to practise on (the
   next ``check`` of that question grades it);
+- :func:`student` (the first cell of a copy a teacher released for a class) gives this notebook
+  the student's own numbers: ``check`` grades that student's version of each question;
 - :func:`questions` lists the bank (optionally one chapter's questions);
 - :func:`quiz` renders a chapter's concept questions as a quiz that works on the static website;
 - :func:`progress` shows what you have passed so far (stored outside the repository; see
@@ -59,7 +61,7 @@ but are still accepted, so the call in the contract's example keeps working.
 (True, True)
 """
 
-from .api import another, check, questions, quiz
+from .api import another, check, questions, quiz, student
 from .bank import CHAPTERS
 from .progress import progress, reset_progress
 from .scoring import MIME_TYPE, Result
@@ -74,4 +76,5 @@ __all__ = [
     "questions",
     "quiz",
     "reset_progress",
+    "student",
 ]

@@ -1,4 +1,5 @@
-"""The reader's functions: :func:`check`, :func:`another`, :func:`questions` and :func:`quiz`.
+"""The reader's functions: :func:`check`, :func:`another`, :func:`questions`, :func:`quiz` and
+:func:`student` (the first cell of a student's copy).
 
 :func:`check` also records each attempted answer in the reader's progress file (see
 :mod:`exercises.progress`). It is the self-study path: whoever runs it grades themself. Grading
@@ -23,15 +24,46 @@ _PRACTICE: dict[str, int] = {}
 #: Drawn once per session, so that every session practises on fresh numbers.
 _PRACTICE_SALT = secrets.token_hex(16)
 PRACTICE_STUDENT = "practice"
+#: Whose numbers this session's questions have: ``(student, variant salt)``, set by
+#: :func:`student` (the first cell of a student's copy); None in the book: variant 0.
+_STUDENT: tuple[str, str] | None = None
 
 
 def _current(question_id: str) -> bank.Question:
     """The version of a question that :func:`check` grades: the last one :func:`another` showed
-    in this session, else the book's."""
+    in this session, else the student's (:func:`student`), else the book's."""
     attempt = _PRACTICE.get(question_id)
-    if attempt is None:
-        return bank.get_question(question_id)
-    return bank.variant(question_id, _PRACTICE_SALT, PRACTICE_STUDENT, attempt)
+    if attempt is not None:
+        return bank.variant(question_id, _PRACTICE_SALT, PRACTICE_STUDENT, attempt)
+    if _STUDENT is not None:
+        return bank.variant(question_id, _STUDENT[1], _STUDENT[0])
+    return bank.get_question(question_id)
+
+
+def student(student_id: str, salt: str) -> None:
+    """Say whose copy this notebook is: from now on, :func:`check` and :func:`quiz` use this
+    student's numbers. The first cell of a copy released for a class calls it (``python -m
+    exercises release book/ OUT/ --roster roster.csv``); ``salt`` is the class's variant salt
+    written there. Class grading does not trust this call: it takes the student from the
+    roster.
+
+    >>> student("alice", salt="0123456789abcdef")
+    >>> q = _current("regression.pinball_value")  # alice's numbers
+    >>> q.prompt != bank.get_question(q.id).prompt, check(q.id, q.answer).passed
+    (True, True)
+    >>> _reset_student()
+    """
+    global _STUDENT
+    if not isinstance(student_id, str) or not student_id:
+        raise TypeError("student_id must be a non-empty string (the id of your copy)")
+    if not isinstance(salt, str):
+        raise TypeError("salt must be the string written in your copy's first cell")
+    _STUDENT = (student_id, salt)
+
+
+def _reset_student() -> None:
+    global _STUDENT
+    _STUDENT = None
 
 
 def another(question_id: str) -> Prompt:
@@ -123,7 +155,7 @@ def quiz(selection: str | Iterable[str], *, include_code: bool = True) -> Quiz:
     >>> print(str(q).splitlines()[0])  # doctest: +ELLIPSIS
     Quiz: Regression losses (... questions)
     """
-    qs = bank.select(selection)
+    qs = [_current(q.id) for q in bank.select(selection)]
     if not include_code:
         qs = [q for q in qs if q.kind != "code"]
     chapters = {q.chapter for q in qs}

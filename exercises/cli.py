@@ -39,13 +39,24 @@
     per notebook (each question's verdict, score, feedback and hint). A progress line that counts
     notebooks goes to stderr (``--quiet`` turns it off).
 
+    ``--roster roster.csv`` (the roster the class was released with) grades each notebook on the
+    numbers of the student its folder or file name matches, never on the notebook's metadata (a
+    difference is reported); the reports gain the student and each question's parameters, and
+    a wrong answer that is a classmate's key is flagged in the teacher's report (``copy_of``),
+    not in the feedback files. With a roster the class salt defaults to ``class-salt.txt``
+    beside the roster.
+
     Exit status: 0 whenever grading ran, whatever the scores and even if notebooks failed; 2 for a
-    usage error (no such path, no notebook found, bad option) or when no sandbox can be made.
+    usage error (no such path, no notebook found, bad option, a bad roster) or when no sandbox
+    can be made.
 
 ``release SOURCE OUT``
     Writes student copies of the notebooks under SOURCE into OUT: the worked solutions removed,
     the outputs cleared, the exercises' placeholders and ``check`` calls kept
-    (:mod:`exercises.teacher.release`).
+    (:mod:`exercises.teacher.release`). With ``--roster roster.csv``, one folder per student
+    (``OUT/<student>/``) whose questions show that student's numbers, from the class salt
+    (``--salt FILE``, default ``class-salt.txt`` beside the roster, created on first use: keep it
+    for grading, and keep it from the students).
 
 ``list``
     Prints the question bank (``--chapter`` to select one chapter, ``--format json`` for data).
@@ -133,12 +144,27 @@ def _parser() -> argparse.ArgumentParser:
         help="the class salt that fixes each submission's random cases (created if missing; "
         "default: class-salt.txt beside --output, or in the current folder)",
     )
+    g.add_argument(
+        "--roster",
+        metavar="CSV",
+        help="the class roster (a 'student' column): grade each notebook on its student's numbers",
+    )
     g.add_argument("--quiet", "-q", action="store_true", help="no progress line")
     rel = sub.add_parser(
         "release", help="write student copies of notebooks, without the worked solutions"
     )
     rel.add_argument("source", metavar="SOURCE", help="a notebook, or a folder of notebooks")
     rel.add_argument("out", metavar="OUT", help="the folder to write the student copies into")
+    rel.add_argument(
+        "--roster",
+        metavar="CSV",
+        help="the class roster (a 'student' column): one folder per student, with their numbers",
+    )
+    rel.add_argument(
+        "--salt",
+        metavar="FILE",
+        help="the class salt (created if missing; default: class-salt.txt beside the roster)",
+    )
     ls = sub.add_parser("list", help="print the question bank")
     ls.add_argument("--chapter", choices=bank.CHAPTERS)
     ls.add_argument("--format", choices=("table", "json"), default="table")
@@ -178,10 +204,23 @@ def parse_size(text: str) -> int:
 
 
 def salt_path(args: argparse.Namespace) -> Path:
-    """``--salt``, or ``class-salt.txt`` beside the ``--output`` report, or in the current folder."""
+    """``--salt``, or ``class-salt.txt`` beside the roster, or beside the ``--output`` report,
+    or in the current folder."""
     if args.salt:
         return Path(args.salt)
-    return (Path(args.output).parent if args.output else Path.cwd()) / teacher.SALT_FILE
+    if getattr(args, "roster", None):
+        return Path(args.roster).parent / teacher.SALT_FILE
+    output = getattr(args, "output", None)
+    return (Path(output).parent if output else Path.cwd()) / teacher.SALT_FILE
+
+
+def _announce_salt(path: Path, created: bool, stderr: TextIO) -> None:
+    if created:
+        stderr.write(
+            f"Created the class salt {path}: keep it (and keep it from the students); "
+            "grading with it again draws the same random cases (and, with a roster, gives "
+            "the same students' numbers).\n"
+        )
 
 
 def _options(args: argparse.Namespace, salt: str = "") -> teacher.Options:
@@ -204,19 +243,26 @@ def _options(args: argparse.Namespace, salt: str = "") -> teacher.Options:
 
 def _grade(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     notebooks = teacher.find_notebooks(args.paths)
+    roster = teacher.read_roster(args.roster) if args.roster else None
     # usage errors, and a sandbox that cannot run, before a salt is made
     teacher.require_sandbox(_options(args))
-    salt, created = teacher.class_salt(salt_path(args))
-    if created:
-        stderr.write(
-            f"Created the class salt {salt_path(args)}: keep it (and keep it from the students); "
-            "grading with it again draws the same random cases.\n"
+    if roster is not None and not args.salt and not salt_path(args).exists():
+        raise UsageError(
+            f"--roster: no class salt at {salt_path(args)}; grade with the salt the class was "
+            "released with (--salt FILE)"
         )
+    salt, created = teacher.class_salt(salt_path(args))
+    _announce_salt(salt_path(args), created, stderr)
     options = _options(args, salt)
     header = teacher.describe_isolation(options)
     bar = teacher.ProgressLine(len(notebooks), stderr, not args.quiet)
     reports = teacher.grade_notebooks(
-        args.paths, options, jobs=args.jobs, scheduler=args.scheduler, progress=bar
+        args.paths,
+        options,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        progress=bar,
+        roster=roster,
     )
     table = teacher.format_table(reports, header)
     if args.format == "table":
@@ -240,11 +286,23 @@ def _grade(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return 0
 
 
-def _release(args: argparse.Namespace, stdout: TextIO) -> int:
+def _release(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     def written(target: Path, n: int) -> None:
         stdout.write(f"{target}: {n} worked solution(s) removed, outputs cleared\n")
 
-    teacher.release(args.source, args.out, on_written=written)
+    if not args.roster:
+        if args.salt:
+            raise UsageError("--salt is for a release with --roster")
+        teacher.release(args.source, args.out, on_written=written)
+        return 0
+    roster = teacher.read_roster(args.roster)
+    salt, created = teacher.class_salt(salt_path(args))
+    _announce_salt(salt_path(args), created, stderr)
+    teacher.release(args.source, args.out, on_written=written, roster=roster, salt=salt)
+    stdout.write(
+        f"Released for {len(roster)} student(s), each with their own numbers; grade with "
+        f"--roster {args.roster} and the class salt {salt_path(args)}.\n"
+    )
     return 0
 
 
@@ -263,7 +321,7 @@ def main(
         if args.command == "list":
             return _list(args, stdout)
         if args.command == "release":
-            return _release(args, stdout)
+            return _release(args, stdout, stderr)
         return _grade(args, stdout, stderr)
     except (UsageError, teacher.TeacherError) as exc:
         stderr.write(f"python -m exercises: error: {exc}\n")

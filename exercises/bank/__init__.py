@@ -52,8 +52,9 @@ from .registry import (
     register_quiz,
     select,
     variant,
+    variant_label,
 )
-from .variants import Parametric, variant_seed
+from .variants import Parametric, variant_salt, variant_seed
 
 __all__ = [
     "CHAPTERS",
@@ -78,5 +79,7 @@ __all__ = [
     "register_quiz",
     "select",
     "variant",
+    "variant_label",
+    "variant_salt",
     "variant_seed",
 ]

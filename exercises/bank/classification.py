@@ -269,11 +269,17 @@ def _hinge_value(params: dict) -> NumericQuestion:
 def _draw_hinge_value(rng: np.random.Generator) -> dict:
     # a positive score for a negative sample: on the wrong side, so the loss 1 + f is positive
     # and differs from the slips 1 − f, 0 and −(1 + f)
-    scores = [round(0.05 * k, 2) for k in range(1, 20)] + [1.25, 1.5, 1.75, 2.0]
+    # (f = 1 is left out: its slip 1 − f would be the slip 0)
+    scores = [round(0.05 * k, 2) for k in range(1, 61) if k != 20]
     return {"f": float(rng.choice(scores))}
 
 
-hinge_value = Parametric(build=_hinge_value, draw=_draw_hinge_value, params0={"f": 0.3})
+hinge_value = Parametric(
+    build=_hinge_value,
+    draw=_draw_hinge_value,
+    params0={"f": 0.3},
+    shown=lambda p: (f"receives the score $f = {p['f']:g}$",),
+)
 
 _CE_VALUE = float(losses.cross_entropy([0], [[2.0, 1.0, 0.0]], from_logits=True))  # 0.40761
 

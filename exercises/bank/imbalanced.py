@@ -1066,7 +1066,10 @@ def _draw_tversky_value(rng: np.random.Generator) -> NumericQuestion:
 
 
 tversky_value = Parametric(
-    build=_tversky_value, draw=_draw_tversky_value, params0={"tp": 6, "fp": 4, "fn": 3}
+    build=_tversky_value,
+    draw=_draw_tversky_value,
+    params0={"tp": 6, "fp": 4, "fn": 3},
+    shown=lambda p: (f"soft counts TP = {p['tp']}, FP = {p['fp']} and FN = {p['fn']}",),
 )
 
 register(

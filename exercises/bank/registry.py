@@ -130,4 +130,20 @@ def variant(question_id: str, salt: str = "", student: str = "", attempt: int = 
     p = parametric(question_id)
     if p is None or not student:
         return get_question(question_id)
-    return p.variant(variant_seed(salt, student, question_id, attempt))
+    return p.variant(variant_seed(salt, student, p.seed_name, attempt))
+
+
+def variant_label(question_id: str, salt: str = "", student: str = "", attempt: int = 0) -> str:
+    """One student's parameters of a question as short text (``"r=5, delta=2"``); ``""`` for a
+    question without parameters.
+
+    >>> variant_label("regression.huber_value")
+    'r=5, delta=2'
+    >>> variant_label("regression.outlier_loss", "salt", "alice")
+    ''
+    """
+    p = parametric(question_id)
+    if p is None:
+        return ""
+    seed = variant_seed(salt, student, p.seed_name, attempt) if student else None
+    return p.label(p.params(seed))

@@ -185,12 +185,24 @@ def _outlier_gradient_mse(params: dict) -> NumericQuestion:
 
 
 def _draw_outlier_residual(rng: np.random.Generator) -> dict:
-    # a luxury outlier: far beyond any δ of the chapter, so that r, 2r, r² and 2 stay apart
-    return {"r": float(rng.choice(np.arange(20, 210, 10)))}
+    # a luxury outlier: far beyond any δ of the chapter, so that r, 2r, r² and 2 stay apart;
+    # 226 residuals, so that a class's keys rarely coincide (the copy signal compares them)
+    return {"r": float(rng.integers(25, 251))}
 
+
+def _shown_residual(params: dict) -> tuple[str, ...]:
+    return (rf"A single house has residual $r = y - \hat y = {params['r']:g}$",)
+
+
+#: the two gradients of Exercise 2 share their residual
+_OUTLIER_GROUP = "regression.outlier_gradient"
 
 outlier_gradient_mse = Parametric(
-    build=_outlier_gradient_mse, draw=_draw_outlier_residual, params0={"r": 100.0}
+    build=_outlier_gradient_mse,
+    draw=_draw_outlier_residual,
+    params0={"r": 100.0},
+    group=_OUTLIER_GROUP,
+    shown=_shown_residual,
 )
 
 
@@ -235,11 +247,16 @@ def _outlier_gradient_huber(params: dict) -> NumericQuestion:
 
 
 def _draw_outlier_huber(rng: np.random.Generator) -> dict:
-    return {**_draw_outlier_residual(rng), "delta": float(rng.choice([0.5, 1.0, 2.0, 5.0]))}
+    # the key is δ itself: 49 thresholds from 0.2 to 5, all far below the residual
+    return {**_draw_outlier_residual(rng), "delta": round(0.1 * int(rng.integers(2, 51)), 1)}
 
 
 outlier_gradient_huber = Parametric(
-    build=_outlier_gradient_huber, draw=_draw_outlier_huber, params0={"r": 100.0, "delta": 1.0}
+    build=_outlier_gradient_huber,
+    draw=_draw_outlier_huber,  # the same first draw as the MSE question's: the same residual
+    params0={"r": 100.0, "delta": 1.0},
+    group=_OUTLIER_GROUP,
+    shown=lambda p: (*_shown_residual(p), f"under Huber with δ = {p['delta']:g}"),
 )
 
 #: the residuals of an ordinary house and of a luxury house, and the two thresholds
@@ -561,16 +578,22 @@ def _pinball_value(params: dict) -> NumericQuestion:
 
 
 def _draw_pinball_value(rng: np.random.Generator) -> dict:
-    # q away from 0.5 (whose slip "half the absolute error" would be the key), and a miss of at
-    # least 1 on either side
-    q = float(rng.choice([0.1, 0.2, 0.25, 0.75, 0.8, 0.9]))
+    # q away from 0.5 (whose slip "half the absolute error" would be the key), and a miss of
+    # 0.5 to 6 on either side
+    q = float(rng.choice([0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]))
     y = float(rng.integers(5, 21))
-    miss = float(rng.integers(1, 6)) * float(rng.choice([-1.0, 1.0]))
+    miss = 0.5 * float(rng.integers(1, 13)) * float(rng.choice([-1.0, 1.0]))
     return {"q": q, "y": y, "y_hat": y + miss}
 
 
 pinball_value = Parametric(
-    build=_pinball_value, draw=_draw_pinball_value, params0={"q": 0.9, "y": 10.0, "y_hat": 12.0}
+    build=_pinball_value,
+    draw=_draw_pinball_value,
+    params0={"q": 0.9, "y": 10.0, "y_hat": 12.0},
+    shown=lambda p: (
+        rf"With $q = {p['q']:g}$, the target is $y = {p['y']:g}$ and the prediction "
+        rf"$\hat y = {p['y_hat']:g}$.",
+    ),
 )
 
 #: ten calibration scores (minutes outside the band; negative inside) and the miss rate α

@@ -17,6 +17,17 @@ floating-point arithmetic.
 True
 >>> seed != variant_seed("class salt", "bob", "regression.huber_value")
 True
+
+Questions that one exercise statement asks together (a residual, then its gradient under two
+losses) share a ``group``: they are seeded with the group's name, so one student sees one
+residual in both. ``shown(params)`` lists the pieces of the book's exercise statement that show
+the parameters (``"$q = 0.9$"``); a class release replaces each piece of variant 0 by the
+student's (:mod:`exercises.teacher.release`), and a test checks that each appears once in the
+statement the book prints.
+
+A released notebook carries a *variant salt* made from the class salt by :func:`variant_salt`, not
+the class salt itself: the class salt also seeds the random cases of class grading, which a
+submission must not know in advance.
 """
 
 from __future__ import annotations
@@ -32,6 +43,15 @@ import numpy as np
 from .model import Question
 
 
+def variant_salt(class_salt: str) -> str:
+    """The salt of a class's variants (what a released notebook carries), from the class salt.
+
+    >>> variant_salt("s") == variant_salt("s") != variant_salt("t")
+    True
+    """
+    return hashlib.sha256(("loss-course variants\0" + str(class_salt)).encode()).hexdigest()[:32]
+
+
 def variant_seed(salt: str, student: str, question_id: str, attempt: int = 0) -> int:
     """The seed of one student's variant of one question (SHA-256 of the four, as an integer)."""
     key = "\0".join((str(salt), str(student), str(question_id), str(int(attempt))))
@@ -45,17 +65,37 @@ class Parametric:
     ``build(params)`` makes the question for one set of parameters (prompt, key, wrong values,
     feedback); ``params0`` are the book's parameters (variant 0); ``draw(rng)`` draws another set
     from a :class:`numpy.random.Generator`, within the ranges where the question still makes
-    sense and its known mistakes stay distinguishable from its key.
+    sense and its known mistakes stay distinguishable from its key. ``group`` (default: the
+    question's id) names the seed, so questions asked in one statement share their parameters;
+    ``shown(params)`` gives the pieces of the book's statement that show them (see the module
+    docstring), or None when the book shows the question only through the bank's prompt (a quiz).
     """
 
     build: Callable[[dict[str, Any]], Question]
     draw: Callable[[np.random.Generator], dict[str, Any]]
     params0: dict[str, Any]
+    group: str = ""
+    shown: Callable[[dict[str, Any]], tuple[str, ...]] | None = None
 
     @cached_property
     def question(self) -> Question:
         """Variant 0: the question as the book prints it."""
         return self.build(dict(self.params0))
+
+    @property
+    def seed_name(self) -> str:
+        """What seeds this question's variants: its group, else its id."""
+        return self.group or self.question.id
+
+    def label(self, params: dict[str, Any]) -> str:
+        """The parameters as short text for a report (``"q=0.9, y=10, y_hat=12"``).
+
+        >>> Parametric(None, None, {}).label({"q": 0.9, "y": 10.0})
+        'q=0.9, y=10'
+        """
+        return ", ".join(
+            f"{k}={v:g}" if isinstance(v, int | float) else f"{k}={v}" for k, v in params.items()
+        )
 
     def params(self, seed: int | None) -> dict[str, Any]:
         """The parameters of the variant with this seed (``None``: variant 0)."""

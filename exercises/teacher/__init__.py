@@ -9,6 +9,14 @@ The public API, which the command line (:mod:`exercises.cli`), the benchmarks an
     print(teacher.format_table(reports))      # or format_json / format_csv / feedback_files
     teacher.release("book/", "student-copies/")
 
+For a class with a roster (one folder per student, each with their own numbers)::
+
+    roster = teacher.read_roster("roster.csv")
+    salt, _ = teacher.class_salt(Path("class-salt.txt"))
+    teacher.release("book/", "copies/", roster=roster, salt=salt)
+    options = teacher.Options(salt=salt)
+    reports = teacher.grade_notebooks(["submissions/"], options, roster=roster)
+
 Inside:
 
 - :mod:`~exercises.teacher.plan`: which statements of a notebook its answers need (or why the
@@ -17,7 +25,10 @@ Inside:
   scored here (:class:`Options`, :class:`NotebookReport`);
 - :mod:`~exercises.teacher.batch`: many submissions, on this machine or a Dask cluster;
 - :mod:`~exercises.teacher.reports`: table, JSON, CSV and feedback files;
-- :mod:`~exercises.teacher.release`: student copies and answer keys;
+- :mod:`~exercises.teacher.release`: student copies (one per student with a roster) and answer
+  keys;
+- :mod:`~exercises.teacher.roster`: the class roster, and which student a submission is;
+- :mod:`~exercises.teacher.copies`: the copy signal (a wrong answer that is a classmate's key);
 - :mod:`~exercises.teacher.files`: finding notebooks, the class salt, safe writes.
 
 This room imports :mod:`exercises.bank`, :mod:`exercises.scoring`, :mod:`exercises.sandbox`,
@@ -31,6 +42,7 @@ True
 
 from ..sandbox.bubblewrap import Limits, SandboxUnavailable
 from .batch import ProgressLine, grade_notebooks, require_sandbox
+from .copies import flag_copies
 from .files import (
     SALT_FILE,
     TeacherError,
@@ -39,7 +51,14 @@ from .files import (
     submission_keys,
     write_atomically,
 )
-from .release import release, release_notebook, solutions, solve_notebook
+from .release import (
+    answer_key,
+    release,
+    release_notebook,
+    solutions,
+    solve_notebook,
+    student_notebook,
+)
 from .reports import (
     FIELDS,
     describe_isolation,
@@ -49,6 +68,7 @@ from .reports import (
     format_table,
     report_rows,
 )
+from .roster import Student, match_student, read_roster
 from .session import (
     NotebookReport,
     Options,
@@ -65,10 +85,13 @@ __all__ = [
     "Options",
     "ProgressLine",
     "SandboxUnavailable",
+    "Student",
     "TeacherError",
+    "answer_key",
     "class_salt",
     "describe_isolation",
     "feedback_files",
+    "flag_copies",
     "find_notebooks",
     "format_csv",
     "format_json",
@@ -76,13 +99,16 @@ __all__ = [
     "grade_notebook_data",
     "grade_submission",
     "grade_notebooks",
+    "match_student",
     "read_notebook",
+    "read_roster",
     "release",
     "release_notebook",
     "report_rows",
     "require_sandbox",
     "solutions",
     "solve_notebook",
+    "student_notebook",
     "submission_keys",
     "write_atomically",
 ]

@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import TextIO
 
 from ..sandbox.bubblewrap import SandboxUnavailable, probe
+from .copies import flag_copies
 from .files import TeacherError, find_notebooks, submission_keys
+from .roster import Student, match_student
 from .session import (
     NotebookReport,
     Options,
@@ -52,6 +54,7 @@ def grade_notebooks(
     jobs: int = 1,
     scheduler: str | None = None,
     progress: ProgressLine | None = None,
+    roster: Sequence[Student] | None = None,
 ) -> list[NotebookReport]:
     """Grade every notebook named by ``paths`` (notebooks, or folders searched for ``*.ipynb``)
     and return one :class:`~exercises.teacher.session.NotebookReport` each, in a stable order.
@@ -61,6 +64,12 @@ def grade_notebooks(
     ``scheduler`` (a Dask scheduler's address), on that cluster. Raises :class:`TeacherError` if
     no notebook is found. Call :func:`require_sandbox` first to learn whether sandboxes can run
     at all (else each notebook is reported as a sandbox error).
+
+    With a ``roster`` (:func:`~exercises.teacher.roster.read_roster`), each notebook is graded on
+    the numbers of the student its folder or file name matches
+    (:func:`~exercises.teacher.roster.match_student`; the notebook's own metadata is never
+    trusted, and a difference is reported), and a wrong numeric answer that equals another
+    student's key is flagged (:func:`~exercises.teacher.copies.flag_copies`).
     """
     options = options or Options()
     if jobs < 1:
@@ -68,17 +77,35 @@ def grade_notebooks(
     raw = [str(p) for p in paths]
     notebooks = find_notebooks(raw)
     keys = submission_keys(raw, notebooks)
+    students: dict[Path, str] = {}
+    if roster is not None:
+        for nb in notebooks:
+            found = match_student(keys[nb], list(roster))
+            students[nb] = found.student if found is not None else ""
     bar = progress or ProgressLine(len(notebooks), None, enabled=False)
     if scheduler:
-        reports = _grade_on_cluster(scheduler, notebooks, keys, options, bar)
+        reports = _grade_on_cluster(scheduler, notebooks, keys, options, bar, students)
     else:
-        reports = _grade_here(notebooks, keys, options, jobs, bar)
+        reports = _grade_here(notebooks, keys, options, jobs, bar, students)
     bar.close()
+    if roster is not None:
+        for nb, rep in zip(notebooks, reports, strict=True):
+            if not students[nb]:
+                rep.problems.append(
+                    "no student of the roster matches this file's folder or name: graded on "
+                    "the book's numbers"
+                )
+        flag_copies(reports, [s.student for s in roster], options.variant_salt)
     return reports
 
 
 def _grade_here(
-    notebooks: Sequence[Path], keys: dict[Path, str], options: Options, jobs: int, bar: ProgressLine
+    notebooks: Sequence[Path],
+    keys: dict[Path, str],
+    options: Options,
+    jobs: int,
+    bar: ProgressLine,
+    students: dict[Path, str],
 ) -> list[NotebookReport]:
     """Grade on this machine, ``jobs`` notebooks at once, each in its own sandbox.
 
@@ -88,7 +115,7 @@ def _grade_here(
     bar.update(0, "")
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {
-            pool.submit(grade_submission, nb, options, keys.get(nb)): i
+            pool.submit(grade_submission, nb, options, keys.get(nb), students.get(nb, "")): i
             for i, nb in enumerate(notebooks)
         }
         for done, future in enumerate(concurrent.futures.as_completed(futures), start=1):
@@ -104,6 +131,7 @@ def _grade_on_cluster(
     keys: dict[Path, str],
     options: Options,
     bar: ProgressLine,
+    students: dict[Path, str],
 ) -> list[NotebookReport]:
     """Grade on a Dask distributed cluster; each worker grades in sandboxes of its own.
 
@@ -129,11 +157,18 @@ def _grade_on_cluster(
             try:
                 data = read_notebook(nb)
             except (OSError, ValueError):
-                reports[i] = grade_submission(nb, options)  # reports it as unreadable
+                # reports it as unreadable
+                reports[i] = grade_submission(nb, options, student=students.get(nb, ""))
                 done += 1
                 continue
             future = client.submit(
-                grade_notebook_data, str(nb), data, options, keys.get(nb), pure=False
+                grade_notebook_data,
+                str(nb),
+                data,
+                options,
+                keys.get(nb),
+                students.get(nb, ""),
+                pure=False,
             )
             futures[future] = i
         for future in as_completed(list(futures)):
@@ -141,7 +176,11 @@ def _grade_on_cluster(
             try:
                 reports[i] = future.result()
             except Exception as exc:  # the worker failed, not the notebook
-                rep = NotebookReport(str(notebooks[i]), isolation=isolation_name(options))
+                rep = NotebookReport(
+                    str(notebooks[i]),
+                    isolation=isolation_name(options),
+                    student=students.get(notebooks[i], ""),
+                )
                 rep.status = "sandbox error"
                 rep.problems.append(f"the worker could not grade it: {type(exc).__name__}: {exc}")
                 reports[i] = rep

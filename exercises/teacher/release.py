@@ -14,6 +14,13 @@ hand in as a class's submissions).
 Both work on notebooks as plain JSON dicts (nbformat 4) and return new ones; :func:`release`
 writes the student copies of a folder of notebooks.
 
+For a class with a roster, :func:`student_notebook` makes one student's copy: the student's
+numbers in every statement of a question with parameters (each piece of the book's statement that
+shows a parameter, :attr:`~exercises.bank.Parametric.shown`, replaced by the student's), the
+student id and the variant salt in the notebook's metadata (under ``"loss_course"``), and a first
+cell that tells :func:`exercises.student` whose numbers ``check()`` grades. :func:`answer_key`
+is one student's worked solutions, answered with that student's numbers.
+
 >>> nb = {"cells": [
 ...     {"cell_type": "code", "source": 'answer_1 = ...\\ncheck("regression.outlier_loss", answer_1)',
 ...      "outputs": [{"output_type": "stream", "text": "..."}], "execution_count": 3,
@@ -30,6 +37,7 @@ writes the student copies of a folder of notebooks.
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import re
@@ -37,7 +45,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .. import bank
 from .files import TeacherError, find_notebooks, write_atomically
+from .roster import Student
+
+#: The key of the course's entry in a notebook's metadata.
+METADATA_KEY = "loss_course"
 
 _SOLUTION = re.compile(
     r"^:::\{dropdown\}[^\n]*[Ss]olution[^\n]*\n.*?^:::[ \t]*(?:\n|\Z)", re.M | re.S
@@ -106,30 +119,181 @@ def solve_notebook(nb: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _fragment(text: str) -> re.Pattern[str]:
+    """A piece of a statement, found whatever its line breaks."""
+    return re.compile(r"\s+".join(re.escape(word) for word in text.split()))
+
+
+def shown_pieces(question_id: str, salt: str, student: str) -> list[tuple[str, str]]:
+    """The pieces of the book's statement of a question that show its parameters, each with the
+    student's version: ``[(book's, student's), ...]``; empty for a question whose statement
+    shows no parameter."""
+    p = bank.parametric(question_id)
+    if p is None or p.shown is None:
+        return []
+    seed = bank.variant_seed(salt, student, p.seed_name)
+    return list(zip(p.shown(p.params(None)), p.shown(p.params(seed)), strict=True))
+
+
+def student_notebook(
+    nb: dict[str, Any], student: str, salt: str, name: str = "notebook"
+) -> dict[str, Any]:
+    """One student's copy of a released notebook (:func:`release_notebook`'s output): see the
+    module docstring. ``salt`` is the class's variant salt (:func:`exercises.bank.variant_salt`);
+    ``name`` labels errors. Raises :class:`TeacherError` when a statement no longer shows a
+    parameter where the bank says (the student would read the book's numbers and be graded on
+    their own)."""
+    out = copy.deepcopy(nb)
+    cells = out.get("cells", [])
+    statement: dict[str, Any] | None = None
+    done: dict[str, str] = {}  # the pieces of this statement already replaced
+    for cell in cells:
+        text = _text(cell.get("source", ""))
+        if cell.get("cell_type") == "markdown":
+            statement, done = cell, {}
+            continue
+        if cell.get("cell_type") != "code":
+            continue
+        for qid in dict.fromkeys(_CHECKED.findall(text)):
+            try:
+                pieces = shown_pieces(qid, salt, student)
+            except KeyError:
+                continue  # not a question of the bank: grading will say so
+            for book, theirs in pieces:
+                if done.get(book) == theirs:
+                    continue  # two questions of one statement share it (and their numbers)
+                target = _text(statement.get("source", "")) if statement is not None else ""
+                found = _fragment(book).findall(target)
+                done[book] = theirs
+                if len(found) != 1:
+                    where = "found twice" if found else "not found"
+                    raise TeacherError(
+                        f"{name}: the statement of {qid} must show {book!r} once, above its "
+                        f"check cell ({where}); the student would read the book's numbers"
+                    )
+                statement["source"] = _fragment(book).sub(lambda m, t=theirs: t, target)
+    setup = (
+        "# Your copy of this chapter, with your own numbers: run this cell first.\n"
+        "import exercises\n"
+        "\n"
+        f"exercises.student({json.dumps(student)}, salt={json.dumps(salt)})"
+    )
+    cells.insert(
+        0,
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {"tags": ["student-copy"]},
+            "outputs": [],
+            "source": setup,
+        },
+    )
+    if "id" in (cells[1] if len(cells) > 1 else {}):
+        cells[0]["id"] = "student-copy"
+    out.setdefault("metadata", {})[METADATA_KEY] = {"student": student, "salt": salt}
+    return out
+
+
+def _with_answers(source: str, answers: dict[str, float]) -> str:
+    """``source`` with the answer of each ``check("<id>", answer)`` whose id is in ``answers``
+    replaced by that number (the source unchanged where it is not plain Python)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    lines = source.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    spans = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and len(node.args) >= 2):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        first = node.args[0]
+        if name != "check" or not isinstance(first, ast.Constant):
+            continue
+        if first.value in answers:
+            arg = node.args[1]
+            start = starts[arg.lineno - 1] + arg.col_offset
+            end = starts[arg.end_lineno - 1] + arg.end_col_offset
+            spans.append((start, end, repr(answers[first.value])))
+    for start, end, text in sorted(spans, reverse=True):
+        source = source[:start] + text + source[end:]
+    return source
+
+
+def answer_key(
+    nb: dict[str, Any], student: str, salt: str, answers_from: str | None = None
+) -> dict[str, Any]:
+    """One student's answer key of a book notebook: its worked solutions pasted in
+    (:func:`solve_notebook`), every numeric question with parameters answered with the student's
+    key, and the statements, metadata and first cell of :func:`student_notebook`.
+    ``answers_from`` names another student whose keys are written instead (a copied notebook:
+    what the tests and the benchmark hand in to see the copy signal).
+
+    >>> book = json.loads((Path(__file__).parents[2] / "book" / "regression.ipynb").read_text())
+    >>> key = answer_key(book, "alice", "salt")
+    >>> mine = bank.variant("regression.pinball_value", "salt", "alice").answer
+    >>> sources = [_text(c["source"]) for c in key["cells"] if c["cell_type"] == "code"]
+    >>> any(f'check("regression.pinball_value", {mine!r})' in s for s in sources)
+    True
+    """
+    solved = solve_notebook(nb)
+    whose = answers_from or student
+    answers = {}
+    for q in bank.all_questions():
+        if q.kind == "numeric" and bank.parametric(q.id) is not None:
+            answers[q.id] = bank.variant(q.id, salt, whose).answer
+    for cell in solved.get("cells", []):
+        if cell.get("cell_type") == "code":
+            cell["source"] = _with_answers(_text(cell.get("source", "")), answers)
+    return student_notebook(solved, student, salt)
+
+
 def release(
     source: str | Path,
     out: str | Path,
     on_written: Callable[[Path, int], None] | None = None,
+    *,
+    roster: list[Student] | None = None,
+    salt: str = "",
 ) -> list[Path]:
     """Write the student copy (:func:`release_notebook`) of each notebook under ``source`` (a
     notebook or a folder) into ``out``, at the same relative path; ``on_written(target,
-    n_solutions_removed)`` is called after each. Returns the files written."""
+    n_solutions_removed)`` is called after each. Returns the files written.
+
+    With a ``roster``, each student gets a folder ``out/<student>/`` of copies with their own
+    numbers (:func:`student_notebook`), from the class salt ``salt``."""
     source, out = Path(source), Path(out)
     notebooks = find_notebooks([str(source)])
     folder = source if source.is_dir() else source.parent
     if out.resolve() == folder.resolve():
         raise TeacherError("OUT must not be the folder the notebooks are in")
-    written = []
+    if roster is not None and not salt:
+        raise TeacherError("a release for a roster needs the class salt")
+    released: list[tuple[Path, dict[str, Any], int]] = []
     for nb_path in notebooks:
         try:
             nb = json.loads(nb_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise TeacherError(f"not a notebook: {nb_path}: {exc}") from None
-        target = out / nb_path.relative_to(folder)
+        released.append((nb_path.relative_to(folder), release_notebook(nb), len(solutions(nb))))
+    copies: list[tuple[Path, dict[str, Any], int]] = []
+    if roster is None:
+        copies = released
+    else:
+        vsalt = bank.variant_salt(salt)
+        for st in roster:
+            for rel, nb, n in released:
+                theirs = student_notebook(nb, st.student, vsalt, name=str(rel))
+                copies.append((Path(st.student) / rel, theirs, n))
+    written = []
+    for rel, nb, n in copies:  # every copy is made before the first is written
+        target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        released = json.dumps(release_notebook(nb), indent=1, ensure_ascii=False) + "\n"
-        write_atomically(target, released)
+        write_atomically(target, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
         written.append(target)
         if on_written is not None:
-            on_written(target, len(solutions(nb)))
+            on_written(target, n)
     return written

@@ -28,14 +28,28 @@ from ..render.numbers import fmt_score
 from ..scoring import FIELDS as RESULT_FIELDS
 from .session import NotebookReport, Options
 
-#: Columns of the JSON/CSV reports: the notebook's, then every field of a result.
-FIELDS = ("notebook", "notebook_status", "problems", "isolation", "ran_whole", *RESULT_FIELDS)
+#: Columns of the JSON/CSV reports: the notebook's, every field of a result, then the question's
+#: parameters for this student (``variant``, empty for a question without) and the copy signal
+#: (``copy_of``: the classmates whose key this wrong answer is; see
+#: :mod:`exercises.teacher.copies`).
+FIELDS = (
+    "notebook",
+    "student",
+    "notebook_status",
+    "problems",
+    "isolation",
+    "ran_whole",
+    *RESULT_FIELDS,
+    "variant",
+    "copy_of",
+)
 
 
 def report_rows(rep: NotebookReport) -> list[dict[str, Any]]:
     """The rows of one notebook in the JSON/CSV reports."""
     base = {
         "notebook": rep.path,
+        "student": rep.student,
         "notebook_status": rep.status,
         "problems": "; ".join(rep.problems),
         "isolation": rep.isolation,
@@ -48,7 +62,14 @@ def report_rows(rep: NotebookReport) -> list[dict[str, Any]]:
     rows = []
     for r in rep.results:
         d = r.to_dict()
-        rows.append({**base, **{k: d[k] for k in FIELDS if k in d}})
+        rows.append(
+            {
+                **base,
+                **{k: d[k] for k in RESULT_FIELDS},
+                "variant": rep.variants.get(r.question_id, ""),
+                "copy_of": rep.copies.get(r.question_id, ""),
+            }
+        )
     return rows
 
 
@@ -93,9 +114,12 @@ def format_table(reports: Sequence[NotebookReport], header: str = "") -> str:
             ran = f" ({rep.cells_run} of {rep.cells_total} code cells run: those the answers need)"
         else:
             ran = ""
-        out.append(f"== {rep.path}: {_STATES[rep.status]}{ran}")
+        who = f" (student {rep.student})" if rep.student else ""
+        out.append(f"== {rep.path}{who}: {_STATES[rep.status]}{ran}")
         for p in rep.problems:
             out.append(f"   ! {p}")
+        for qid, others in rep.copies.items():
+            out.append(f"   ⚑ {qid}: the wrong answer is the key of {others}'s version")
         if rep.results:
             width = max(32, *(len(r.question_id) for r in rep.results))
             out.append(f"   {'question':<{width}}  {'result':<20}  score")

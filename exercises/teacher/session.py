@@ -56,7 +56,9 @@ from ..sandbox.inside import protocol as wire
 from ..sandbox.inside.cases import Outcome
 from ..sandbox.inside.protocol import ProtocolError
 from ..scoring import DEFAULT_TIMEOUT, Result, grade
+from ..scoring.numeric import answer_to_float
 from .plan import Plan, make_plan, whole_plan
+from .release import METADATA_KEY
 
 #: Seconds allowed, beyond a limit the sandbox enforces itself, for its messages to arrive.
 GRACE = 5.0
@@ -81,7 +83,14 @@ class Options:
     """False only with ``--no-isolation``: the notebooks then run with the teacher's rights."""
     salt: str = ""
     """The class salt that fixes each submission's random cases (:meth:`rng`); empty: fresh
-    cases on every grading."""
+    cases on every grading. With a roster, it also fixes each student's numbers
+    (:attr:`variant_salt`)."""
+
+    @property
+    def variant_salt(self) -> str:
+        """The salt of the students' variants, made from the class salt
+        (:func:`exercises.bank.variant_salt`): what a student's released copy carries."""
+        return bank.variant_salt(self.salt)
 
     def rng(self, submission: str, question_id: str) -> np.random.Generator | None:
         """The generator of a code question's random cases for one submission.
@@ -125,6 +134,17 @@ class NotebookReport:
     ran_whole: str = ""
     """Empty when only the statements the answers need ran; else why the whole notebook ran
     (its verdicts are then the ones reported)."""
+    student: str = ""
+    """The student it was graded as (from the roster; empty without one). Their numbers are
+    the ones graded."""
+    variants: dict[str, str] = field(default_factory=dict)
+    """The parameters each question with variants had for this student (question id ->
+    ``"r=5, delta=2"``); the book's when graded without a roster."""
+    answers: dict[str, float] = field(default_factory=dict)
+    """The number handed in for each numeric question (what the copy signal compares)."""
+    copies: dict[str, str] = field(default_factory=dict)
+    """Question id -> the other student whose key equals this wrong answer (the teacher's
+    report only: see :func:`exercises.teacher.copies.flag_copies`)."""
 
     @property
     def score(self) -> float:
@@ -200,9 +220,16 @@ class _Broken(Exception):
 
 class _Session:
     def __init__(
-        self, box: Sandbox, plan: Plan, options: Options, report: NotebookReport, key: str
+        self,
+        box: Sandbox,
+        plan: Plan,
+        options: Options,
+        report: NotebookReport,
+        key: str,
+        student: str = "",
     ):
         self.key = key
+        self.student = student
         self.box = box
         self.plan = plan
         self.options = options
@@ -298,7 +325,7 @@ class _Session:
     def _answer(self, message: dict[str, Any]) -> None:
         qid = message.get("qid")
         try:
-            q = bank.get_question(qid if isinstance(qid, str) else "")
+            q = _version(qid if isinstance(qid, str) else "", self.options, self.student)
         except KeyError as exc:
             self._send({"t": wire.ERROR, "message": str(exc.args[0])})
             return
@@ -342,6 +369,11 @@ class _Session:
         cell = self.current if self.current is not None else -1
         self.results.pop(q.id, None)
         self.results[q.id] = (cell, result)
+        self.report.answers.pop(q.id, None)
+        if q.kind == "numeric":
+            value, _ = answer_to_float(answer)
+            if value is not None and math.isfinite(value):
+                self.report.answers[q.id] = value
 
     def _run_cases(
         self, cases: list[tuple[Any, ...]], seconds: float, stand_ins: tuple[str, ...]
@@ -384,10 +416,20 @@ def _missing(q: bank.Question, cell: int, plan: Plan, session: _Session | None) 
     )
 
 
-def grade_submission(path: Path, options: Options, key: str | None = None) -> NotebookReport:
+def _version(question_id: str, options: Options, student: str) -> bank.Question:
+    """The version of a question a submission is graded on: the student's, else the book's."""
+    if not student:
+        return bank.get_question(question_id)
+    return bank.variant(question_id, options.variant_salt, student)
+
+
+def grade_submission(
+    path: Path, options: Options, key: str | None = None, student: str = ""
+) -> NotebookReport:
     """Grade one notebook file in its own sandbox; never raises because of the notebook.
 
-    ``key`` names the submission in the seed of its random cases (default: the path)."""
+    ``key`` names the submission in the seed of its random cases (default: the path);
+    ``student`` (from the roster) chooses the numbers its answers are graded on."""
     try:
         data = read_notebook(path)
     except (OSError, ValueError) as exc:
@@ -395,7 +437,7 @@ def grade_submission(path: Path, options: Options, key: str | None = None) -> No
         report.status = "unreadable"
         report.problems.append(f"could not read the notebook: {type(exc).__name__}: {exc}"[:300])
         return report
-    return grade_notebook_data(str(path), data, options, key)
+    return grade_notebook_data(str(path), data, options, key, student)
 
 
 def isolation_name(options: Options) -> str:
@@ -403,10 +445,11 @@ def isolation_name(options: Options) -> str:
 
 
 def grade_notebook_data(
-    name: str, data: bytes, options: Options, key: str | None = None
+    name: str, data: bytes, options: Options, key: str | None = None, student: str = ""
 ) -> NotebookReport:
     """Grade a notebook given as bytes (``name`` labels the report; ``key``, default ``name``,
-    seeds its random cases with the class salt): what a Dask worker runs.
+    seeds its random cases with the class salt; ``student``, from the roster, chooses the
+    numbers it is graded on): what a Dask worker runs.
 
     The planned statements run first (:func:`exercises._plan.make_plan`). The notebook runs again
     whole, and the whole run's verdicts are final for every question, when the plan says it
@@ -424,21 +467,39 @@ def grade_notebook_data(
         return report
     plan = make_plan(cells)
     key = name if key is None else key
-    attempt, session = _attempt(name, key, plan, options)
+    attempt, session = _attempt(name, key, plan, options, student)
     if plan.whole is None:
         why = _why_run_whole(plan, attempt, session)
         if why is not None:
             plan = whole_plan(cells, why)
-            attempt, session = _attempt(name, key, plan, options)
+            attempt, session = _attempt(name, key, plan, options, student)
     attempt.ran_whole = plan.whole or ""
+    if student:
+        claimed = claimed_student(data)
+        if claimed is not None and claimed != student:
+            attempt.problems.append(
+                f"the notebook's metadata names the student {claimed!r}; graded as {student!r}, "
+                "the roster's student for this file"
+            )
     return attempt
 
 
+def claimed_student(data: bytes) -> str | None:
+    """The student a released copy's metadata names (never trusted: grading takes the student
+    from the roster and reports a difference), or None."""
+    try:
+        meta = json.loads(data.decode("utf-8")).get("metadata", {}).get(METADATA_KEY, {})
+        claimed = meta.get("student")
+    except (AttributeError, ValueError):
+        return None
+    return claimed[:100] if isinstance(claimed, str) else None
+
+
 def _attempt(
-    name: str, key: str, plan: Plan, options: Options
+    name: str, key: str, plan: Plan, options: Options, student: str = ""
 ) -> tuple[NotebookReport, _Session | None]:
     """One run of ``plan`` in a sandbox of its own, and the report it gives."""
-    report = NotebookReport(name, isolation=isolation_name(options))
+    report = NotebookReport(name, isolation=isolation_name(options), student=student)
     report.cells_total = plan.n_code_cells
     report.cells_run = len(plan.cells)
     for index, why in plan.unrunnable.items():
@@ -448,7 +509,7 @@ def _attempt(
     if plan.cells:
         try:
             with Sandbox(isolated=options.isolated, limits=options.limits) as box:
-                session = _Session(box, plan, options, report, key)
+                session = _Session(box, plan, options, report, key, student)
                 try:
                     session.run()
                 except _Broken as broken:
@@ -474,6 +535,10 @@ def _attempt(
             continue
         rows.append((cell, len(rows), _missing(q, cell, plan, session)))
     report.results = [r for _, _, r in sorted(rows, key=lambda t: (t[0], t[1]))]
+    for r in report.results:
+        if bank.parametric(r.question_id) is not None:
+            salt = options.variant_salt if student else ""
+            report.variants[r.question_id] = bank.variant_label(r.question_id, salt, student)
     return report, session
 
 

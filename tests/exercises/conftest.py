@@ -22,3 +22,4 @@ def book_versions(monkeypatch):
 
     monkeypatch.setattr(api, "_PRACTICE", {})
     monkeypatch.setattr(api, "_PRACTICE_SALT", "test salt")
+    monkeypatch.setattr(api, "_STUDENT", None)

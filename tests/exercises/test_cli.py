@@ -40,8 +40,9 @@ def test_csv_report(tmp_path):
     assert len(rows) == 1
     assert rows[0]["question_id"] == "regression.outlier_loss"
     assert rows[0]["status"] == "passed" and float(rows[0]["score"]) == 1.0
-    assert list(rows[0])[:6] == [
+    assert list(rows[0])[:7] == [
         "notebook",
+        "student",
         "notebook_status",
         "problems",
         "isolation",

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
+from exercises import bank
 from exercises.cli import main
-from exercises.teacher import release_notebook, solutions
+from exercises.teacher import TeacherError, release_notebook, solutions, student_notebook
 from tests.exercises._helpers import ROOT, require_sandbox
 
 pytestmark = pytest.mark.sandbox
@@ -68,3 +69,121 @@ def test_a_released_chapter_runs_top_to_bottom(tmp_path):
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("Not attempted yet" in str(o) for o in outputs)
+
+
+# ----------------------------------------------------------------------------- a class's release
+
+CLASS_SALT = "test class salt"
+VSALT = bank.variant_salt(CLASS_SALT)
+SHOWN = [
+    q.id
+    for q in bank.all_questions()
+    if bank.parametric(q.id) is not None and bank.parametric(q.id).shown is not None
+]
+
+
+def _statement_of(nb, qid):
+    """The markdown cell above the first code cell that checks ``qid``."""
+    statement = None
+    for cell in nb["cells"]:
+        text = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            statement = text
+        elif f'check("{qid}"' in text:
+            return " ".join(statement.split())
+    raise AssertionError(f"no check of {qid}")
+
+
+def test_every_statement_shows_the_books_parameters_once_above_its_check():
+    # variant 0 is what the book prints: each piece that shows a parameter is found once in the
+    # statement above the question's check cell
+    assert len(SHOWN) >= 5
+    for qid in SHOWN:
+        q = bank.get_question(qid)
+        nb = json.loads((BOOK / f"{q.chapter}.ipynb").read_text(encoding="utf-8"))
+        statement = _statement_of(release_notebook(nb), qid)
+        for piece in bank.parametric(qid).shown(bank.parametric(qid).params0):
+            assert statement.count(" ".join(piece.split())) == 1, (qid, piece)
+
+
+def test_a_class_release_gives_each_student_their_own_numbers(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,name\nalice,Alice\nbob,Bob\n", encoding="utf-8")
+    out = tmp_path / "copies"
+    assert main(["release", str(BOOK), str(out), "--roster", str(roster)]) == 0
+    salt = (tmp_path / "class-salt.txt").read_text().strip()  # made beside the roster
+    vsalt = bank.variant_salt(salt)
+    assert sorted(p.name for p in out.iterdir()) == ["alice", "bob"]
+    for student in ("alice", "bob"):
+        assert sorted(p.name for p in (out / student).glob("*.ipynb")) == sorted(
+            p.name for p in BOOK.glob("*.ipynb")
+        )
+        nb = json.loads((out / student / "regression.ipynb").read_text(encoding="utf-8"))
+        assert nb["metadata"]["loss_course"] == {"student": student, "salt": vsalt}
+        first = "".join(nb["cells"][0]["source"])
+        assert f'exercises.student("{student}", salt="{vsalt}")' in first
+        assert "Show solution" not in json.dumps(nb)
+    # every parameterised question's statement shows each student's numbers, and they differ
+    for qid in SHOWN:
+        q = bank.get_question(qid)
+        p = bank.parametric(qid)
+        seen = {}
+        for student in ("alice", "bob"):
+            nb = json.loads((out / student / f"{q.chapter}.ipynb").read_text(encoding="utf-8"))
+            statement = _statement_of(nb, qid)
+            params = p.params(bank.variant_seed(vsalt, student, p.seed_name))
+            for piece in p.shown(params):
+                assert " ".join(piece.split()) in statement, (student, qid, piece)
+            seen[student] = p.shown(params)
+        assert seen["alice"] != seen["bob"], qid
+
+
+def test_questions_asked_together_share_their_numbers():
+    # Exercise 2 asks the MSE and the Huber gradient of one residual
+    for student in ("alice", "bob", "carol"):
+        mse = bank.variant_label("regression.outlier_gradient_mse", VSALT, student)
+        huber = bank.variant_label("regression.outlier_gradient_huber", VSALT, student)
+        assert huber.startswith(mse + ", delta=")
+
+
+def test_a_statement_that_no_longer_shows_a_parameter_is_refused():
+    nb = release_notebook(json.loads((BOOK / "regression.ipynb").read_text(encoding="utf-8")))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            cell["source"] = "".join(cell["source"]).replace("the target is $y = 10$", "y is ten")
+    with pytest.raises(TeacherError, match="regression.pinball_value must show"):
+        student_notebook(nb, "alice", VSALT, name="regression.ipynb")
+
+
+def test_a_released_copy_grades_its_students_numbers(monkeypatch):
+    from exercises import api, check
+
+    nb = student_notebook(
+        release_notebook(json.loads((BOOK / "regression.ipynb").read_text(encoding="utf-8"))),
+        "alice",
+        VSALT,
+    )
+    exec("".join(nb["cells"][0]["source"]), {})  # the copy's first cell
+    assert api._STUDENT == ("alice", VSALT)
+    mine = bank.variant("regression.pinball_value", VSALT, "alice").answer
+    book = bank.get_question("regression.pinball_value").answer
+    assert mine != book
+    assert check("regression.pinball_value", mine).passed
+    assert not check("regression.pinball_value", book).passed
+    # the quiz of the copy shows the student's numbers too
+    theirs = bank.variant("regression.huber_value", VSALT, "alice").prompt
+    assert theirs != bank.get_question("regression.huber_value").prompt
+    assert any(q.prompt == theirs for q in api.quiz("regression").questions)
+
+
+def test_a_release_with_a_bad_roster_or_a_salt_alone_is_a_usage_error(tmp_path, capsys):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student\nalice\nalice\n", encoding="utf-8")
+    assert main(["release", str(BOOK), str(tmp_path / "a"), "--roster", str(roster)]) == 2
+    assert "roster.csv, line 3: the student id 'alice' is already on line 2" in (
+        capsys.readouterr().err
+    )
+    assert not (tmp_path / "a").exists()
+    salt = tmp_path / "s.txt"
+    assert main(["release", str(BOOK), str(tmp_path / "b"), "--salt", str(salt)]) == 2
+    assert "--salt is for a release with --roster" in capsys.readouterr().err
