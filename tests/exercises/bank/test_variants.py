@@ -10,29 +10,10 @@ import pytest
 
 from exercises import bank
 from exercises.scoring import grade
+from tests.exercises.bank.by_hand import BY_HAND, RANGES
 
 PARAMETRIC = [qid for qid in (q.id for q in bank.all_questions()) if bank.parametric(qid)]
 SEEDS = range(300)
-
-
-def huber_by_hand(r: float, delta: float) -> float:
-    return 0.5 * r * r if abs(r) <= delta else delta * (abs(r) - 0.5 * delta)
-
-
-def pinball_by_hand(q: float, y: float, y_hat: float) -> float:
-    r = y - y_hat
-    return q * r if r >= 0 else (q - 1) * r
-
-
-#: question id -> its key from the parameters, computed without the course's code
-BY_HAND = {
-    "classification.hinge_value": lambda p: max(0.0, 1 - (-1) * p["f"]),
-    "regression.outlier_gradient_mse": lambda p: 2 * p["r"],
-    "regression.outlier_gradient_huber": lambda p: min(p["r"], p["delta"]),
-    "regression.huber_value": lambda p: huber_by_hand(p["r"], p["delta"]),
-    "regression.pinball_value": lambda p: pinball_by_hand(p["q"], p["y"], p["y_hat"]),
-    "imbalanced.tversky_value": lambda p: 1 - p["tp"] / (p["tp"] + 0.3 * p["fp"] + 0.7 * p["fn"]),
-}
 
 
 def test_the_seed_is_sha256_of_salt_student_question_and_attempt():
@@ -49,7 +30,7 @@ def test_the_seed_is_sha256_of_salt_student_question_and_attempt():
 
 
 def test_some_questions_have_variants_and_each_has_a_reference():
-    assert set(PARAMETRIC) == set(BY_HAND)
+    assert set(PARAMETRIC) == set(BY_HAND) == set(RANGES)
 
 
 @pytest.mark.parametrize("qid", PARAMETRIC)
@@ -93,22 +74,25 @@ def test_each_known_mistake_is_told_apart_from_the_key_on_every_variant(qid):
             assert not r.passed and feedback in r.feedback, (seed, value)
 
 
-def test_parameters_stay_in_their_ranges():
-    huber = bank.parametric("regression.huber_value")
-    pinball = bank.parametric("regression.pinball_value")
+@pytest.mark.parametrize("qid", PARAMETRIC)
+def test_parameters_stay_in_their_ranges(qid):
+    p = bank.parametric(qid)
+    assert RANGES[qid](p.params0)
     for seed in SEEDS:
-        h = huber.params(seed)
-        assert h["delta"] in (1.5, 2.0, 2.5, 3.0) and h["delta"] + 1 <= h["r"] <= 12
-        for qid in ("regression.outlier_gradient_mse", "regression.outlier_gradient_huber"):
-            outlier = bank.parametric(qid).params(seed)
-            assert 25 <= outlier["r"] <= 250 and 0.2 <= outlier.get("delta", 1.0) <= 5.0
-        f = bank.parametric("classification.hinge_value").params(seed)["f"]
-        assert 0 < f <= 3 and f != 1
-        t = bank.parametric("imbalanced.tversky_value").params(seed)
-        assert 3 <= t["tp"] <= 12 and 1 <= t["fp"] <= 8 and 1 <= t["fn"] <= 8 and t["fp"] != t["fn"]
-        b = pinball.params(seed)
-        assert 0.05 <= b["q"] <= 0.95 and abs(b["q"] - 0.5) > 0.19
-        assert 5 <= b["y"] <= 20 and 0.5 <= abs(b["y"] - b["y_hat"]) <= 6
+        assert RANGES[qid](p.params(seed)), p.params(seed)
+
+
+def test_questions_of_a_group_draw_the_same_shared_parameters():
+    groups = {}
+    for qid in PARAMETRIC:
+        groups.setdefault(bank.parametric(qid).seed_name, []).append(bank.parametric(qid))
+    for members in groups.values():
+        for seed in SEEDS:
+            drawn = [m.params(seed) for m in members]
+            shared = set.intersection(*(set(d) for d in drawn))
+            assert all(d[k] == drawn[0][k] for d in drawn for k in shared)
+        shared0 = set.intersection(*(set(m.params0) for m in members))
+        assert all(m.params0[k] == members[0].params0[k] for m in members for k in shared0)
 
 
 @pytest.mark.parametrize("qid", PARAMETRIC)

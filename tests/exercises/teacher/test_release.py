@@ -106,6 +106,19 @@ def test_every_statement_shows_the_books_parameters_once_above_its_check():
             assert statement.count(" ".join(piece.split())) == 1, (qid, piece)
 
 
+def test_every_question_with_variants_checked_in_a_cell_shows_them_in_its_statement():
+    # else a student's copy would print the book's numbers above a check of their own
+    code = "".join(
+        "".join(c["source"])
+        for nb in BOOK.glob("*.ipynb")
+        for c in json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        if c["cell_type"] == "code"
+    )
+    for q in bank.all_questions():
+        if bank.parametric(q.id) is not None and f'check("{q.id}"' in code:
+            assert q.id in SHOWN, q.id
+
+
 def test_a_class_release_gives_each_student_their_own_numbers(tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text("student,name\nalice,Alice\nbob,Bob\n", encoding="utf-8")
