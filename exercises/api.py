@@ -24,6 +24,13 @@ _PRACTICE: dict[str, int] = {}
 #: Drawn once per session, so that every session practises on fresh numbers.
 _PRACTICE_SALT = secrets.token_hex(16)
 PRACTICE_STUDENT = "practice"
+#: How many other versions of a question with variants a page of the site carries ("Try
+#: another"), made when the book is built, from a fixed salt: the same on every build.
+SITE_POOL = 8
+#: A choice question's other versions are other orders of its options: fewer of them (each
+#: carries its verdict for every answer).
+SITE_POOL_CHOICE = 3
+SITE_SALT = "loss-course website"
 #: Whose numbers this session's questions have: ``(student, variant salt)``, set by
 #: :func:`student` (the first cell of a student's copy); None in the book: variant 0.
 _STUDENT: tuple[str, str] | None = None
@@ -38,6 +45,24 @@ def _current(question_id: str) -> bank.Question:
     if _STUDENT is not None:
         return bank.variant(question_id, _STUDENT[1], _STUDENT[0])
     return bank.get_question(question_id)
+
+
+def site_pool(q: bank.Question) -> list[tuple[bank.Question, dict[str, Any]]]:
+    """The other versions of the book's question ``q`` that its site form offers ("Try
+    another"), each with its site data: other numbers for a question with parameters, other
+    orders of the options for a choice question; empty for a code question, for a numeric
+    question without parameters, or for a version that is not the book's (a student's copy, a
+    practice version)."""
+    choice = isinstance(q, bank.ChoiceQuestion)
+    if (bank.parametric(q.id) is None and not choice) or q is not bank.get_question(q.id):
+        return []
+    versions = [
+        bank.variant(q.id, SITE_SALT, PRACTICE_STUDENT, attempt)
+        for attempt in range(1, (SITE_POOL_CHOICE if choice else SITE_POOL) + 1)
+    ]
+    if all(v.prompt == q.prompt and not choice for v in versions):
+        return []  # nothing a reader would see change (the Dice loss of "the same scan": 1)
+    return [(v, site_data(v)) for v in versions]
 
 
 def student(student_id: str, salt: str) -> None:
@@ -67,11 +92,12 @@ def _reset_student() -> None:
 
 
 def another(question_id: str) -> Prompt:
-    """Show a fresh version of a question, with other numbers, to practise on; the next
-    :func:`check` of that question grades it. Each call in a session gives the next version.
-    A question without parameters has one version: it is shown again, with a note. Practice
-    versions are for self-study: the numbers are new in every session, and class grading grades
-    the version the teacher released.
+    """Show a fresh version of a question to practise on; the next :func:`check` of that
+    question grades it. Each call in a session gives the next version: other numbers for a
+    question with parameters, the options in another order for a choice question, other fixed
+    cases for a code question that draws them. A question with none of these has one version:
+    it is shown again, with a note. Practice versions are for self-study: they are new in every
+    session, and class grading grades the version the teacher released.
 
     >>> p = another("regression.huber_value")
     >>> p.question.id, "Huber loss" in p.question.prompt
@@ -80,7 +106,7 @@ def another(question_id: str) -> Prompt:
     True
     >>> _PRACTICE.clear()  # back to the book's versions
     """
-    if bank.parametric(question_id) is None:
+    if not bank.has_variants(question_id):
         q = bank.get_question(question_id)
         note = "This question has one version; it is shown again as the book asks it."
         return Prompt(q, note)
@@ -119,7 +145,9 @@ def check(question_id: str, answer: Any, *, timeout: float = DEFAULT_TIMEOUT) ->
     q = _current(question_id)
     result = grade(q, answer, timeout=timeout)
     if not result.attempted:  # on the site, the question's form under the verdict
-        result.form_html = answer_form(q, site_data(q), bank.CHAPTER_TITLES[q.chapter])
+        result.form_html = answer_form(
+            q, site_data(q), bank.CHAPTER_TITLES[q.chapter], pool=site_pool(q)
+        )
     else:
         ProgressStore.from_env().record(
             q.id,
@@ -165,4 +193,5 @@ def quiz(selection: str | Iterable[str], *, include_code: bool = True) -> Quiz:
         title = bank.CHAPTER_TITLES[chapters.pop()]
     else:
         title = "Selected questions"
-    return Quiz(qs, title, {q.id: site_data(q) for q in qs}, check=check)
+    data = {q.id: site_data(q) for q in qs}
+    return Quiz(qs, title, data, check=check, pool={q.id: site_pool(q) for q in qs})

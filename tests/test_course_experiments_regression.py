@@ -411,11 +411,14 @@ def test_conformity_scores_and_margin_by_hand():
 
 
 def test_the_bank_key_is_the_course_margin():
-    from exercises.bank import get_question
-    from exercises.bank import regression as bank
+    from exercises import bank
 
-    q = get_question("regression.conformal_margin")
-    assert q.answer == ex.conformal_margin(bank._SCORES, bank._ALPHA)
+    # the book's version, and every student's (on the scores and level of each)
+    p = bank.parametric("regression.conformal_margin")
+    for seed in (None, *range(50)):
+        params = p.params(seed)
+        key = ex.conformal_margin(np.array(params["scores"]), params["alpha"])
+        assert p.variant(seed).answer == pytest.approx(key, abs=1e-12)
 
 
 def test_conformal_coverage_is_exactly_the_rank_over_n_plus_one():

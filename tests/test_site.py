@@ -220,6 +220,7 @@ class Visit:
         self.sliders_moved = 0
         self.quiz: list[str] = []  # problems
         self.quizzes_clicked = 0
+        self.versions_tried = 0  # "Try another" clicked, the new version answered
         self.downloads: list[str] = []  # problems
         self.n_downloads = 0
         self.axe: list[str] = []  # violations: rule, impact, element
@@ -280,6 +281,21 @@ def _exercise_quizzes(page, visit: Visit) -> None:
             if after == before or not re.search(r"lcq-(ok|bad)", after):
                 visit.quiz.append(f"{where}: no verdict after answering and Check ({after!r})")
             visit.quizzes_clicked += 1
+            another = question.query_selector("button.lcq-another")
+            if another is not None and text is not None:  # "Try another", answered and graded
+                prompt = question.query_selector(".lcq-prompt").inner_text()
+                another.click()
+                if (
+                    question.get_attribute("data-version") != "1"
+                    or question.query_selector(".lcq-prompt").inner_text() == prompt
+                ):
+                    visit.quiz.append(f"{where}: Try another did not show a new version")
+                text.fill("0")
+                button.click()
+                after = question.evaluate(QUIZ_FEEDBACK)
+                if not re.search(r"lcq-(ok|bad)", after):
+                    visit.quiz.append(f"{where}: no verdict for another version ({after!r})")
+                visit.versions_tried += 1
 
 
 @pytest.fixture(scope="module")
@@ -429,6 +445,7 @@ def test_quizzes_respond(visits):
     problems = _report(visits, "quiz")
     assert not problems, f"quizzes that do not respond:\n{problems}"
     assert sum(v.quizzes_clicked for v in visits) > 0, "no quiz on any page"
+    assert sum(v.versions_tried for v in visits) > 0, "no Try another on any page"
 
 
 def test_notebook_pages_offer_the_ipynb_and_copy_buttons(visits):
@@ -520,6 +537,39 @@ def test_the_first_quiz_of_a_chapter_works_with_the_keyboard_alone(browser, serv
             question,
         )
         assert re.search(r"lcq-(ok|bad)", verdict), f"no verdict after Enter: {verdict!r}"
+    finally:
+        page.close()
+
+
+def test_try_another_on_the_site_grades_the_new_version_offline(browser, server):
+    from exercises import api, bank
+
+    qid = "regression.pinball_value"
+    version, _ = api.site_pool(bank.get_question(qid))[0]
+    page = browser.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    outside = []
+    page.route(
+        "**/*",
+        lambda r: (
+            r.continue_()
+            if urlsplit(r.request.url).hostname in LOCAL_HOSTS
+            else (outside.append(r.request.url), r.abort())
+        ),
+    )
+    try:
+        page.goto(f"{server}/book/regression.html", wait_until="load")
+        page.evaluate(PAGE_READY, PAGE_TIMEOUT_MS)
+        box = page.locator(f'.lcq-question[data-qid="{qid}"]').first
+        box.locator("button.lcq-another").click()
+        assert box.get_attribute("data-version") == "1"
+        box.locator("input[type=text]").fill(repr(version.answer))
+        box.locator("button.lcq-check").click()
+        verdict = box.locator(".lcq-feedback").inner_text()
+        assert verdict.startswith("✓ Correct"), verdict
+        stored = page.evaluate("JSON.parse(localStorage.getItem('losscourse-progress'))")
+        assert stored[qid]["mastered"] is True
+        assert outside == []
     finally:
         page.close()
 

@@ -11,6 +11,10 @@ of Crammer and Singer computed by hand (its Weston–Watkins twin is a wrong val
 feedback), an expected calibration error computed by hand with two bins, and a prediction of how
 the ECE of calibrated probabilities changes with ten times more samples.
 
+The four computations (``hinge_value``, ``ce_value``, ``multiclass_hinge_value`` and
+``ece_two_bins``) have per-student variants (:class:`~exercises.bank.variants.Parametric`): the
+book's numbers are variant 0.
+
 Question ids: ``classification.ce_wants``, ``classification.hinge_wants``,
 ``classification.zero_loss``, ``classification.prefer_ce``, ``classification.multilabel``,
 ``classification.hinge_value``, ``classification.ce_value``,
@@ -281,36 +285,85 @@ hinge_value = Parametric(
     shown=lambda p: (f"receives the score $f = {p['f']:g}$",),
 )
 
-_CE_VALUE = float(losses.cross_entropy([0], [[2.0, 1.0, 0.0]], from_logits=True))  # 0.40761
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
-ce_value = NumericQuestion(
-    id="classification.ce_value",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=MIRRORS,
-    prompt=(
-        r"A three-class model outputs the scores (logits) $z = (2, 1, 0)$ and the true class is the "
-        r"first one. What is the cross-entropy loss $-\log \operatorname{softmax}(z)_1$ (natural log)? "
-        "Give three decimals."
-    ),
-    answer=_CE_VALUE,
-    abs_tol=1e-3,
-    rel_tol=0.0,
-    wrong_values=(
-        (
-            _CE_VALUE / np.log(2),
-            "That is in bits (log base 2); the loss uses the natural logarithm.",
+
+def _exp_text(values: tuple[float, ...]) -> list[str]:
+    """e to each value as the explanations write it: ``e²``, ``e``, ``1`` for integers (the
+    book's), ``exp(2.5)`` for all of them as soon as one is not an integer."""
+    if all(float(v).is_integer() for v in values):
+        return [
+            "1" if v == 0 else "e" if v == 1 else "e" + f"{int(v)}".translate(_SUPERSCRIPT)
+            for v in values
+        ]
+    return [f"exp({v:g})".replace("-", "−") for v in values]
+
+
+def _tex_power(v: float) -> str:
+    """``e^2``, ``e^{2.5}``, ``e^{-1}``: e to the value in LaTeX."""
+    text = f"{v:g}"
+    return f"e^{text}" if len(text) == 1 else f"e^{{{text}}}"
+
+
+def _ce_value(params: dict) -> NumericQuestion:
+    z = tuple(float(v) for v in params["z"])
+    loss = float(losses.cross_entropy([0], [list(z)], from_logits=True))
+    prob = float(np.exp(-loss))
+    shown = ", ".join(f"{v:g}" for v in z)
+    top, *terms = _exp_text((z[0], *z))
+    tex = [_tex_power(v) for v in z]
+    # the probability to three decimals, or four where −ln of three would not give the key's
+    nd = 3 if f"{-np.log(round(prob, 3)):.3f}" == f"{loss:.3f}" else 4
+    return NumericQuestion(
+        id="classification.ce_value",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=MIRRORS,
+        prompt=(
+            rf"A three-class model outputs the scores (logits) $z = ({shown})$ and the true class "
+            r"is the first one. What is the cross-entropy loss $-\log \operatorname{softmax}(z)_1$ "
+            "(natural log)? Give three decimals."
         ),
-        (
-            float(np.exp(-_CE_VALUE)),
-            "That is the softmax probability of the true class; the loss is −log of it.",
+        answer=loss,
+        abs_tol=1e-3,
+        rel_tol=0.0,
+        wrong_values=(
+            (
+                loss / np.log(2),
+                "That is in bits (log base 2); the loss uses the natural logarithm.",
+            ),
+            (prob, "That is the softmax probability of the true class; the loss is −log of it."),
+            (-z[0], "The raw score is not a probability: apply the softmax first."),
+            (loss / np.log(10), "That uses log base 10; the loss uses the natural logarithm."),
         ),
-        (-2.0, "The raw score is not a probability: apply the softmax first."),
-        (_CE_VALUE / np.log(10), "That uses log base 10; the loss uses the natural logarithm."),
-    ),
-    hints=(r"$\operatorname{softmax}(z)_1 = e^2 / (e^2 + e^1 + e^0)$.",),
-    explanation="softmax(z)₁ = e²/(e² + e + 1) ≈ 0.665, and −ln 0.665 ≈ 0.408.",
+        hints=(rf"$\operatorname{{softmax}}(z)_1 = {tex[0]} / ({tex[0]} + {tex[1]} + {tex[2]})$.",),
+        explanation=(
+            f"softmax(z)₁ = {top}/({' + '.join(terms)}) ≈ {prob:.{nd}f}, and −ln {prob:.{nd}f} ≈ "
+            f"{loss:.3f}."
+        ),
+    )
+
+
+def _draw_ce_value(rng: np.random.Generator) -> dict:
+    # the true class keeps the largest logit (the model is right, as in the book), the two others
+    # 0.5 to 5 below it: 55 pairs of gaps, so a class's keys rarely coincide; a loss of at least
+    # 0.05 (three decimals still say something), and every slip four tolerances from the key and
+    # from the others
+    while True:
+        top = 0.5 * int(rng.integers(2, 7))  # 1 to 3
+        gaps = [0.5 * int(k) for k in rng.integers(1, 11, size=2)]  # 0.5 to 5
+        params = {"z": (top, top - gaps[0], top - gaps[1])}
+        q = _ce_value(params)
+        if q.answer >= 0.05 and q.spread() > 4e-3:
+            return params
+
+
+ce_value = Parametric(
+    build=_ce_value,
+    draw=_draw_ce_value,
+    params0={"z": (2.0, 1.0, 0.0)},
+    shown=lambda p: ("the logits $z = (" + ", ".join(f"{v:g}" for v in p["z"]) + ")$",),
 )
 
 
@@ -394,6 +447,76 @@ def _m_mean_true_prob_log_wrong(labels, probs):
     return -np.log(np.mean(_true_p(labels, probs)))
 
 
+def _grid_row(rng: np.random.Generator, c: int, parts: int = 20) -> list[float]:
+    """A probability row of ``c`` entries, each a positive multiple of 1/``parts`` (0.05 by
+    default): printable without floating-point noise, and never exactly 0 or 1."""
+    cuts = np.sort(rng.choice(np.arange(1, parts), size=c - 1, replace=False))
+    counts = np.diff(np.concatenate([[0], cuts, [parts]]))
+    return [round(int(k) / parts, 2) for k in counts]
+
+
+def _ce_fixed_draw(rng: np.random.Generator) -> tuple[Case, ...]:
+    """A student's fixed cases of ``implement_cross_entropy``: the book's six edges with other
+    values (every probability strictly inside (0, 1))."""
+    # a plain batch
+    n1, c1 = int(rng.integers(2, 5)), int(rng.integers(3, 5))
+    case1 = _case(
+        f"{n1} samples, {c1} classes",
+        rng.integers(0, c1, size=n1),
+        [_grid_row(rng, c1) for _ in range(n1)],
+    )
+    # a confident right and a confident wrong prediction, two classes, in either order
+    hi = float(rng.choice([0.95, 0.96, 0.97, 0.98, 0.99]))
+    lo = float(rng.choice([0.01, 0.02, 0.03, 0.04, 0.05]))
+    rows, labels = [], []
+    for p_true in (hi, lo) if rng.random() < 0.5 else (lo, hi):
+        label = int(rng.integers(0, 2))
+        row = [round(1 - p_true, 2), round(1 - p_true, 2)]
+        row[label] = p_true
+        rows.append(row)
+        labels.append(label)
+    case2 = _case(
+        "a confident right and a confident wrong prediction (true-class p = "
+        f"{rows[0][labels[0]]:g} and {rows[1][labels[1]]:g})",
+        labels,
+        rows,
+    )
+    # the true class is the last one (twice), among 4 to 6 classes
+    c3 = int(rng.integers(4, 7))
+    labels3 = [c3 - 1, c3 - 1, int(rng.integers(0, c3 - 1))]
+    rng.shuffle(labels3)
+    case3 = _case(
+        f"the true class is the last of {c3}", labels3, [_grid_row(rng, c3) for _ in range(3)]
+    )
+    # a single sample
+    c4 = int(rng.integers(3, 6))
+    label4 = int(rng.integers(0, c4))
+    case4 = _case(f"a single sample, true class {label4} of {c4}", [label4], [_grid_row(rng, c4)])
+    # a uniform prediction (1/C is a short decimal), the loss is ln C
+    c5, n5 = int(rng.choice([4, 5, 8, 10])), int(rng.integers(3, 7))
+    case5 = _case(
+        f"{c5} classes, uniform prediction, {n5} samples",
+        rng.integers(0, c5, size=n5),
+        np.full((n5, c5), 1 / c5),
+    )
+    # probabilities close to (not at) 0 and 1: two tiny ones (a confident right each), a
+    # confident wrong one and an even row
+    e1, e2 = (float(x) for x in rng.choice([1e-5, 1e-6, 1e-7, 1e-8], size=2, replace=False))
+    s = float(rng.choice([0.001, 0.002, 0.005]))
+    even = float(rng.choice([0.5, 0.4, 0.6]))
+    rows6 = [[1 - e1, e1], [e2, 1 - e2], [1 - s, s], [even, round(1 - even, 1)]]
+    labels6 = [0, 1, 1, int(rng.integers(0, 2))]
+    flip = rng.random(4) < 0.5  # the same edges with the classes swapped
+    rows6 = [row[::-1] if f else row for row, f in zip(rows6, flip, strict=True)]
+    labels6 = [1 - lab if f else lab for lab, f in zip(labels6, flip, strict=True)]
+    case6 = _case(
+        f"probabilities close to (not at) 0 and 1: {min(e1, e2):g} and 1 − {min(e1, e2):g}",
+        labels6,
+        rows6,
+    )
+    return case1, case2, case3, case4, case5, case6
+
+
 implement_cross_entropy = CodeQuestion(
     id="classification.implement_cross_entropy",
     chapter=CHAPTER,
@@ -435,6 +558,7 @@ implement_cross_entropy = CodeQuestion(
         ),
     ),
     random_case=_random_ce_case,
+    fixed_draw=_ce_fixed_draw,
     n_random=8,
     mistakes=(
         Mistake(_m_sum, "You returned the sum over samples; the question asks for the mean."),
@@ -572,8 +696,6 @@ smoothing_temperature = ChoiceQuestion(
 
 # ------------------------------------------------------- multiclass hinge and ECE binning
 
-_MC_SCORES = [[1.0, 1.5, 0.8]]  # true class: the first
-
 
 def _weston_watkins(scores, label):
     """Σ_{c≠y} max(0, 1 − (s_y − s_c)): the other multiclass hinge, for its wrong value."""
@@ -581,55 +703,97 @@ def _weston_watkins(scores, label):
     return float(sum(max(0.0, 1.0 - (s[label] - s[c])) for c in range(len(s)) if c != label))
 
 
-_MC_VALUE = float(losses.multiclass_hinge([0], _MC_SCORES))  # 1 − (1.0 − 1.5) = 1.5
-_MC_WW = _weston_watkins(_MC_SCORES, 0)  # 1.5 + 0.8 = 2.3
+def _decimals(values) -> int:
+    """1 when every value is a multiple of 0.1 (the book's scores), else 2."""
+    return 1 if all(abs(round(v, 1) - v) < 1e-9 for v in values) else 2
 
-multiclass_hinge_value = NumericQuestion(
-    id="classification.multiclass_hinge_value",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=MULTICLASS,
-    prompt=(
-        r"A three-class linear SVM gives one sample the scores $s = (1.0,\ 1.5,\ 0.8)$; its true "
-        "class is the first. What is its multiclass hinge loss in the Crammer–Singer form, "
-        r"$\max\bigl(0,\ 1 - (s_y - \max_{c \ne y} s_c)\bigr)$?"
-    ),
-    answer=_MC_VALUE,
-    abs_tol=1e-6,
-    rel_tol=1e-6,
-    wrong_values=(
-        (
-            _MC_WW,
-            "That is the Weston–Watkins form: it adds the shortfall of every wrong class within "
-            "the margin (1.5 for the second, 0.8 for the third). Crammer and Singer keep only the "
-            "best-scoring wrong class.",
+
+def _multiclass_hinge_value(params: dict) -> NumericQuestion:
+    s = tuple(float(v) for v in params["s"])
+    nd = _decimals(s)
+
+    def num(x: float) -> str:
+        return f"{x:.{nd}f}".replace("-", "−")
+
+    loss = float(losses.multiclass_hinge([0], [list(s)]))
+    ww = _weston_watkins([s], 0)
+    rival, low = max(s[1:]), min(s[1:])
+    shortfalls = [max(0.0, 1.0 - (s[0] - c)) for c in s[1:]]
+    tex = r",\ ".join(f"{v:.{nd}f}" for v in s)
+    return NumericQuestion(
+        id="classification.multiclass_hinge_value",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=MULTICLASS,
+        prompt=(
+            rf"A three-class linear SVM gives one sample the scores $s = ({tex})$; its true "
+            "class is the first. What is its multiclass hinge loss in the Crammer–Singer form, "
+            r"$\max\bigl(0,\ 1 - (s_y - \max_{c \ne y} s_c)\bigr)$?"
         ),
-        (
-            _MC_WW / 3,
-            "That is PyTorch's MultiMarginLoss: the Weston–Watkins sum divided by the number of "
-            "classes. Crammer and Singer take the best-scoring wrong class only.",
+        answer=loss,
+        abs_tol=1e-6,
+        rel_tol=1e-6,
+        wrong_values=(
+            (
+                ww,
+                "That is the Weston–Watkins form: it adds the shortfall of every wrong class "
+                f"within the margin ({num(shortfalls[0])} for the second, {num(shortfalls[1])} "
+                "for the third). Crammer and Singer keep only the best-scoring wrong class.",
+            ),
+            (
+                ww / 3,
+                "That is PyTorch's MultiMarginLoss: the Weston–Watkins sum divided by the number of "
+                "classes. Crammer and Singer take the best-scoring wrong class only.",
+            ),
+            (
+                max(0.0, 1.0 - (s[0] - low)),
+                f"You compared the true class with the lowest other score ({num(low)}); the rival "
+                f"is the highest other score, {num(rival)}.",
+            ),
+            (
+                rival - s[0],
+                "That is s_rival − s_y without the margin: the loss asks the true score to lead by "
+                f"at least 1, so it is 1 − ({num(s[0])} − {num(rival)}).",
+            ),
         ),
-        (
-            0.8,
-            "You compared the true class with the lowest other score (0.8); the rival is the "
-            "highest other score, 1.5.",
+        hints=("Find the best-scoring wrong class first, then the margin s_y − s_rival.",),
+        explanation=(
+            f"The best wrong class scores {num(rival)}, so the margin is {num(s[0])} − "
+            f"{num(rival)} = {num(s[0] - rival)} (the sample is misclassified) and the loss is "
+            f"1 − ({num(s[0] - rival)}) = {num(loss)}."
         ),
-        (
-            0.5,
-            "That is s_rival − s_y without the margin: the loss asks the true score to lead by at "
-            "least 1, so it is 1 − (1.0 − 1.5).",
-        ),
-    ),
-    hints=("Find the best-scoring wrong class first, then the margin s_y − s_rival.",),
-    explanation=(
-        "The best wrong class scores 1.5, so the margin is 1.0 − 1.5 = −0.5 (the sample is "
-        "misclassified) and the loss is 1 − (−0.5) = 1.5."
+    )
+
+
+def _draw_multiclass_hinge_value(rng: np.random.Generator) -> dict:
+    # as in the book: the rival beats the true class by a = 0.05 to 2.5 (misclassified; the key
+    # 1 + a takes 50 values, so a class's keys rarely coincide), and the third class lies b = 0.05
+    # to 0.9 below the true class, within the margin, so that Weston–Watkins adds a shortfall; the
+    # rival in second or third place; every slip at least 0.02 from the key and from the others
+    # (a + b = 1 would make the slip "lowest other score" equal the slip "no margin")
+    while True:
+        true = round(0.05 * int(rng.integers(20, 41)), 2)  # 1 to 2
+        rival = round(true + 0.05 * int(rng.integers(1, 51)), 2)
+        low = round(true - 0.05 * int(rng.integers(1, 19)), 2)
+        params = {"s": (true, rival, low) if rng.integers(2) else (true, low, rival)}
+        q = _multiclass_hinge_value(params)
+        if q.spread() > 0.02:
+            return params
+
+
+multiclass_hinge_value = Parametric(
+    build=_multiclass_hinge_value,
+    draw=_draw_multiclass_hinge_value,
+    params0={"s": (1.0, 1.5, 0.8)},
+    shown=lambda p: (
+        "the scores $s = (" + r",\ ".join(f"{v:.{_decimals(p['s'])}f}" for v in p["s"]) + ")$",
     ),
 )
 
+#: the book's probabilities and labels (the chapter's experiments test their ECE)
 _ECE_P = (0.1, 0.3, 0.6, 0.8, 0.9)
-_ECE_Y = (0.0, 1.0, 0.0, 1.0, 1.0)
+_ECE_Y = (0, 1, 0, 1, 1)
 
 
 def _ece(y, p, n_bins):
@@ -642,53 +806,127 @@ def _ece(y, p, n_bins):
     )
 
 
-_ECE_TWO = _ece(_ECE_Y, _ECE_P, 2)  # (2·|0.5 − 0.2| + 3·|2/3 − 23/30|) / 5 = 0.18
+def _d3(x: float) -> str:
+    """A number to at most three decimals, as the explanations write it (0.767, 0.2)."""
+    return f"{round(x, 3):g}"
 
-ece_two_bins = NumericQuestion(
-    id="classification.ece_two_bins",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=ECE_BINS,
-    prompt=(
-        r"A model predicts the probabilities $p = (0.1,\ 0.3,\ 0.6,\ 0.8,\ 0.9)$ for five "
-        r"samples whose labels are $y = (0,\ 1,\ 0,\ 1,\ 1)$. Compute its expected calibration "
-        r"error with two equal-width bins, $[0, 0.5)$ and $[0.5, 1]$: "
-        r"$\sum_b \frac{n_b}{N}\,|\bar y_b - \bar p_b|$. Give three decimals."
-    ),
-    answer=_ECE_TWO,
-    abs_tol=1e-3,
-    rel_tol=0.0,
-    wrong_values=(
-        (
-            _ece(_ECE_Y, _ECE_P, 1),
-            "That is the ECE with one bin, |mean(y) − mean(p)|: the two bins' gaps point opposite "
-            "ways and cancel in a single bin. The question asks for two.",
+
+def _listed(values) -> str:
+    """``0.1 and 0.3``, ``0.6, 0.8 and 0.9``."""
+    texts = [f"{v:g}" for v in values]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
+def _ece_two_bins(params: dict) -> NumericQuestion:
+    p = tuple(float(v) for v in params["p"])
+    y = tuple(int(v) for v in params["y"])
+    n = len(p)
+    low = [i for i in range(n) if p[i] < 0.5]
+    high = [i for i in range(n) if p[i] >= 0.5]
+    bins = []  # (mean prediction, mean label, gap, count) of each bin
+    for members in (low, high):
+        mean_p = float(np.mean([p[i] for i in members]))
+        mean_y = float(np.mean([y[i] for i in members]))
+        bins.append((mean_p, mean_y, abs(mean_y - mean_p), len(members)))
+    gaps = [g for _, _, g, _ in bins]
+    weights = [f"{c}/{n}" for *_, c in bins]
+    parts = [c / n * g for _, _, g, c in bins]
+    ece = _ece(y, p, 2)
+    exact = all(abs(round(x, 3) - x) < 1e-9 for x in (*parts, ece))
+    eq = "=" if exact else "≈"
+    tex_p = r",\ ".join(f"{v:g}" for v in p)
+    tex_y = r",\ ".join(f"{v}" for v in y)
+    return NumericQuestion(
+        id="classification.ece_two_bins",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=ECE_BINS,
+        prompt=(
+            rf"A model predicts the probabilities $p = ({tex_p})$ for five samples whose labels "
+            rf"are $y = ({tex_y})$. Compute its expected calibration error with two equal-width "
+            r"bins, $[0, 0.5)$ and $[0.5, 1]$: $\sum_b \frac{n_b}{N}\,|\bar y_b - \bar p_b|$. "
+            "Give three decimals."
         ),
-        (
-            0.2,
-            "That is the plain mean of the two bins' gaps, 0.3 and 0.1: weigh each by its share of "
-            "the samples, 2/5 and 3/5.",
+        answer=ece,
+        abs_tol=1e-3,
+        rel_tol=0.0,
+        wrong_values=(
+            (
+                _ece(y, p, 1),
+                "That is the ECE with one bin, |mean(y) − mean(p)|: the two bins' gaps point "
+                "opposite ways and cancel in a single bin. The question asks for two.",
+            ),
+            (
+                round(sum(gaps) / 2, 12),
+                f"That is the plain mean of the two bins' gaps, {_d3(gaps[0])} and {_d3(gaps[1])}: "
+                f"weigh each by its share of the samples, {weights[0]} and {weights[1]}.",
+            ),
+            (
+                float(np.mean(np.abs(np.subtract(y, p)))),
+                "That is the mean of |y − p| over the samples: one bin per sample, not two bins.",
+            ),
+            (
+                round(sum(gaps), 12),
+                "That is the sum of the two gaps without weights: weigh each by its share of the "
+                f"samples, {weights[0]} and {weights[1]}.",
+            ),
         ),
-        (
-            float(np.mean(np.abs(np.subtract(_ECE_Y, _ECE_P)))),
-            "That is the mean of |y − p| over the samples: one bin per sample, not two bins.",
+        hints=(
+            f"The first bin holds {_listed(p[i] for i in low)}, the second "
+            f"{_listed(p[i] for i in high)}: compare each bin's mean label with its mean "
+            "prediction.",
         ),
-        (
-            0.4,
-            "That is the sum of the two gaps without weights: weigh each by its share of the "
-            "samples, 2/5 and 3/5.",
+        explanation=(
+            " ".join(
+                f"{name} bin: mean prediction {_d3(mp)}, mean label {_d3(my)}, gap {_d3(g)}, "
+                f"weight {w}."
+                for name, (mp, my, g, _), w in zip(("First", "Second"), bins, weights, strict=True)
+            )
+            + f" ECE {eq} {_d3(parts[0])} + {_d3(parts[1])} {eq} {_d3(ece)}."
         ),
-    ),
-    hints=(
-        "The first bin holds 0.1 and 0.3, the second 0.6, 0.8 and 0.9: compare each bin's mean "
-        "label with its mean prediction.",
-    ),
-    explanation=(
-        "First bin: mean prediction 0.2, mean label 0.5, gap 0.3, weight 2/5. Second bin: mean "
-        "prediction 0.767, mean label 0.667, gap 0.1, weight 3/5. ECE = 0.12 + 0.06 = 0.18."
-    ),
+    )
+
+
+def _draw_ece_two_bins(rng: np.random.Generator) -> dict:
+    # as in the book: five probabilities on a 0.05 grid (never 0.5, on the edge of the bins), two
+    # or three below 0.5 and all different within a bin, in increasing order; the first bin's
+    # mean label above its mean prediction and the second's below (gaps of opposite signs, which
+    # a single bin cancels); every slip four tolerances from the key and from the others
+    below = [round(0.05 * k, 2) for k in range(1, 10)]  # 0.05 to 0.45
+    above = [round(0.05 * k, 2) for k in range(11, 20)]  # 0.55 to 0.95
+    while True:
+        n_low = int(rng.integers(2, 4))
+        p = sorted(rng.choice(below, n_low, replace=False)) + sorted(
+            rng.choice(above, 5 - n_low, replace=False)
+        )
+        y = [int(v) for v in rng.integers(0, 2, size=5)]
+        params = {"p": tuple(float(v) for v in p), "y": tuple(y)}
+        if not (
+            np.mean(y[:n_low]) > np.mean(p[:n_low]) and np.mean(y[n_low:]) < np.mean(p[n_low:])
+        ):
+            continue
+        q = _ece_two_bins(params)
+        if q.spread() > 4e-3:
+            return params
+
+
+def _shown_ece(params: dict) -> tuple[str, ...]:
+    return (
+        "the probabilities $p = (" + r",\ ".join(f"{v:g}" for v in params["p"]) + ")$",
+        "labels are $y = (" + r",\ ".join(f"{v}" for v in params["y"]) + ")$",
+    )
+
+
+#: the question with its variants; ``ece_two_bins`` stays the book's question (variant 0), which
+#: the chapter's experiments check against their own ECE
+ece_two_bins_variants = Parametric(
+    build=_ece_two_bins,
+    draw=_draw_ece_two_bins,
+    params0={"p": _ECE_P, "y": _ECE_Y},
+    shown=_shown_ece,
 )
+ece_two_bins = ece_two_bins_variants.question
 
 ece_floor_samples = ChoiceQuestion(
     id="classification.ece_floor_samples",
@@ -747,6 +985,6 @@ register(
     temperature_accuracy,
     smoothing_temperature,
     multiclass_hinge_value,
-    ece_two_bins,
+    ece_two_bins_variants,
     ece_floor_samples,
 )

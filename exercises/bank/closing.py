@@ -31,6 +31,7 @@ import losses
 
 from .model import Case, ChoiceQuestion, CodeQuestion, Mistake, NumericQuestion, Option
 from .registry import register, register_quiz
+from .variants import Parametric
 
 CHAPTER = "closing"
 MIRRORS = "Quick reference: which loss for which problem (all five self-checks)"
@@ -352,98 +353,144 @@ def _focal_pull(z, gamma):
     return abs(float(grad[0]))
 
 
-_Z_WRONG = -3.0
-logistic_pull = _numeric(
-    "logistic_pull",
-    f"A positive example ($y = 1$) sits on the wrong side, with logit $z = {_Z_WRONG:g}$. Under "
-    f"the hinge loss (score ${_Z_WRONG:g}$) it pulls with $|\\partial\\ell/\\partial f| = 1$; as a "
-    f"regression residual of {-_Z_WRONG:g} under Huber with δ = 1 it also pulls with 1. How hard "
-    r"does it pull under binary cross-entropy from logits: what is $|\partial\ell/\partial z|$? "
-    "Give three decimals.",
-    _bce_pull(_Z_WRONG),
-    (
+def _logistic_pull(params: dict) -> NumericQuestion:
+    z = float(params["z"])
+    return _numeric(
+        "logistic_pull",
+        f"A positive example ($y = 1$) sits on the wrong side, with logit $z = {z:g}$. Under "
+        f"the hinge loss (score ${z:g}$) it pulls with $|\\partial\\ell/\\partial f| = 1$; as a "
+        f"regression residual of {-z:g} under Huber with δ = 1 it also pulls with 1. How hard "
+        r"does it pull under binary cross-entropy from logits: what is $|\partial\ell/\partial z|$? "
+        "Give three decimals.",
+        _bce_pull(z),
         (
-            1.0,
-            "That is the hinge's pull. The logistic pull is 1 − p̂: it approaches 1 as the "
-            "example gets more wrong, but from below.",
+            (
+                1.0,
+                "That is the hinge's pull. The logistic pull is 1 − p̂: it approaches 1 as the "
+                "example gets more wrong, but from below.",
+            ),
+            (
+                1 / (1 + np.exp(-z)),
+                "That is p̂ = σ(z), the predicted probability. The gradient is p̂ − y, so its size "
+                "is 1 − p̂.",
+            ),
+            (
+                np.log1p(np.exp(-z)),
+                "That is the loss ln(1 + e^{−z}), not its gradient.",
+            ),
         ),
+        r"For a positive, $\partial\ell/\partial z = \hat p - 1$ with $\hat p = \sigma(z)$.",
+        "Cross-entropy's pull on a wrong example is bounded too, like hinge's and Huber's, but it "
+        "stays just below 1.",
+        tol=1e-3,
+    )
+
+
+def _draw_logistic_pull(rng: np.random.Generator) -> dict:
+    # clearly on the wrong side (beyond Huber's δ = 1), and not so far that 1 − p̂ is within a
+    # few tolerances of the hinge's 1: z from −1.5 to −5 in quarters
+    return {"z": -0.25 * int(rng.integers(6, 21))}
+
+
+logistic_pull = Parametric(build=_logistic_pull, draw=_draw_logistic_pull, params0={"z": -3.0})
+
+
+def _focal_easy_damping(params: dict) -> NumericQuestion:
+    z, gamma = float(params["z"]), float(params["gamma"])
+    p_easy = float(1 / (1 + np.exp(-z)))
+    loss_factor = (1 - p_easy) ** gamma
+    ratio = _focal_pull(z, gamma) / _bce_pull(z)
+    return _numeric(
+        "focal_easy_damping",
+        f"An easy positive has logit $z = {z:g}$, so $\\hat p = \\sigma({z:g}) "
+        f"\\approx {p_easy:.3f}$. Focal loss with γ = {gamma:g} (no α) multiplies its "
+        f"cross-entropy **loss** by $(1 - \\hat p)^{{{gamma:g}}} \\approx {loss_factor:.4f}$. By "
+        "what factor does it multiply its **gradient** with respect to $z$? Give "
+        r"$|\partial \mathrm{FL}/\partial z| \,/\, |\partial \mathrm{BCE}/\partial z|$ to three "
+        "significant figures.",
+        ratio,
         (
-            1 / (1 + np.exp(-_Z_WRONG)),
-            "That is p̂ = σ(z), the predicted probability. The gradient is p̂ − y, so its size "
-            "is 1 − p̂.",
+            (
+                loss_factor,
+                "That is the loss's factor. The gradient also differentiates the modulating "
+                "factor (1 − p̂)^γ, which adds a second term of the same sign.",
+            ),
+            (
+                ratio - loss_factor,
+                "That is only the term from differentiating (1 − p̂)^γ; add the cross-entropy "
+                "term scaled by (1 − p̂)^γ.",
+            ),
+            (
+                _focal_pull(z, gamma),
+                "That is the focal gradient itself; divide it by the cross-entropy gradient, "
+                "1 − p̂.",
+            ),
         ),
-        (
-            np.log1p(np.exp(-_Z_WRONG)),
-            "That is the loss ln(1 + e^{−z}), not its gradient.",
-        ),
-    ),
-    r"For a positive, $\partial\ell/\partial z = \hat p - 1$ with $\hat p = \sigma(z)$.",
-    "Cross-entropy's pull on a wrong example is bounded too, like hinge's and Huber's, but it "
-    "stays just below 1.",
-    tol=1e-3,
+        r"Differentiate $-(1 - p)^\gamma \ln p$ with respect to $p$, multiply by "
+        r"$dp/dz = p(1 - p)$, and divide by cross-entropy's $1 - p$.",
+        "On easy examples focal loss damps the gradient less than it damps the loss.",
+        tol=5e-4,
+    )
+
+
+def _draw_focal_easy_damping(rng: np.random.Generator) -> dict:
+    # an easy positive (p̂ from 0.73 to 0.97) and a γ of the chapter; every slip five
+    # tolerances from the key and from the others
+    while True:
+        params = {
+            "z": 0.25 * int(rng.integers(4, 15)),
+            "gamma": float(rng.choice([1.5, 2.0, 2.5, 3.0])),
+        }
+        q = _focal_easy_damping(params)
+        if q.spread() > 2.5e-3:
+            return params
+
+
+focal_easy_damping = Parametric(
+    build=_focal_easy_damping,
+    draw=_draw_focal_easy_damping,
+    params0={"z": 2.0, "gamma": 2.0},
 )
 
-_Z_EASY, _GAMMA = 2.0, 2.0
-_P_EASY = float(1 / (1 + np.exp(-_Z_EASY)))
-_LOSS_FACTOR = (1 - _P_EASY) ** _GAMMA
-_FOCAL_RATIO = _focal_pull(_Z_EASY, _GAMMA) / _bce_pull(_Z_EASY)
-focal_easy_damping = _numeric(
-    "focal_easy_damping",
-    f"An easy positive has logit $z = {_Z_EASY:g}$, so $\\hat p = \\sigma({_Z_EASY:g}) "
-    f"\\approx {_P_EASY:.3f}$. Focal loss with γ = {_GAMMA:g} (no α) multiplies its "
-    f"cross-entropy **loss** by $(1 - \\hat p)^{{{_GAMMA:g}}} \\approx {_LOSS_FACTOR:.4f}$. By "
-    "what factor does it multiply its **gradient** with respect to $z$? Give "
-    r"$|\partial \mathrm{FL}/\partial z| \,/\, |\partial \mathrm{BCE}/\partial z|$ to three "
-    "significant figures.",
-    _FOCAL_RATIO,
-    (
-        (
-            _LOSS_FACTOR,
-            "That is the loss's factor. The gradient also differentiates the modulating factor "
-            "(1 − p̂)^γ, which adds a second term of the same sign.",
-        ),
-        (
-            _FOCAL_RATIO - _LOSS_FACTOR,
-            "That is only the term from differentiating (1 − p̂)^γ; add the cross-entropy term "
-            "scaled by (1 − p̂)^γ.",
-        ),
-        (
-            _focal_pull(_Z_EASY, _GAMMA),
-            "That is the focal gradient itself; divide it by the cross-entropy gradient, 1 − p̂.",
-        ),
-    ),
-    r"Differentiate $-(1 - p)^\gamma \ln p$ with respect to $p$, multiply by "
-    r"$dp/dz = p(1 - p)$, and divide by cross-entropy's $1 - p$.",
-    "On easy examples focal loss damps the gradient less than it damps the loss.",
-    tol=5e-4,
-)
 
-_BATCH = 256
-infonce_at_start = _numeric(
-    "infonce_at_start",
-    "InfoNCE is a softmax cross-entropy over the batch: each anchor must pick its own positive "
-    f"among the $N$ positives of the batch (`losses.info_nce`). At initialisation the embeddings "
-    f"are nearly identical, so all the similarities are equal. What loss do you expect for a "
-    f"batch of $N = {_BATCH}$ pairs? Give three decimals.",
-    losses.info_nce(np.ones((_BATCH, 4)), np.ones((_BATCH, 4))),
-    (
-        (np.log2(_BATCH), "That is log₂ N; the losses use the natural logarithm."),
+def _infonce_at_start(params: dict) -> NumericQuestion:
+    n = int(params["n"])
+    return _numeric(
+        "infonce_at_start",
+        "InfoNCE is a softmax cross-entropy over the batch: each anchor must pick its own positive "
+        "among the $N$ positives of the batch (`losses.info_nce`). At initialisation the "
+        "embeddings are nearly identical, so all the similarities are equal. What loss do you "
+        f"expect for a batch of $N = {n}$ pairs? Give three decimals.",
+        losses.info_nce(np.ones((n, 4)), np.ones((n, 4))),
         (
-            np.log(_BATCH - 1),
-            "That counts only the negatives: the softmax's denominator holds the positive too, "
-            "N candidates in all.",
+            (np.log2(n), "That is log₂ N; the losses use the natural logarithm."),
+            (
+                np.log(n - 1),
+                "That counts only the negatives: the softmax's denominator holds the positive "
+                "too, N candidates in all.",
+            ),
+            (
+                np.log(2 * n - 1),
+                "That is SimCLR's NT-Xent, where each of 2N views competes with its partner and "
+                "2N − 2 negatives; `losses.info_nce` gives each anchor N candidates.",
+            ),
+            (1 / n, "That is the probability each candidate gets; the loss is −ln of it."),
         ),
-        (
-            np.log(2 * _BATCH - 1),
-            "That is SimCLR's NT-Xent, where each of 2N views competes with its partner and "
-            "2N − 2 negatives; `losses.info_nce` gives each anchor N candidates.",
-        ),
-        (1 / _BATCH, "That is the probability each candidate gets; the loss is −ln of it."),
-    ),
-    "A classifier that spreads its probability evenly over N classes has cross-entropy ln N.",
-    "At the start InfoNCE sits at ln N, the chance level of an N-way classifier; the loss "
-    "measures how far the embedding has moved from chance.",
-    tol=1e-3,
+        "A classifier that spreads its probability evenly over N classes has cross-entropy ln N.",
+        "At the start InfoNCE sits at ln N, the chance level of an N-way classifier; the loss "
+        "measures how far the embedding has moved from chance.",
+        tol=1e-3,
+    )
+
+
+#: batch sizes people train with (ln N − ln(N − 1), a known slip, stays 2.6 tolerances from the
+#: key up to 384)
+_BATCHES = (16, 24, 32, 40, 48, 64, 80, 96, 128, 160, 192, 256, 320, 384)
+
+infonce_at_start = Parametric(
+    build=_infonce_at_start,
+    draw=lambda rng: {"n": int(rng.choice(_BATCHES))},
+    params0={"n": 256},
 )
 
 
@@ -618,6 +665,58 @@ def _m_average(y, p, s):
     return 0.5 * _dice_bce_reference(y, p, s)
 
 
+def _pred_on_grid(rng: np.random.Generator, y: np.ndarray, obj=(10, 19), bg=(1, 7)) -> np.ndarray:
+    """Predicted probabilities on a 0.05 grid: 0.5 to 0.9 on the object, 0.05 to 0.3 off it
+    (strictly inside (0, 1), printable without noise)."""
+    hi = 0.05 * rng.integers(obj[0], obj[1], size=y.shape)
+    lo = 0.05 * rng.integers(bg[0], bg[1], size=y.shape)
+    return np.round(np.where(y > 0, hi, lo), 2)
+
+
+def _dice_bce_fixed_draw(rng: np.random.Generator) -> tuple[Case, ...]:
+    """A student's fixed cases of ``implement_dice_bce``: the book's four edges with other
+    values (the empty mask with smooth = 1 and the tiny object with smooth = 1e-6 kept exact:
+    those values are the point)."""
+    # a small mask with a few object pixels
+    shape1 = [(3, 3), (3, 4), (4, 3)][int(rng.integers(0, 3))]
+    k1 = int(rng.integers(2, 5))
+    y1 = np.zeros(shape1)
+    y1.flat[rng.choice(y1.size, size=k1, replace=False)] = 1.0
+    s1 = float(rng.choice([0.5, 1.0, 2.0]))
+    # an empty mask, smooth = 1
+    shape2 = [(2, 3), (3, 2), (2, 4)][int(rng.integers(0, 3))]
+    y2 = np.zeros(shape2)
+    # a tiny object: a single pixel, smooth = 1e-6
+    shape3 = [(2, 4), (3, 3), (2, 5)][int(rng.integers(0, 3))]
+    y3 = np.zeros(shape3)
+    y3.flat[int(rng.integers(0, y3.size))] = 1.0
+    # a large smooth, half the mask object
+    s4 = float(rng.choice([20.0, 50.0, 100.0]))
+    y4 = np.zeros((2, 2))
+    y4.flat[rng.choice(4, size=2, replace=False)] = 1.0
+    return (
+        _case(
+            f"a {shape1[0]} × {shape1[1]} mask with {k1} object pixels, smooth = {s1:g}",
+            y1,
+            _pred_on_grid(rng, y1),
+            s1,
+        ),
+        _case(
+            f"an empty {shape2[0]} × {shape2[1]} mask, smooth = 1",
+            y2,
+            _pred_on_grid(rng, y2),
+            1.0,
+        ),
+        _case(
+            f"a tiny object (1 pixel of {y3.size}), smooth = 1e-6",
+            y3,
+            _pred_on_grid(rng, y3, obj=(6, 13), bg=(1, 4)),
+            1e-6,
+        ),
+        _case(f"a large smooth = {s4:g}", y4, _pred_on_grid(rng, y4, obj=(11, 19)), s4),
+    )
+
+
 implement_dice_bce = CodeQuestion(
     id="closing.implement_dice_bce",
     chapter=CHAPTER,
@@ -661,6 +760,7 @@ implement_dice_bce = CodeQuestion(
         _case("a large smooth = 50", [[1, 1], [0, 0]], [[0.7, 0.6], [0.2, 0.1]], 50.0),
     ),
     random_case=_random_case,
+    fixed_draw=_dice_bce_fixed_draw,
     n_random=8,
     mistakes=(
         Mistake(_m_dice_only, "Only the Dice part is there: add the mean binary cross-entropy."),

@@ -27,6 +27,7 @@ import losses
 
 from .model import Case, ChoiceQuestion, CodeQuestion, Mistake, NumericQuestion, Option
 from .registry import register
+from .variants import Parametric
 
 CHAPTER = "distributions"
 MIRRORS = (
@@ -258,130 +259,284 @@ ce_identity = ChoiceQuestion(
     hints=(r"Write $\ln\frac{P}{Q} = \ln P - \ln Q$ inside the KL sum.",),
 )
 
-kl_pq_value = NumericQuestion(
-    id="distributions.kl_pq_value",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=MIRRORS,
-    prompt=(
-        r"Let $P = (0.5,\ 0.5)$ and $Q = (0.9,\ 0.1)$. Compute $D_{\mathrm{KL}}(P\,\|\,Q)$ in nats "
-        "(natural log), to three decimals."
-    ),
-    answer=_KL_PQ,
-    abs_tol=1e-3,
-    rel_tol=0.0,
-    wrong_values=(
-        (
-            _KL_QP,
-            "That is KL(Q‖P): the arguments are swapped. The weights come from P = (0.5, 0.5).",
+
+def _signed(x: float) -> str:
+    """A number as the bank's texts write it, with a true minus sign."""
+    return f"{x:g}".replace("-", "−")
+
+
+def _two(params: dict) -> tuple[list[float], list[float]]:
+    """P and Q of Exercise 5, each a two-outcome distribution given by its first probability."""
+    p, q = float(params["p"]), float(params["q"])
+    return [p, round(1 - p, 2)], [q, round(1 - q, 2)]
+
+
+def _pair(dist) -> str:
+    """A distribution as the statements write it: ``(0.5, 0.5)``."""
+    return "(" + ", ".join(f"{v:g}" for v in dist) + ")"
+
+
+def _tex_pair(dist) -> str:
+    """A distribution as the bank's prompts write it in LaTeX: ``(0.5,\\ 0.5)``."""
+    return "(" + r",\ ".join(f"{v:g}" for v in dist) + ")"
+
+
+def _terms(weights, ratios_of) -> str:
+    """Two terms and their sum, ``−0.294 + 0.805``, each term to three decimals."""
+    a, b = (float(w * np.log(x)) for w, x in zip(weights, ratios_of, strict=True))
+    return f"{a:.3f}".replace("-", "−") + (" − " if b < 0 else " + ") + f"{abs(b):.3f}"
+
+
+def _ln_ratio(num: float, den: float) -> str:
+    """``ln 1.8`` when the ratio is a short decimal, else ``ln(0.85/0.35)``."""
+    ratio = num / den
+    if abs(ratio - round(ratio, 4)) < 1e-12:
+        return f"ln {round(ratio, 4):g}"
+    return f"ln({num:g}/{den:g})"
+
+
+def _kl_pq_value(params: dict) -> NumericQuestion:
+    p, q = _two(params)
+    kl_pq = float(losses.kl_divergence(p, q))
+    kl_qp = float(losses.kl_divergence(q, p))
+    return NumericQuestion(
+        id="distributions.kl_pq_value",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=MIRRORS,
+        prompt=(
+            rf"Let $P = {_tex_pair(p)}$ and $Q = {_tex_pair(q)}$. Compute "
+            r"$D_{\mathrm{KL}}(P\,\|\,Q)$ in nats (natural log), to three decimals."
         ),
-        (_KL_PQ / np.log(2), "That is in bits (log base 2); use the natural log."),
-        (-_KL_PQ, "KL divergence is never negative: check the order inside the log, ln(P/Q)."),
-    ),
-    hints=(r"$0.5 \ln\frac{0.5}{0.9} + 0.5 \ln\frac{0.5}{0.1}$.",),
-    explanation="0.5 ln(0.5/0.9) + 0.5 ln(0.5/0.1) ≈ −0.294 + 0.805 = 0.511 nats.",
+        answer=kl_pq,
+        abs_tol=1e-3,
+        rel_tol=0.0,
+        wrong_values=(
+            (
+                kl_qp,
+                "That is KL(Q‖P): the arguments are swapped. The weights come from "
+                f"P = {_pair(p)}.",
+            ),
+            (kl_pq / np.log(2), "That is in bits (log base 2); use the natural log."),
+            (-kl_pq, "KL divergence is never negative: check the order inside the log, ln(P/Q)."),
+        ),
+        hints=(
+            "$"
+            + " + ".join(rf"{a:g} \ln\frac{{{a:g}}}{{{b:g}}}" for a, b in zip(p, q, strict=True))
+            + "$.",
+        ),
+        explanation=(
+            " + ".join(f"{a:g} ln({a:g}/{b:g})" for a, b in zip(p, q, strict=True))
+            + f" ≈ {_terms(p, np.divide(p, q))} = {kl_pq:.3f} nats."
+        ),
+    )
+
+
+def _kl_qp_value(params: dict) -> NumericQuestion:
+    p, q = _two(params)
+    kl_pq = float(losses.kl_divergence(p, q))
+    kl_qp = float(losses.kl_divergence(q, p))
+    return NumericQuestion(
+        id="distributions.kl_qp_value",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=MIRRORS,
+        prompt=(
+            rf"Same $P = {_tex_pair(p)}$ and $Q = {_tex_pair(q)}$. Now compute "
+            r"$D_{\mathrm{KL}}(Q\,\|\,P)$ in nats, to three decimals."
+        ),
+        answer=kl_qp,
+        abs_tol=1e-3,
+        rel_tol=0.0,
+        wrong_values=(
+            (
+                kl_pq,
+                "That is KL(P‖Q): here Q comes first and supplies the weights "
+                f"{q[0]:g} and {q[1]:g}.",
+            ),
+            (kl_qp / np.log(2), "That is in bits (log base 2); use the natural log."),
+            (-kl_qp, "KL divergence is never negative: check the order inside the log."),
+        ),
+        hints=(
+            "$"
+            + " + ".join(rf"{b:g} \ln\frac{{{b:g}}}{{{a:g}}}" for a, b in zip(p, q, strict=True))
+            + "$.",
+        ),
+        explanation=(
+            " + ".join(f"{b:g} {_ln_ratio(b, a)}" for a, b in zip(p, q, strict=True))
+            + f" ≈ {_terms(q, np.divide(q, p))} = {kl_qp:.3f} nats: not the same as KL(P‖Q)."
+        ),
+    )
+
+
+def _entropy(dist) -> float:
+    return float(-np.sum(np.multiply(dist, np.log(dist))))
+
+
+def _ce_value(params: dict) -> NumericQuestion:
+    p, q = _two(params)
+    kl_pq = float(losses.kl_divergence(p, q))
+    h_p, h_q = _entropy(p), _entropy(q)
+    ce = float(losses.cross_entropy(np.array([p]), np.array([q])))  # H(P, Q) = H(P) + KL(P‖Q)
+    uniform = p[0] == p[1]  # H(P) = ln 2
+    h_p_text = "ln 2" if uniform else f"{h_p:.3f}"
+    h_p_tex = r"\ln 2" if uniform else "-(" + " + ".join(rf"{a:g} \ln {a:g}" for a in p) + ")"
+    return NumericQuestion(
+        id="distributions.ce_value",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=MIRRORS,
+        prompt=(
+            rf"Same $P = {_tex_pair(p)}$, now the soft target of a classifier whose softmax "
+            rf"outputs $Q = {_tex_pair(q)}$. What is its cross-entropy loss "
+            r"$H(P, Q) = -\sum_x P(x)\ln Q(x)$ in nats, to three decimals? (You may use your "
+            "answer to (a).)"
+        ),
+        answer=ce,
+        abs_tol=1e-3,
+        rel_tol=0.0,
+        wrong_values=(
+            (
+                kl_pq,
+                f"That is KL(P‖Q) alone; the cross-entropy adds the entropy H(P) = {h_p_text}.",
+            ),
+            (h_p, "That is the entropy H(P) alone; the cross-entropy adds KL(P‖Q) to it."),
+            (h_q + kl_pq, "That adds the entropy of Q; the identity uses H(P), the target's."),
+            (h_p - kl_pq, "The KL term is added to the entropy, not subtracted."),
+            (ce / np.log(2), "That is in bits (log base 2); use the natural log."),
+        ),
+        hints=(
+            r"$H(P, Q) = H(P) + D_{\mathrm{KL}}(P\,\|\,Q)$, and "
+            rf"$H(P) = {h_p_tex}$ here.",
+        ),
+        explanation=(
+            f"H(P) + KL(P‖Q) = {h_p_text} + {kl_pq:.3f} = {ce:.3f} nats, the same as "
+            "−("
+            + " + ".join(f"{a:g} ln {b:g}" for a, b in zip(p, q, strict=True))
+            + "): with soft targets the cross-entropy never drops to 0, only to H(P)."
+        ),
+    )
+
+
+def _apart(questions, gap: float) -> bool:
+    """Each question's key and known wrong values at least ``gap`` from each other."""
+    return all(q.spread() > gap for q in questions)
+
+
+def _draw_pq(rng: np.random.Generator) -> dict:
+    # P = (p, 1 − p) and Q = (q, 1 − q) on a 0.05 grid, at least 0.2 apart so that the
+    # divergences are not tiny; the three questions of Exercise 5 share one draw. Every slip of
+    # each question at least five tolerances (3 decimals) from its key and from the others (this
+    # excludes q = 1 − p, where the two directions are equal).
+    while True:
+        params = {
+            "p": round(0.05 * int(rng.integers(2, 19)), 2),
+            "q": round(0.05 * int(rng.integers(1, 20)), 2),
+        }
+        if abs(params["p"] - params["q"]) < 0.2 - 1e-9:
+            continue
+        built = (_kl_pq_value(params), _kl_qp_value(params), _ce_value(params))
+        if _apart(built, 5e-3):
+            return params
+
+
+#: the three values of Exercise 5 share P and Q
+_PQ_GROUP = "distributions.same_p_and_q"
+_PQ0 = {"p": _P[0], "q": _Q[0]}
+
+
+def _shown_pq(params: dict) -> tuple[str, ...]:
+    p, q = _two(params)
+    return (f"Let $P = {_pair(p)}$ and $Q = {_pair(q)}$.",)
+
+
+kl_pq_value = Parametric(
+    build=_kl_pq_value, draw=_draw_pq, params0=_PQ0, group=_PQ_GROUP, shown=_shown_pq
+)
+kl_qp_value = Parametric(
+    build=_kl_qp_value, draw=_draw_pq, params0=_PQ0, group=_PQ_GROUP, shown=_shown_pq
+)
+ce_value = Parametric(
+    build=_ce_value, draw=_draw_pq, params0=_PQ0, group=_PQ_GROUP, shown=_shown_pq
 )
 
-kl_qp_value = NumericQuestion(
-    id="distributions.kl_qp_value",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=MIRRORS,
-    prompt=(
-        r"Same $P = (0.5,\ 0.5)$ and $Q = (0.9,\ 0.1)$. Now compute $D_{\mathrm{KL}}(Q\,\|\,P)$ in "
-        "nats, to three decimals."
+
+def _logit_gradient(params: dict) -> NumericQuestion:
+    p, q = np.array(params["p"]), np.array(params["q"])
+    # ∂KL(P‖softmax(z))/∂z at logits whose softmax is Q: Q − P
+    grad = losses.kl_divergence_grad(p, np.log(q), from_logits=True)
+    return NumericQuestion(
+        id="distributions.logit_gradient",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=MIRRORS,
+        prompt=(
+            rf"A model's softmax turns its logits $z$ into $Q = {_tex_pair(q)}$; the target is "
+            rf"$P = {_tex_pair(p)}$. What is $\partial D_{{\mathrm{{KL}}}}(P\,\|\,Q) / \partial "
+            r"z_1$, the gradient with respect to the **first logit**?"
+        ),
+        answer=float(grad[0]),
+        abs_tol=1e-6,
+        rel_tol=1e-6,
+        wrong_values=(
+            (
+                float(-p[0] / q[0]),
+                "That is −P₁/Q₁, the gradient with respect to the probability Q₁. Through the "
+                "softmax the gradient with respect to the logit is Q₁ − P₁.",
+            ),
+            (
+                float(p[0] - q[0]),
+                "The sign is flipped: it is prediction minus target, Q − P.",
+            ),
+            (
+                float(-p[0] * (1 - q[0])),
+                "You kept only the i = 1 term of the chain rule, −P₁(1 − Q₁); the other outcomes "
+                "add P_i·Q₁ each, and the sum is Q₁ − P₁.",
+            ),
+        ),
+        hints=(
+            "The chapter derives the gradient with respect to the logits: prediction minus target.",
+        ),
+        explanation=(
+            "∂D/∂z_j = Q_j − P_j, the same as softmax cross-entropy (they differ by the constant "
+            f"H(P)): {q[0]:g} − {p[0]:g} = {_signed(round(float(grad[0]), 2))}."
+        ),
+    )
+
+
+def _three(rng: np.random.Generator, first: tuple[int, int]) -> tuple[float, ...]:
+    """A three-outcome distribution in hundredths, every probability at least 0.05."""
+    a = int(rng.integers(*first))
+    b = int(rng.integers(5, 100 - a - 4))
+    return tuple(round(0.01 * k, 2) for k in (a, b, 100 - a - b))
+
+
+def _draw_logit_gradient(rng: np.random.Generator) -> dict:
+    # Q₁ and P₁ in hundredths (so that a class's keys Q₁ − P₁ rarely coincide), at least 0.1
+    # apart (a clear gradient, either sign), and every slip at least 0.02 from the key and from
+    # the others (Q₁ = 2P₁/(1 + P₁) would make the flipped sign equal the one-term slip)
+    while True:
+        params = {"q": _three(rng, (20, 81)), "p": _three(rng, (20, 81))}
+        if abs(params["q"][0] - params["p"][0]) < 0.1 - 1e-9:
+            continue
+        if _apart([_logit_gradient(params)], 0.02):
+            return params
+
+
+logit_gradient = Parametric(
+    build=_logit_gradient,
+    draw=_draw_logit_gradient,
+    params0={"q": (0.7, 0.2, 0.1), "p": (0.5, 0.3, 0.2)},
+    shown=lambda prm: (
+        f"turns its logits $z$ into $Q = {_pair(prm['q'])}$; the target is "
+        f"$P = {_pair(prm['p'])}$.",
     ),
-    answer=_KL_QP,
-    abs_tol=1e-3,
-    rel_tol=0.0,
-    wrong_values=(
-        (_KL_PQ, "That is KL(P‖Q): here Q comes first and supplies the weights 0.9 and 0.1."),
-        (_KL_QP / np.log(2), "That is in bits (log base 2); use the natural log."),
-        (-_KL_QP, "KL divergence is never negative: check the order inside the log."),
-    ),
-    hints=(r"$0.9 \ln\frac{0.9}{0.5} + 0.1 \ln\frac{0.1}{0.5}$.",),
-    explanation="0.9 ln 1.8 + 0.1 ln 0.2 ≈ 0.529 − 0.161 = 0.368 nats: not the same as KL(P‖Q).",
 )
 
-
-_H_P = float(-np.sum(np.multiply(_P, np.log(_P))))  # the entropy of P = (0.5, 0.5): ln 2
-_H_Q = float(-np.sum(np.multiply(_Q, np.log(_Q))))
-_CE = float(losses.cross_entropy(np.array([_P]), np.array([_Q])))  # H(P, Q) = H(P) + KL(P‖Q)
-
-ce_value = NumericQuestion(
-    id="distributions.ce_value",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=MIRRORS,
-    prompt=(
-        r"Same $P = (0.5,\ 0.5)$, now the soft target of a classifier whose softmax outputs "
-        r"$Q = (0.9,\ 0.1)$. What is its cross-entropy loss $H(P, Q) = -\sum_x P(x)\ln Q(x)$ in "
-        "nats, to three decimals? (You may use your answer to (a).)"
-    ),
-    answer=_CE,
-    abs_tol=1e-3,
-    rel_tol=0.0,
-    wrong_values=(
-        (_KL_PQ, "That is KL(P‖Q) alone; the cross-entropy adds the entropy H(P) = ln 2."),
-        (_H_P, "That is the entropy H(P) alone; the cross-entropy adds KL(P‖Q) to it."),
-        (_H_Q + _KL_PQ, "That adds the entropy of Q; the identity uses H(P), the target's."),
-        (_H_P - _KL_PQ, "The KL term is added to the entropy, not subtracted."),
-        (_CE / np.log(2), "That is in bits (log base 2); use the natural log."),
-    ),
-    hints=(r"$H(P, Q) = H(P) + D_{\mathrm{KL}}(P\,\|\,Q)$, and $H(P) = \ln 2$ here.",),
-    explanation=(
-        f"H(P) + KL(P‖Q) = ln 2 + {_KL_PQ:.3f} = {_CE:.3f} nats, the same as "
-        "−(0.5 ln 0.9 + 0.5 ln 0.1): with soft targets the cross-entropy never drops to 0, only "
-        "to H(P)."
-    ),
-)
-
-_GRAD_P = np.array([0.5, 0.3, 0.2])
-_GRAD_Q = np.array([0.7, 0.2, 0.1])
-# ∂KL(P‖softmax(z))/∂z at logits whose softmax is Q: Q − P
-_GRAD = losses.kl_divergence_grad(_GRAD_P, np.log(_GRAD_Q), from_logits=True)
-
-logit_gradient = NumericQuestion(
-    id="distributions.logit_gradient",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=MIRRORS,
-    prompt=(
-        r"A model's softmax turns its logits $z$ into $Q = (0.7,\ 0.2,\ 0.1)$; the target is "
-        r"$P = (0.5,\ 0.3,\ 0.2)$. What is $\partial D_{\mathrm{KL}}(P\,\|\,Q) / \partial z_1$, "
-        "the gradient with respect to the **first logit**?"
-    ),
-    answer=float(_GRAD[0]),
-    abs_tol=1e-6,
-    rel_tol=1e-6,
-    wrong_values=(
-        (
-            float(-_GRAD_P[0] / _GRAD_Q[0]),
-            "That is −P₁/Q₁, the gradient with respect to the probability Q₁. Through the softmax "
-            "the gradient with respect to the logit is Q₁ − P₁.",
-        ),
-        (
-            float(_GRAD_P[0] - _GRAD_Q[0]),
-            "The sign is flipped: it is prediction minus target, Q − P.",
-        ),
-        (
-            float(-_GRAD_P[0] * (1 - _GRAD_Q[0])),
-            "You kept only the i = 1 term of the chain rule, −P₁(1 − Q₁); the other outcomes add "
-            "P_i·Q₁ each, and the sum is Q₁ − P₁.",
-        ),
-    ),
-    hints=(
-        "The chapter derives the gradient with respect to the logits: prediction minus target.",
-    ),
-    explanation=(
-        "∂D/∂z_j = Q_j − P_j, the same as softmax cross-entropy (they differ by the constant "
-        f"H(P)): {_GRAD_Q[0]:g} − {_GRAD_P[0]:g} = {_GRAD[0]:.1f}."
-    ),
-)
 
 # ----------------------------------------------------------------------------- code question
 
@@ -459,6 +614,74 @@ def _m_drop_zero_q(p, q):
     return np.sum(p[keep] * np.log(p[keep] / q[keep]))
 
 
+def _grid_dist(rng: np.random.Generator, n: int, parts: int = 10) -> list[float]:
+    """A distribution of ``n`` positive entries, multiples of 1/``parts`` (0.1 by default):
+    printable without floating-point noise."""
+    cuts = np.sort(rng.choice(np.arange(1, parts), size=n - 1, replace=False))
+    counts = np.diff(np.concatenate([[0], cuts, [parts]]))
+    return [round(int(k) / parts, 2) for k in counts]
+
+
+def _with_zero(rng: np.random.Generator, n: int, at: int, parts: int = 10) -> list[float]:
+    """A distribution of ``n`` entries on the 1/``parts`` grid, 0 at index ``at`` only."""
+    rest = _grid_dist(rng, n - 1, parts)
+    return [*rest[:at], 0.0, *rest[at:]]
+
+
+def _kl_fixed_draw(rng: np.random.Generator) -> tuple[Case, ...]:
+    """A student's fixed cases of ``implement_kl``: the book's seven edges with other values
+    (zeros where the book has them; the other entries on a 0.1 or 0.05 grid)."""
+    # two distributions without zeros, P ≠ Q
+    n1 = int(rng.integers(3, 5))
+    p1 = _grid_dist(rng, n1)
+    q1 = p1
+    while q1 == p1:
+        q1 = _grid_dist(rng, n1)
+    # P has a zero (Q has none there)
+    n2 = int(rng.integers(3, 5))
+    k2 = int(rng.integers(0, n2))
+    p2, q2 = _with_zero(rng, n2, k2), _grid_dist(rng, n2)
+    # P equals Q: the divergence is exactly 0
+    n3 = int(rng.integers(2, 5))
+    p3 = _grid_dist(rng, n3, 20)
+    # P is one-hot, Q has no zero
+    n4 = int(rng.integers(3, 6))
+    k4 = int(rng.integers(0, n4))
+    p4 = [1.0 if i == k4 else 0.0 for i in range(n4)]
+    q4 = _grid_dist(rng, n4, 20)
+    # P and Q are both zero on one outcome (0 · ln(0/0) must count 0)
+    n5 = int(rng.integers(3, 5))
+    k5 = int(rng.integers(0, n5))
+    p5 = _with_zero(rng, n5, k5)
+    q5 = p5
+    while q5 == p5:
+        q5 = _with_zero(rng, n5, k5)
+    # an asymmetric pair of two-outcome distributions: KL(P‖Q) and KL(Q‖P) far apart
+    while True:
+        a = float(rng.choice([0.3, 0.4, 0.5, 0.6, 0.7]))
+        b = float(rng.choice([0.05, 0.1, 0.15, 0.2, 0.8, 0.85, 0.9, 0.95]))
+        p6, q6 = np.array([a, round(1 - a, 2)]), np.array([b, round(1 - b, 2)])
+        if abs(_kl_reference(p6, q6) - _kl_reference(q6, p6)) > 0.05:
+            break
+    # Q is zero where P is not: the divergence is infinite
+    n7 = int(rng.integers(2, 4))
+    k7 = int(rng.integers(0, n7))
+    p7, q7 = _grid_dist(rng, n7), _with_zero(rng, n7, k7)
+
+    def pair(values):
+        return "(" + ", ".join(f"{v:g}" for v in values) + ")"
+
+    return (
+        _kcase(f"two {n1}-outcome distributions", p1, q1),
+        _kcase(f"P has a zero at index {k2} of {n2}", p2, q2),
+        _kcase(f"P equals Q = {pair(p3)}", p3, p3),
+        _kcase(f"P is one-hot at index {k4} of {n4}", p4, q4),
+        _kcase(f"P and Q are both zero at index {k5} of {n5}", p5, q5),
+        _kcase(f"an asymmetric pair: P = {pair(p6)}, Q = {pair(q6)}", p6, q6),
+        _kcase(f"Q is zero where P is not, at index {k7} of {n7}", p7, q7),
+    )
+
+
 implement_kl = CodeQuestion(
     id="distributions.implement_kl",
     chapter=CHAPTER,
@@ -485,6 +708,7 @@ implement_kl = CodeQuestion(
         _kcase("Q is zero where P is not", [0.3, 0.7], [1.0, 0.0]),
     ),
     random_case=_random_kl_case,
+    fixed_draw=_kl_fixed_draw,
     n_random=8,
     mistakes=(
         Mistake(

@@ -23,6 +23,8 @@ True
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 import losses
@@ -138,106 +140,200 @@ small_object_losses = ChoiceQuestion(
     ),
 )
 
-# The 50 × 50 scan of the exercises: a 40-pixel tumour, predicted 'background everywhere'.
-_SCAN = np.zeros((50, 50))
-_SCAN[:5, :8] = 1.0
-_BG_ACCURACY = float(np.mean(_SCAN == 0))  # 0.984
-_TUMOUR_SHARE = float(_SCAN.mean())  # 0.016
-_BG_DICE = float(losses.dice(_SCAN, np.zeros_like(_SCAN), smooth=0.0))  # 1, the worst
 
-background_accuracy = NumericQuestion(
-    id="imbalanced.background_accuracy",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=MIRRORS,
-    prompt=(
-        r"A $50 \times 50$ scan has a tumour of 40 pixels. A model predicts 'background' for every "
-        "pixel. What is its pixel accuracy, as a fraction between 0 and 1?"
-    ),
-    answer=_BG_ACCURACY,
-    abs_tol=1e-4,
-    rel_tol=0.0,
-    wrong_values=(
-        (
-            100 * _BG_ACCURACY,
-            f"Give the accuracy as a fraction ({_BG_ACCURACY:g}), not as a percentage.",
+def _scan(side: int, tumour: int) -> np.ndarray:
+    """A ``side`` × ``side`` scan whose first ``tumour`` pixels (row by row) are the tumour."""
+    scan = np.zeros((side, side))
+    scan.flat[:tumour] = 1.0
+    return scan
+
+
+def _background_accuracy(params: dict) -> NumericQuestion:
+    n, t = int(params["side"]), int(params["tumour"])
+    scan = _scan(n, t)
+    accuracy = float(np.mean(scan == 0))
+    share = float(scan.mean())
+    return NumericQuestion(
+        id="imbalanced.background_accuracy",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=MIRRORS,
+        prompt=(
+            rf"A ${n} \times {n}$ scan has a tumour of {t} pixels. A model predicts 'background' "
+            "for every pixel. What is its pixel accuracy, as a fraction between 0 and 1?"
         ),
-        (_TUMOUR_SHARE, "That is the share of tumour pixels, which the model gets wrong."),
-        (0.0, "Every background pixel is classified correctly."),
-    ),
-    hints=("Accuracy = correctly classified pixels / all pixels; 50 × 50 = 2500.",),
-    explanation=(
-        f"{int(np.sum(_SCAN == 0))} of {_SCAN.size} pixels are right: {_BG_ACCURACY:.1%} "
-        "accuracy, and not one tumour pixel is found."
+        answer=accuracy,
+        abs_tol=1e-4,
+        rel_tol=0.0,
+        wrong_values=(
+            (
+                100 * accuracy,
+                f"Give the accuracy as a fraction ({accuracy:g}), not as a percentage.",
+            ),
+            (share, "That is the share of tumour pixels, which the model gets wrong."),
+            (0.0, "Every background pixel is classified correctly."),
+        ),
+        hints=(f"Accuracy = correctly classified pixels / all pixels; {n} × {n} = {n * n}.",),
+        explanation=(
+            f"{int(np.sum(scan == 0))} of {scan.size} pixels are right: {accuracy:.1%} "
+            "accuracy, and not one tumour pixel is found."
+        ),
+    )
+
+
+#: The scans of the variants: square, with a pixel count that divides a power of ten, so the
+#: accuracy has at most four decimals (the tolerance is 1e-4), and a tumour covering 0.5 % to
+#: under 2 % of it, as in the chapter: 25 × 25 with 4 to 12 pixels, 50 × 50 with 13 to 49,
+#: 100 × 100 with 50 to 199 (196 scans, drawn alike, so two students rarely share one)
+_SCANS = tuple(
+    (side, tumour)
+    for side, (low, high) in {25: (4, 12), 50: (13, 49), 100: (50, 199)}.items()
+    for tumour in range(low, high + 1)
+)
+
+
+def _draw_background_scan(rng: np.random.Generator) -> dict:
+    # (a scan with the book's accuracy 0.984, such as 25 × 25 with 10 pixels, is drawn again by
+    # Parametric.params, as the book prints that answer)
+    side, tumour = _SCANS[int(rng.integers(len(_SCANS)))]
+    return {"side": side, "tumour": tumour}
+
+
+#: Exercise 3 asks the accuracy and the Dice loss of one scan (the Dice loss is 1 for any scan, so
+#: only the accuracy has variants; the group would give both the same scan)
+background_accuracy = Parametric(
+    build=_background_accuracy,
+    draw=_draw_background_scan,
+    params0={"side": 50, "tumour": 40},
+    group="imbalanced.background_scan",
+    shown=lambda p: (
+        rf"A ${p['side']} \times {p['side']}$ scan contains a tumour of {p['tumour']} pixels",
     ),
 )
 
-background_dice = NumericQuestion(
-    id="imbalanced.background_dice",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=MIRRORS,
-    prompt=(
-        "Same scan and same 'background everywhere' prediction. What is its Dice loss "
-        r"$1 - \dfrac{2\sum_i y_i \hat y_i}{\sum_i y_i + \sum_i \hat y_i}$ (no smoothing)?"
-    ),
-    answer=_BG_DICE,
-    abs_tol=1e-3,
-    rel_tol=0.0,
-    wrong_values=(
-        (1 - _BG_DICE, "That is the Dice coefficient (no overlap at all); the loss is 1 minus it."),
-        (
-            _TUMOUR_SHARE,
-            "Dice does not count background pixels as successes: only overlap with the tumour counts.",
+
+def _background_dice(params: dict) -> NumericQuestion:
+    scan = _scan(int(params["side"]), int(params["tumour"]))
+    dice = float(losses.dice(scan, np.zeros_like(scan), smooth=0.0))  # 1, the worst
+    return NumericQuestion(
+        id="imbalanced.background_dice",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=MIRRORS,
+        prompt=(
+            "Same scan and same 'background everywhere' prediction. What is its Dice loss "
+            r"$1 - \dfrac{2\sum_i y_i \hat y_i}{\sum_i y_i + \sum_i \hat y_i}$ (no smoothing)?"
         ),
-        (
-            _BG_ACCURACY,
-            "That is the pixel accuracy. Dice looks only at the overlap with the tumour.",
+        answer=dice,
+        abs_tol=1e-3,
+        rel_tol=0.0,
+        wrong_values=(
+            (1 - dice, "That is the Dice coefficient (no overlap at all); the loss is 1 minus it."),
+            (
+                float(scan.mean()),
+                "Dice does not count background pixels as successes: only overlap with the tumour "
+                "counts.",
+            ),
+            (
+                float(np.mean(scan == 0)),
+                "That is the pixel accuracy. Dice looks only at the overlap with the tumour.",
+            ),
         ),
-    ),
-    hints=("The prediction contains no tumour pixel: what is the overlap Σ y·ŷ?",),
-    explanation="The overlap is 0, so the Dice coefficient is 0 and the loss is 1, its worst value.",
+        hints=("The prediction contains no tumour pixel: what is the overlap Σ y·ŷ?",),
+        explanation=(
+            "The overlap is 0, so the Dice coefficient is 0 and the loss is 1, its worst value."
+        ),
+    )
+
+
+#: the Dice loss of the same scan: 1 for every scan (that is the lesson), so its variants differ
+#: in the scan its known mistakes are computed from
+background_dice = Parametric(
+    build=_background_dice,
+    draw=_draw_background_scan,
+    params0={"side": 50, "tumour": 40},
+    group="imbalanced.background_scan",
+    shown=background_accuracy.shown,
+    key_varies=False,
 )
 
-# focal loss of an easy positive (p_t = 0.9, γ = 2, no α) over its cross-entropy: (1 − p_t)^γ
-_FACTOR = round(
-    float(
-        losses.focal([1.0], [0.9], alpha=None, gamma=2.0)
-        / losses.binary_cross_entropy([1.0], [0.9])
-    ),
-    12,  # 0.01, not 0.009999999999999995
-)
+_POWER = {2: ("²", "squares"), 3: ("³", "cubes")}
 
-focal_factor = NumericQuestion(
-    id="imbalanced.focal_factor",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=MIRRORS,
-    prompt=(
-        r"In focal loss, the cross-entropy of each example is multiplied by $(1 - p_t)^\gamma$. "
-        r"An easy example has $p_t = 0.9$. With $\gamma = 2$, by what factor is its loss multiplied?"
-    ),
-    answer=_FACTOR,
-    abs_tol=1e-6,
-    rel_tol=1e-6,
-    wrong_values=(
-        (0.9**2, "That is p_t^γ; the factor is (1 − p_t)^γ."),
-        (1 - 0.9, "That is (1 − p_t) to the power 1; γ = 2 squares it."),
-        ((1 - 0.9) * 2, "(1 − p_t)·γ multiplies by γ; γ is an exponent."),
-        (
-            1 / _FACTOR,
-            f"The factor shrinks the easy example's loss: it is (0.1)² = {_FACTOR:g}, not its "
-            "inverse.",
+
+def _focal_factor_of(p_t: float, gamma: int) -> float:
+    """Focal loss of a positive at ``p_t`` (no α) over its cross-entropy: (1 − p_t)^γ."""
+    return round(
+        float(
+            losses.focal([1.0], [p_t], alpha=None, gamma=gamma)
+            / losses.binary_cross_entropy([1.0], [p_t])
         ),
-    ),
-    hints=("Compute (1 − 0.9)².",),
-    explanation=(
-        f"(1 − 0.9)² = {_FACTOR:g}: an easy example counts {1 / _FACTOR:.0f} times less than "
-        "under cross-entropy."
-    ),
+        12,  # 0.01, not 0.009999999999999995
+    )
+
+
+def _times(ratio: float) -> str:
+    """'100' for a whole ratio, 'about 13.7' otherwise."""
+    if abs(ratio - round(ratio)) < 1e-9:
+        return f"{ratio:.0f}"
+    return f"about {ratio:.3g}" if ratio < 100 else f"about {ratio:.0f}"
+
+
+def _focal_factor(params: dict) -> NumericQuestion:
+    p, g = float(params["p_t"]), int(params["gamma"])
+    factor = _focal_factor_of(p, g)
+    sup, verb = _POWER[g]
+    return NumericQuestion(
+        id="imbalanced.focal_factor",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=MIRRORS,
+        prompt=(
+            r"In focal loss, the cross-entropy of each example is multiplied by "
+            rf"$(1 - p_t)^\gamma$. An easy example has $p_t = {p:g}$. With $\gamma = {g}$, by "
+            "what factor is its loss multiplied?"
+        ),
+        answer=factor,
+        abs_tol=1e-6,
+        rel_tol=1e-6,
+        wrong_values=(
+            (p**g, "That is p_t^γ; the factor is (1 − p_t)^γ."),
+            (1 - p, f"That is (1 − p_t) to the power 1; γ = {g} {verb} it."),
+            ((1 - p) * g, "(1 − p_t)·γ multiplies by γ; γ is an exponent."),
+            (
+                1 / factor,
+                f"The factor shrinks the easy example's loss: it is ({1 - p:g}){sup} = "
+                f"{factor:g}, not its inverse.",
+            ),
+        ),
+        hints=(f"Compute (1 − {p:g}){sup}.",),
+        explanation=(
+            f"(1 − {p:g}){sup} = {factor:g}: an easy example counts {_times(1 / factor)} times "
+            "less than under cross-entropy."
+        ),
+    )
+
+
+def _draw_focal_factor(rng: np.random.Generator) -> dict:
+    # an easy example (p_t from 0.6 to 0.95) and γ = 2 or 3 (γ = 1 would make the slip
+    # "(1 − p_t) to the power 1" the key); the slips at least 2 % apart, as (1 − p_t)·γ comes
+    # close to p_t^γ near p_t = 0.73 for γ = 2 and 0.82 for γ = 3
+    while True:
+        params = {
+            "p_t": round(0.01 * int(rng.integers(60, 96)), 2),
+            "gamma": int(rng.choice([2, 3])),
+        }
+        q = _focal_factor(params)
+        values = [q.answer, *(v for v, _ in q.wrong_values)]
+        if all(abs(a - b) > 0.02 * max(a, b) for k, a in enumerate(values) for b in values[:k]):
+            return params
+
+
+#: asked only in the chapter's quiz cell: no statement of the book shows its numbers
+focal_factor = Parametric(
+    build=_focal_factor, draw=_draw_focal_factor, params0={"p_t": 0.9, "gamma": 2}
 )
 
 alpha_convention = ChoiceQuestion(
@@ -411,6 +507,73 @@ def _random_focal_case(rng: np.random.Generator) -> Case:
     )
 
 
+def _twentieths(rng: np.random.Generator, low: int, high: int, size: int) -> np.ndarray:
+    """``size`` probabilities on a 0.05 grid, ``low``/20 to ``high``/20 (printable without noise)."""
+    return np.round(0.05 * rng.integers(low, high + 1, size=size), 2)
+
+
+def _focal_fixed_draw(rng: np.random.Generator) -> tuple[Case, ...]:
+    """A student's fixed cases of ``implement_focal``: the book's six edges with other values
+    (every p strictly inside (0, 1); α never 0.5 where it is drawn, so a flipped α_t shows)."""
+    # an easy positive, an easy negative, a hard positive, a hard negative
+    a1, g1 = float(rng.choice([0.1, 0.2, 0.25, 0.3, 0.4])), float(rng.choice([1.5, 2.0, 2.5, 3.0]))
+    p1 = np.array(
+        [
+            _twentieths(rng, 14, 19, 1)[0],
+            _twentieths(rng, 1, 6, 1)[0],
+            _twentieths(rng, 2, 8, 1)[0],
+            _twentieths(rng, 11, 18, 1)[0],
+        ]
+    )
+    # γ = 0 and α = 0.5 kept: half of binary cross-entropy; both classes present
+    n2 = int(rng.integers(3, 6))
+    y2 = rng.permutation(np.r_[1.0, 0.0, (rng.random(n2 - 2) < 0.5).astype(float)])
+    p2 = _twentieths(rng, 2, 18, n2)
+    # α above 0.5 and γ = 1 kept (the linear factor), five examples, one predicted at 0.5
+    a3 = float(rng.choice([0.6, 0.7, 0.75, 0.8, 0.9]))
+    y3 = rng.permutation([0.0, 0.0, 1.0, 1.0, float(rng.integers(2))])
+    p3 = _twentieths(rng, 1, 19, 5)
+    p3[int(rng.integers(5))] = 0.5
+    # easy examples (p_t from 0.9 to 0.99), a large γ
+    a4, g4 = float(rng.choice([0.1, 0.2, 0.25, 0.3])), float(rng.choice([4.0, 5.0, 6.0]))
+    y4 = rng.permutation([1.0, 0.0, 1.0, 0.0])
+    p_t4 = rng.choice([0.9, 0.95, 0.96, 0.97, 0.98, 0.99], size=4)
+    p4 = np.round(np.where(y4 == 1, p_t4, 1 - p_t4), 2)
+    # negatives only: an easy, a middling and a hard one
+    a5, g5 = float(rng.choice([0.1, 0.2, 0.25, 0.3, 0.4])), float(rng.choice([1.0, 2.0, 3.0]))
+    p5 = np.array(
+        [
+            _twentieths(rng, 1, 4, 1)[0],
+            _twentieths(rng, 8, 12, 1)[0],
+            _twentieths(rng, 16, 19, 1)[0],
+        ]
+    )
+    # a 2-D array with a fractional γ, with a very easy positive and a very easy negative
+    a6, g6 = float(rng.choice([0.6, 0.7, 0.8, 0.9])), float(rng.choice([0.5, 1.5, 2.5]))
+    shape6 = [(2, 3), (3, 2), (2, 4)][int(rng.integers(3))]
+    y6 = rng.permutation(np.r_[1.0, 0.0, 1.0, 0.0, (rng.random(np.prod(shape6) - 4) < 0.5)])
+    p6 = _twentieths(rng, 2, 18, y6.size)
+    p6[np.flatnonzero(y6 == 1)[0]] = float(rng.choice([0.99, 0.995, 0.999]))
+    p6[np.flatnonzero(y6 == 0)[0]] = float(rng.choice([0.001, 0.01, 0.02]))
+    r6, c6 = shape6
+    return (
+        _fcase(f"positives and negatives, α = {a1:g}, γ = {g1:g}", [1, 0, 1, 0], p1, a1, g1),
+        _fcase(
+            f"γ = 0 and α = 0.5 (half of binary cross-entropy), {n2} examples", y2, p2, 0.5, 0.0
+        ),
+        _fcase(f"α = {a3:g}, γ = 1", y3, p3, a3, 1.0),
+        _fcase(f"easy examples, α = {a4:g}, γ = {g4:g}", y4, p4, a4, g4),
+        _fcase(f"negatives only, α = {a5:g}, γ = {g5:g}", np.zeros(3), p5, a5, g5),
+        _fcase(
+            f"a {r6} × {c6} array, α = {a6:g}, γ = {g6:g}",
+            y6.reshape(shape6),
+            p6.reshape(shape6),
+            a6,
+            g6,
+        ),
+    )
+
+
 def _parts(y, p):
     y = np.asarray(y, dtype=float)
     p = np.asarray(p, dtype=float)
@@ -518,6 +681,7 @@ implement_focal = CodeQuestion(
         ),
     ),
     random_case=_random_focal_case,
+    fixed_draw=_focal_fixed_draw,
     n_random=8,
     mistakes=(
         Mistake(
@@ -597,6 +761,39 @@ def _random_dice_case(rng: np.random.Generator) -> Case:
     return Case(f"{y.size} pixels, smooth = {smooth:g}", (y, p, smooth), _DICE_NAMES)
 
 
+def _dice_fixed_draw(rng: np.random.Generator) -> tuple[Case, ...]:
+    """A student's fixed cases of ``implement_dice``: the book's seven edges with other values.
+    The smooths whose value is the point stay: a tiny 1e-6 (practically none), 0 with no
+    overlap, 1 and 0 on two empty masks."""
+    rows, cols = int(rng.integers(4, 7)), int(rng.integers(4, 8))
+    h, w = int(rng.integers(2, 4)), int(rng.integers(2, cols // 2 + 1))  # w ≤ cols/2
+    r0, c0 = int(rng.integers(rows - h + 1)), int(rng.integers(cols - w + 1))
+    mask = np.zeros((rows, cols))
+    mask[r0 : r0 + h, c0 : c0 + w] = 1.0
+    k = int(mask.sum())
+    # shifted by one pixel: an overlap (h, w ≥ 2), but not all of it (h < rows, w < cols)
+    shifted = np.roll(mask, int(rng.choice([-1, 1])), axis=int(rng.integers(2)))
+    apart = np.roll(mask, w, axis=1)  # w columns along: disjoint, as cols ≥ 2w
+    e1 = (int(rng.integers(2, 5)), int(rng.integers(2, 5)))
+    e0 = (int(rng.integers(2, 5)), int(rng.integers(2, 5)))
+    large = float(rng.choice([10.0, 20.0, 50.0, 100.0]))
+    soft = np.where(
+        mask == 1,
+        rng.choice([0.6, 0.7, 0.8, 0.9], size=mask.shape),
+        rng.choice([0.0, 0.0, 0.0, 0.1, 0.2, 0.3], size=mask.shape),
+    )  # as the book's: above 0.5 on the mask, below it off it (thresholding gives a loss of 0)
+    s7 = float(rng.choice([0.5, 1.0, 2.0]))
+    return (
+        _dcase(f"a {rows} × {cols} mask with partial overlap, smooth = 1e-6", mask, shifted, 1e-6),
+        _dcase(f"a perfect prediction of {k} pixels, smooth = 1e-6", mask, mask, 1e-6),
+        _dcase(f"no overlap at all ({k} pixels each), smooth = 0", mask, apart, 0.0),
+        _dcase(f"two empty {e1[0]} × {e1[1]} masks, smooth = 1", np.zeros(e1), np.zeros(e1), 1.0),
+        _dcase(f"two empty {e0[0]} × {e0[1]} masks, smooth = 0", np.zeros(e0), np.zeros(e0), 0.0),
+        _dcase(f"a small mask ({k} pixels) with a large smooth = {large:g}", mask, shifted, large),
+        _dcase(f"soft predictions, smooth = {s7:g}", mask, soft, s7),
+    )
+
+
 def _sums(y, p):
     y = np.asarray(y, dtype=float)
     p = np.asarray(p, dtype=float)
@@ -610,7 +807,8 @@ def _m_no_smooth(y, p, s):
 
 def _m_smooth_denominator_only(y, p, s):
     i, a, b = _sums(y, p)
-    return 1 - 2 * i / (a + b + s)
+    with np.errstate(invalid="ignore"):  # NaN on two empty masks with smooth 0, silently
+        return 1 - 2 * i / (a + b + s)
 
 
 def _m_smooth_numerator_only(y, p, s):
@@ -684,6 +882,7 @@ implement_dice = CodeQuestion(
         _dcase("soft predictions, smooth = 1", _MASK, _SOFT, 1.0),
     ),
     random_case=_random_dice_case,
+    fixed_draw=_dice_fixed_draw,
     n_random=8,
     mistakes=(
         Mistake(_m_coefficient, "You returned the Dice coefficient; the loss is 1 minus it."),
@@ -739,50 +938,74 @@ def _logit_grad(p_hat: float, gamma: float) -> float:
     )
 
 
-_GRAD_08 = _logit_grad(0.8, 1.0)  # ≈ −0.0757
-_CE_GRAD_08 = _logit_grad(0.8, 0.0)  # σ(z) − y = −0.2
+def _focal_gradient_gamma1(params: dict) -> NumericQuestion:
+    p = float(params["p_hat"])
+    u = 1 - p
+    grad = _logit_grad(p, 1.0)
+    ce_grad = _logit_grad(p, 0.0)  # σ(z) − y = −u
+    return NumericQuestion(
+        id="imbalanced.focal_gradient_gamma1",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=2,
+        mirrors="Derivation: the focal gradient with respect to the logit",
+        prompt=(
+            rf"A positive example ($y = 1$) gets $\hat p = \sigma(z) = {p:g}$. With $\gamma = 1$ "
+            r"and no α, what is $\partial\,\mathrm{FL}/\partial z$, the gradient of its focal "
+            "loss with respect to its logit? Derive it (or use the chapter's formula) and give 4 "
+            "decimals."
+        ),
+        answer=round(grad, 4),
+        abs_tol=5e-4,
+        rel_tol=0.0,
+        wrong_values=(
+            (
+                round(ce_grad, 4),
+                "That is cross-entropy's gradient σ(z) − y: the focal factor is missing.",
+            ),
+            (
+                round(u * ce_grad, 4),
+                "That is (1 − p_t)^γ times cross-entropy's gradient. The product rule also "
+                "differentiates the factor (1 − p_t)^γ itself, which adds the term γ·p_t·log p_t.",
+            ),
+            (
+                round(-grad, 4),
+                "Right size, wrong sign: raising a positive's logit lowers its loss.",
+            ),
+        ),
+        hints=(
+            r"Use $\partial\mathrm{FL}/\partial z = \tilde y\,u^\gamma(\gamma\,p_t\log p_t - u)$ "
+            rf"with $\tilde y = 2y - 1 = +1$, $p_t = {p:g}$ and $u = 1 - p_t$.",
+        ),
+        explanation=(
+            f"{u:g} × (1 × {p:g} × ln {p:g} − {u:g}) = {u:g} × (−{-p * np.log(p):.4f} − {u:g}) "
+            f"≈ {grad:.4f}, against {round(ce_grad, 4):g} for cross-entropy: γ = 1 keeps about "
+            f"{grad / ce_grad:.0%} of this example's gradient, more than the {100 * u:.0f} % of "
+            "its loss."
+        ),
+    )
 
-focal_gradient_gamma1 = NumericQuestion(
-    id="imbalanced.focal_gradient_gamma1",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=2,
-    mirrors="Derivation: the focal gradient with respect to the logit",
-    prompt=(
-        r"A positive example ($y = 1$) gets $\hat p = \sigma(z) = 0.8$. With $\gamma = 1$ and no "
-        r"α, what is $\partial\,\mathrm{FL}/\partial z$, the gradient of its focal loss with "
-        "respect to its logit? Derive it (or use the chapter's formula) and give 4 decimals."
-    ),
-    answer=round(_GRAD_08, 4),
-    abs_tol=5e-4,
-    rel_tol=0.0,
-    wrong_values=(
-        (
-            round(_CE_GRAD_08, 4),
-            "That is cross-entropy's gradient σ(z) − y: the focal factor is missing.",
-        ),
-        (
-            round((1 - 0.8) * _CE_GRAD_08, 4),
-            "That is (1 − p_t)^γ times cross-entropy's gradient. The product rule also "
-            "differentiates the factor (1 − p_t)^γ itself, which adds the term γ·p_t·log p_t.",
-        ),
-        (
-            round(-_GRAD_08, 4),
-            "Right size, wrong sign: raising a positive's logit lowers its loss.",
-        ),
-    ),
-    hints=(
-        r"Use $\partial\mathrm{FL}/\partial z = \tilde y\,u^\gamma(\gamma\,p_t\log p_t - u)$ "
-        r"with $\tilde y = 2y - 1 = +1$, $p_t = 0.8$ and $u = 1 - p_t$.",
-    ),
-    explanation=(
-        f"0.2 × (1 × 0.8 × ln 0.8 − 0.2) = 0.2 × (−0.1785 − 0.2) ≈ {_GRAD_08:.4f}, against "
-        f"{_CE_GRAD_08:.1f} for cross-entropy: γ = 1 keeps about {_GRAD_08 / _CE_GRAD_08:.0%} of "
-        "this example's gradient, more than the 20 % of its loss."
-    ),
+
+def _draw_focal_gradient_gamma1(rng: np.random.Generator) -> dict:
+    # p̂ from 0.4 to 0.95 in steps of 0.005: above 1/e, so that γ = 1 keeps less than all of
+    # cross-entropy's gradient, and each slip (4 decimals) at least four tolerances from the key
+    # and from the others
+    while True:
+        params = {"p_hat": round(0.005 * int(rng.integers(80, 191)), 3)}
+        q = _focal_gradient_gamma1(params)
+        if q.spread() > 2e-3:
+            return params
+
+
+focal_gradient_gamma1 = Parametric(
+    build=_focal_gradient_gamma1,
+    draw=_draw_focal_gradient_gamma1,
+    params0={"p_hat": 0.8},
+    shown=lambda p: (rf"gets $\hat p = \sigma(z) = {p['p_hat']:g}$",),
 )
 
 # how the logit gradient of an easy example (p_t = 0.9) changes when γ goes from 2 to 3
+# (no variants: the book's cell right after Exercise 7 computes this answer for p_t = 0.9)
 _STEP_LOSS = 1 - 0.9  # the loss's factor, (1 − p_t)^3 / (1 − p_t)^2
 _STEP_GRAD = _logit_grad(0.9, 3.0) / _logit_grad(0.9, 2.0)  # ≈ 0.133
 
@@ -835,51 +1058,77 @@ def _threshold_posterior(alpha: float, gamma: float) -> float:
     return float((1 - alpha) * g0 / ((1 - alpha) * g0 - alpha * g1))
 
 
-alpha_threshold_derived = NumericQuestion(
-    id="imbalanced.alpha_threshold_derived",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=2,
-    mirrors="Derivation: where focal loss with α puts the 0.5 threshold",
-    prompt=(
-        r"For an input whose true posterior is $\pi = P(y = 1 \mid x)$, the best prediction "
-        r"$q^*$ minimises $\pi\,\mathrm{FL}(1, q) + (1 - \pi)\,\mathrm{FL}(0, q)$, where "
-        r"$\alpha_t$ is $\alpha$ for positives and $1 - \alpha$ for negatives. The chapter's "
-        r"figure draws $q^*(\pi)$ for α = 0.25 and γ = 2 only. Derive the posterior at which "
-        r"$q^* = 0.5$ for α = 0.1 and γ = 3; give two decimals."
-    ),
-    answer=_threshold_posterior(0.1, 3.0),
-    abs_tol=0.005,
-    rel_tol=0.0,
-    wrong_values=(
-        (
-            0.1,
-            "That is α itself. The positives are weighted down, so it takes a higher posterior "
-            "to reach q* = 0.5, not a lower one.",
+def _alpha_threshold_derived(params: dict) -> NumericQuestion:
+    a, g = float(params["alpha"]), float(params["gamma"])
+    crossing = _threshold_posterior(a, g)
+    return NumericQuestion(
+        id="imbalanced.alpha_threshold_derived",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=2,
+        mirrors="Derivation: where focal loss with α puts the 0.5 threshold",
+        prompt=(
+            r"For an input whose true posterior is $\pi = P(y = 1 \mid x)$, the best prediction "
+            r"$q^*$ minimises $\pi\,\mathrm{FL}(1, q) + (1 - \pi)\,\mathrm{FL}(0, q)$, where "
+            r"$\alpha_t$ is $\alpha$ for positives and $1 - \alpha$ for negatives. The chapter's "
+            r"figure draws $q^*(\pi)$ for α = 0.25 and γ = 2 only. Derive the posterior at which "
+            rf"$q^* = 0.5$ for α = {a:g} and γ = {g:g}; give two decimals."
         ),
-        (
-            0.5,
-            "That is where it sits without α (and for cross-entropy); α = 0.1 weights the "
-            "positives down, which moves it up.",
+        answer=crossing,
+        abs_tol=0.005,
+        rel_tol=0.0,
+        wrong_values=(
+            (
+                a,
+                "That is α itself. The positives are weighted down, so it takes a higher "
+                "posterior to reach q* = 0.5, not a lower one.",
+            ),
+            (
+                0.5,
+                f"That is where it sits without α (and for cross-entropy); α = {a:g} weights the "
+                "positives down, which moves it up.",
+            ),
+            (
+                _threshold_posterior(0.25, 2.0),
+                f"That is the crossing of the chapter's figure, for α = 0.25. Derive it for "
+                f"α = {a:g}.",
+            ),
         ),
-        (
-            _threshold_posterior(0.25, 2.0),
-            "That is the crossing of the chapter's figure, for α = 0.25. Derive it for α = 0.1.",
+        hints=(
+            "At q = 0.5 a positive and a negative have the same p_t, so their unweighted focal "
+            "losses have slopes of the same size and opposite signs: where do the α-weighted "
+            "slopes cancel?",
         ),
-    ),
-    hints=(
-        "At q = 0.5 a positive and a negative have the same p_t, so their unweighted focal losses "
-        "have slopes of the same size and opposite signs: where do the α-weighted slopes cancel?",
-    ),
-    explanation=(
-        "At q = 0.5 the slopes cancel when π·α = (1 − π)(1 − α), that is π = 1 − α = "
-        f"{_threshold_posterior(0.1, 3.0):.2f}, whatever γ: γ sets how far predictions are pulled "
-        "towards ½, α where the 0.5 crossing sits. Thresholding such a model at 0.5 calls positive "
-        "only the inputs whose posterior exceeds 1 − α."
-    ),
+        explanation=(
+            "At q = 0.5 the slopes cancel when π·α = (1 − π)(1 − α), that is π = 1 − α = "
+            f"{crossing:.2f}, whatever γ: γ sets how far predictions are pulled towards ½, α where "
+            "the 0.5 crossing sits. Thresholding such a model at 0.5 calls positive only the "
+            "inputs whose posterior exceeds 1 − α."
+        ),
+    )
+
+
+def _draw_alpha_threshold(rng: np.random.Generator) -> dict:
+    # α from 0.02 to 0.45 weights the positives down (the slips' feedback says so) and keeps the
+    # key 1 − α at least 0.05 from 0.5; α from 0.23 to 0.27 is left out, whose key would be
+    # within 0.02 of the figure's crossing 0.75 (a slip). γ changes nothing: that is the point
+    # (and the book's α = 0.1, whose key the book prints, is drawn again by Parametric.params).
+    while True:
+        k = int(rng.integers(2, 46))
+        gamma = float(rng.integers(1, 6))
+        if not 23 <= k <= 27:
+            return {"alpha": round(0.01 * k, 2), "gamma": gamma}
+
+
+alpha_threshold_derived = Parametric(
+    build=_alpha_threshold_derived,
+    draw=_draw_alpha_threshold,
+    params0={"alpha": 0.1, "gamma": 3.0},
+    shown=lambda p: (rf"$q^* = 0.5$ for α = {p['alpha']:g} and γ = {p['gamma']:g}",),
 )
 
 
+@lru_cache(maxsize=1024)
 def _focal_optimum(posterior: float, gamma: float) -> float:
     """The q that minimises π·FL(1, q) + (1 − π)·FL(0, q) (no α), on a grid of step 10⁻⁵."""
     q = np.linspace(1e-5, 1 - 1e-5, 99_999)
@@ -888,45 +1137,80 @@ def _focal_optimum(posterior: float, gamma: float) -> float:
     return float(q[np.argmin(posterior * pos + (1 - posterior) * neg)])
 
 
-_Q_STAR = round(_focal_optimum(0.01, 2.0), 5)  # ≈ 0.154, on the grid of step 10⁻⁵
+def _small_q_optimum(posterior: float, gamma: float) -> float:
+    """The minimum of the small-q approximation −π log q + q^(γ + 1) of the expected focal
+    loss, (π/(γ + 1))^(1/(γ + 1)), to 3 decimals (the known slip of the calibration question)."""
+    return round((posterior / (gamma + 1)) ** (1 / (gamma + 1)), 3)
 
-focal_calibration = NumericQuestion(
-    id="imbalanced.focal_calibration",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=2,
-    mirrors="Calibration: what a focal-trained model predicts instead of the posterior",
-    prompt=(
-        r"Positives are rare: for some inputs the true posterior is $\pi = 0.01$. A model "
-        r"trained with focal loss (γ = 2, no α) has reached the minimum of the expected loss "
-        r"$\pi\,\mathrm{FL}(1, q) + (1 - \pi)\,\mathrm{FL}(0, q)$ on them. Which probability "
-        r"$q^*$ does it predict? Minimise over $q$ numerically (a fine grid of $q$ and "
-        "`losses.focal`); give 3 decimals."
-    ),
-    answer=_Q_STAR,
-    abs_tol=2e-3,
-    rel_tol=0.0,
-    wrong_values=(
-        (
-            0.01,
-            "That is cross-entropy's answer: a proper scoring rule predicts the posterior. Focal "
-            "loss's factor (1 − q)^γ on the positives' term makes a higher q cheaper.",
+
+def _focal_calibration(params: dict) -> NumericQuestion:
+    pi, g = float(params["posterior"]), float(params["gamma"])
+    q_star = round(_focal_optimum(pi, g), 5)  # on the grid of step 10⁻⁵
+    return NumericQuestion(
+        id="imbalanced.focal_calibration",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=2,
+        mirrors="Calibration: what a focal-trained model predicts instead of the posterior",
+        prompt=(
+            rf"Positives are rare: for some inputs the true posterior is $\pi = {pi:g}$. A model "
+            rf"trained with focal loss (γ = {g:g}, no α) has reached the minimum of the expected "
+            r"loss $\pi\,\mathrm{FL}(1, q) + (1 - \pi)\,\mathrm{FL}(0, q)$ on them. Which "
+            r"probability $q^*$ does it predict? Minimise over $q$ numerically (a fine grid of $q$ "
+            "and `losses.focal`); give 3 decimals."
         ),
-        (
-            round((0.01 / 3) ** (1 / 3), 3),
-            "That is the small-q approximation (π/3)^(1/3), a few per cent off here: minimise the "
-            "exact expression.",
+        answer=q_star,
+        abs_tol=2e-3,
+        rel_tol=0.0,
+        wrong_values=(
+            (
+                pi,
+                "That is cross-entropy's answer: a proper scoring rule predicts the posterior. "
+                "Focal loss's factor (1 − q)^γ on the positives' term makes a higher q cheaper.",
+            ),
+            (
+                _small_q_optimum(pi, g),
+                f"That is the small-q approximation (π/{g + 1:g})^(1/{g + 1:g}), a few per cent "
+                "off here: minimise the exact expression.",
+            ),
+            (
+                0.5,
+                "q* = 0.5 only at π = 0.5 (without α): the pull is towards ½, not all the way.",
+            ),
         ),
-        (0.5, "q* = 0.5 only at π = 0.5 (without α): the pull is towards ½, not all the way."),
-    ),
-    hints=(
-        "q = np.linspace(1e-5, 1 - 1e-5, 99_999); evaluate losses.focal(..., reduction='none') "
-        "for y = 1 and y = 0, weight them by π and 1 − π, and take the q of the smallest sum.",
-    ),
-    explanation=(
-        f"q* ≈ {_Q_STAR:.3f}: about {_Q_STAR / 0.01:.0f} times the true frequency. Focal loss is "
-        "not a proper scoring rule: it pulls every prediction towards ½, so its probabilities "
-        "must be recalibrated before they can be read as frequencies."
+        hints=(
+            "q = np.linspace(1e-5, 1 - 1e-5, 99_999); evaluate losses.focal(..., "
+            "reduction='none') for y = 1 and y = 0, weight them by π and 1 − π, and take the q of "
+            "the smallest sum.",
+        ),
+        explanation=(
+            f"q* ≈ {q_star:.3f}: about {q_star / pi:.0f} times the true frequency. Focal loss is "
+            "not a proper scoring rule: it pulls every prediction towards ½, so its probabilities "
+            "must be recalibrated before they can be read as frequencies."
+        ),
+    )
+
+
+def _draw_focal_calibration(rng: np.random.Generator) -> dict:
+    # a rare positive (π from 0.001 to 0.05) and γ from 2 to 4 in steps of ½; the small-q
+    # approximation is kept where it is off by at least 0.004 (two tolerances, as in the book's
+    # version) and by at most 10 % (its feedback says "a few per cent"); for γ = 1 it never is
+    while True:
+        pi = round(0.001 * int(rng.integers(1, 51)), 3)
+        gamma = float(rng.choice([2.0, 2.5, 3.0, 3.5, 4.0]))
+        q_star = round(_focal_optimum(pi, gamma), 5)
+        gap = abs(q_star - _small_q_optimum(pi, gamma))
+        if 0.004 <= gap <= 0.1 * q_star:
+            return {"posterior": pi, "gamma": gamma}
+
+
+focal_calibration = Parametric(
+    build=_focal_calibration,
+    draw=_draw_focal_calibration,
+    params0={"posterior": 0.01, "gamma": 2.0},
+    shown=lambda p: (
+        rf"the true posterior is $\pi = {p['posterior']:g}$",
+        f"focal loss (γ = {p['gamma']:g}, no α)",
     ),
 )
 
@@ -1060,8 +1344,7 @@ def _draw_tversky_value(rng: np.random.Generator) -> NumericQuestion:
         if params["fp"] == params["fn"]:
             continue
         q = _tversky_value(params)
-        values = [q.answer, *(v for v, _ in q.wrong_values)]
-        if all(abs(a - b) > 2e-3 for k, a in enumerate(values) for b in values[:k]):
+        if q.spread() > 2e-3:
             return params
 
 

@@ -30,6 +30,7 @@ import losses
 
 from .model import Case, ChoiceQuestion, CodeQuestion, Mistake, NumericQuestion, Option
 from .registry import register
+from .variants import Parametric
 
 CHAPTER = "metric_learning"
 MIRRORS = "Self-check 5: face recognition with contrastive or triplet loss (data needed, triplet's advantage)"
@@ -164,58 +165,10 @@ semi_hard = ChoiceQuestion(
     hints=("Semi-hard: the triplet is ordered correctly but violates the margin.",),
 )
 
-triplet_value = NumericQuestion(
-    id="metric_learning.triplet_value",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=MIRRORS,
-    prompt=(
-        r"An anchor is at distance $d(a,p) = 0.8$ from its positive and $d(a,n) = 1.1$ from its "
-        r"negative. With margin $m = 0.5$, what is the triplet loss $\max(0,\ d(a,p) - d(a,n) + m)$?"
-    ),
-    answer=0.2,
-    abs_tol=1e-6,
-    rel_tol=1e-6,
-    wrong_values=(
-        (
-            0.0,
-            "The negative is farther than the positive, but by only 0.3 < m = 0.5: the margin is violated.",
-        ),
-        (0.8, "That is d(a,n) − d(a,p) + m: the positive's distance comes first."),
-        (-0.2, "d(a,p) − d(a,n) + m = 0.8 − 1.1 + 0.5 = 0.2, which is positive."),
-        (0.3, "0.3 is the gap d(a,n) − d(a,p); the loss is how much it falls short of the margin."),
-    ),
-    hints=("0.8 − 1.1 + 0.5, then max with 0.",),
-    explanation="0.8 − 1.1 + 0.5 = 0.2 > 0: the negative is inside the margin (a semi-hard negative).",
-)
 
-contrastive_value = NumericQuestion(
-    id="metric_learning.contrastive_value",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=MIRRORS,
-    prompt=(
-        r"A pair of faces of **different** people ($y = 0$ in the convention "
-        r"$L = y D^2 + (1 - y)\max(0,\ m - D)^2$) has embedding distance $D = 0.4$. With margin "
-        r"$m = 1$, what is its contrastive loss?"
-    ),
-    answer=float(losses.contrastive([0], np.array([[0.0, 0.0]]), np.array([[0.4, 0.0]]))),
-    abs_tol=1e-6,
-    rel_tol=1e-6,
-    wrong_values=(
-        (0.6, "The dissimilar-pair term is squared: max(0, m − D)²."),
-        (0.16, "That is D², the term for a similar pair; this pair is dissimilar (y = 0)."),
-        (0.18, "That includes Hadsell et al.'s ½ factor; the formula given here has none."),
-        (0.0, "The pair is closer than the margin (0.4 < 1), so it is still pushed apart."),
-    ),
-    hints=("For y = 0 only the second term remains: max(0, 1 − 0.4)².",),
-    explanation="(1 − 0.4)² = 0.36.",
-)
-
-
-_D_AP, _D_AN, _M = 0.8, 1.1, 0.5  # the triplet of the triplet_value question
+def _signed(x: float) -> str:
+    """A number as the bank's texts write it, with a true minus sign."""
+    return f"{x:g}".replace("-", "−")
 
 
 def _triplet_at(d_ap, d_an, margin, squared):
@@ -223,40 +176,211 @@ def _triplet_at(d_ap, d_an, margin, squared):
     return float(losses.triplet([[0.0]], [[d_ap]], [[-d_an]], margin=margin, squared=squared))
 
 
-squared_triplet_value = NumericQuestion(
-    id="metric_learning.squared_triplet_value",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=MIRRORS,
-    prompt=(
-        r"The same triplet, $d(a,p) = 0.8$, $d(a,n) = 1.1$, $m = 0.5$, scored with FaceNet's "
-        r"**squared** distances: $\max(0,\ d(a,p)^2 - d(a,n)^2 + m)$. What is its loss?"
-    ),
-    answer=_triplet_at(_D_AP, _D_AN, _M, squared=True),
-    abs_tol=1e-6,
-    rel_tol=1e-6,
-    wrong_values=(
-        (
-            _triplet_at(_D_AP, _D_AN, _M, squared=False),
-            "That is the Euclidean loss of (a): with squared distances the same margin asks for "
-            "a different gap.",
+def _triplet_value(params: dict) -> NumericQuestion:
+    d_ap, d_an, m = float(params["d_ap"]), float(params["d_an"]), float(params["m"])
+    key = round(_triplet_at(d_ap, d_an, m, squared=False), 12)
+    gap = round(d_an - d_ap, 12)
+    sum_text = f"{d_ap:g} − {d_an:g} + {m:g}"
+    return NumericQuestion(
+        id="metric_learning.triplet_value",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=MIRRORS,
+        prompt=(
+            rf"An anchor is at distance $d(a,p) = {d_ap:g}$ from its positive and "
+            rf"$d(a,n) = {d_an:g}$ from its negative. With margin $m = {m:g}$, what is the "
+            r"triplet loss $\max(0,\ d(a,p) - d(a,n) + m)$?"
         ),
-        (
-            _D_AP**2 - _D_AN**2 + _M,
-            "The hinge is missing: max(0, ·) turns a negative value into 0.",
+        answer=key,
+        abs_tol=1e-6,
+        rel_tol=1e-6,
+        wrong_values=(
+            (
+                0.0,
+                f"The negative is farther than the positive, but by only {gap:g} < m = {m:g}: "
+                "the margin is violated.",
+            ),
+            (
+                round(d_an - d_ap + m, 12),
+                "That is d(a,n) − d(a,p) + m: the positive's distance comes first.",
+            ),
+            (-key, f"d(a,p) − d(a,n) + m = {sum_text} = {key:g}, which is positive."),
+            (
+                gap,
+                f"{gap:g} is the gap d(a,n) − d(a,p); the loss is how much it falls short of the "
+                "margin.",
+            ),
         ),
-        (
-            _triplet_at(_D_AP, _D_AN, _M, squared=False) ** 2,
-            "Squaring the Euclidean loss is not the squared variant: square each distance first.",
+        hints=(f"{sum_text}, then max with 0.",),
+        explanation=(
+            f"{sum_text} = {key:g} > 0: the negative is inside the margin (a semi-hard negative)."
         ),
+    )
+
+
+def _squared_triplet_value(params: dict) -> NumericQuestion:
+    d_ap, d_an, m = float(params["d_ap"]), float(params["d_an"]), float(params["m"])
+    euclidean = _triplet_at(d_ap, d_an, m, squared=False)
+    return NumericQuestion(
+        id="metric_learning.squared_triplet_value",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=MIRRORS,
+        prompt=(
+            rf"The same triplet, $d(a,p) = {d_ap:g}$, $d(a,n) = {d_an:g}$, $m = {m:g}$, scored "
+            r"with FaceNet's **squared** distances: $\max(0,\ d(a,p)^2 - d(a,n)^2 + m)$. What is "
+            "its loss?"
+        ),
+        answer=_triplet_at(d_ap, d_an, m, squared=True),
+        abs_tol=1e-6,
+        rel_tol=1e-6,
+        wrong_values=(
+            (
+                euclidean,
+                "That is the Euclidean loss of (a): with squared distances the same margin asks "
+                "for a different gap.",
+            ),
+            (
+                d_ap**2 - d_an**2 + m,
+                "The hinge is missing: max(0, ·) turns a negative value into 0.",
+            ),
+            (
+                euclidean**2,
+                "Squaring the Euclidean loss is not the squared variant: square each distance "
+                "first.",
+            ),
+        ),
+        hints=(f"{d_ap:g}² − {d_an:g}² + {m:g}, then max with 0.",),
+        explanation=(
+            f"{round(d_ap**2, 6):g} − {round(d_an**2, 6):g} + {m:g} < 0, so the loss is 0: "
+            "the triplet that is semi-hard with Euclidean distances is easy with squared ones. A "
+            "margin does not carry over from one variant to the other."
+        ),
+    )
+
+
+def _apart(q: NumericQuestion, gap: float) -> bool:
+    """The key and the known wrong values of ``q`` at least ``gap`` from each other."""
+    return q.spread() > gap
+
+
+def _draw_triplet(rng: np.random.Generator) -> dict:
+    # The situation of Exercise 4: a semi-hard negative with Euclidean distances (0 < gap < m,
+    # so the loss m − gap is positive and below m) that is easy with squared ones
+    # (d(a,p)² − d(a,n)² + m ≤ −0.02, so that the squared loss is 0 and its hinge matters). The
+    # Euclidean loss is drawn first, in hundredths from 0.1 (up to about 0.75 in the end), so
+    # that a class's keys rarely coincide; then the margin, and d(a,p) among the distances that make the triplet
+    # easy with squared distances, with d(a,n) ≤ 2 (the chapter's FaceNet embeddings lie on
+    # the unit sphere). gap ≠ m/2 (the gap would be the key), and every slip at least
+    # 0.01 from the key and from the others.
+    while True:
+        loss = round(0.01 * int(rng.integers(10, 91)), 2)
+        m = round(0.05 * int(rng.integers(4, 21)), 2)
+        gap = round(m - loss, 2)
+        if gap < 0.05 - 1e-9:
+            continue
+        easy = [
+            d
+            for d in (round(0.05 * k, 2) for k in range(8, 40))
+            if round(d + gap, 2) <= 2 and d**2 - round(d + gap, 2) ** 2 + m <= -0.02
+        ]
+        if not easy:
+            continue
+        d_ap = easy[int(rng.integers(len(easy)))]
+        params = {"d_ap": d_ap, "d_an": round(d_ap + gap, 2), "m": m}
+        if _apart(_triplet_value(params), 0.01) and _apart(_squared_triplet_value(params), 0.01):
+            return params
+
+
+#: the two triplet questions of Exercise 4 share their triplet
+_TRIPLET_GROUP = "metric_learning.same_triplet"
+_TRIPLET0 = {"d_ap": 0.8, "d_an": 1.1, "m": 0.5}
+
+
+def _shown_triplet(params: dict) -> tuple[str, ...]:
+    return (
+        rf"at distance $d(a,p) = {params['d_ap']:g}$ from its positive and "
+        rf"$d(a,n) = {params['d_an']:g}$ from its negative",
+        rf"With $m = {params['m']:g}$, what is the triplet loss",
+    )
+
+
+triplet_value = Parametric(
+    build=_triplet_value,
+    draw=_draw_triplet,
+    params0=_TRIPLET0,
+    group=_TRIPLET_GROUP,
+    shown=_shown_triplet,
+)
+
+
+def _contrastive_value(params: dict) -> NumericQuestion:
+    d, m = float(params["D"]), float(params["m"])
+    key = float(losses.contrastive([0], np.array([[0.0, 0.0]]), np.array([[d, 0.0]]), margin=m))
+    return NumericQuestion(
+        id="metric_learning.contrastive_value",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=MIRRORS,
+        prompt=(
+            r"A pair of faces of **different** people ($y = 0$ in the convention "
+            r"$L = y D^2 + (1 - y)\max(0,\ m - D)^2$) has embedding distance "
+            rf"$D = {d:g}$. With margin $m = {m:g}$, what is its contrastive loss?"
+        ),
+        answer=key,
+        abs_tol=1e-6,
+        rel_tol=1e-6,
+        wrong_values=(
+            (round(m - d, 12), "The dissimilar-pair term is squared: max(0, m − D)²."),
+            (
+                round(d**2, 12),
+                "That is D², the term for a similar pair; this pair is dissimilar (y = 0).",
+            ),
+            (
+                round(0.5 * (m - d) ** 2, 12),
+                "That includes Hadsell et al.'s ½ factor; the formula given here has none.",
+            ),
+            (
+                0.0,
+                f"The pair is closer than the margin ({d:g} < {m:g}), so it is still pushed apart.",
+            ),
+        ),
+        hints=(f"For y = 0 only the second term remains: max(0, {m:g} − {d:g})².",),
+        explanation=f"({m:g} − {d:g})² = {round(key, 12):g}.",
+    )
+
+
+def _draw_contrastive(rng: np.random.Generator) -> dict:
+    # a dissimilar pair inside the margin (D ≤ m − 0.1: still pushed apart), D in hundredths so
+    # that a class's keys rarely coincide; m − D = 1 would make the unsquared slip the key, and
+    # D = m/2 the similar-pair term: every slip at least 0.01 from the key and from the others
+    while True:
+        m = float(rng.choice([0.5, 0.8, 1.0, 1.2, 1.5, 2.0]))
+        params = {"D": round(0.01 * int(rng.integers(5, round(100 * m) - 9)), 2), "m": m}
+        if _apart(_contrastive_value(params), 0.01):
+            return params
+
+
+contrastive_value = Parametric(
+    build=_contrastive_value,
+    draw=_draw_contrastive,
+    params0={"D": 0.4, "m": 1.0},
+    shown=lambda p: (
+        rf"embedding distance $D = {p['D']:g}$. With $m = {p['m']:g}$, what is its contrastive "
+        "loss",
     ),
-    hints=("0.8² − 1.1² + 0.5, then max with 0.",),
-    explanation=(
-        f"{_D_AP**2:.2f} − {_D_AN**2:.2f} + {_M:g} < 0, so the loss is 0: "
-        "the triplet that is semi-hard with Euclidean distances is easy with squared ones. A "
-        "margin does not carry over from one variant to the other."
-    ),
+)
+
+squared_triplet_value = Parametric(
+    build=_squared_triplet_value,
+    draw=_draw_triplet,  # the same draw as the triplet question's: the same triplet
+    params0=_TRIPLET0,
+    group=_TRIPLET_GROUP,
+    shown=lambda p: (*_shown_triplet(p), rf"the same $m = {p['m']:g}$: what is its loss"),
+    key_varies=False,  # every variant's triplet is easy under squared distances: the loss is 0
 )
 
 
@@ -346,6 +470,98 @@ def _m_hinge_after_mean(a, p, n, m):
     return max(0.0, float(np.mean(dp - dn + m)))
 
 
+def _tenths_array(rng: np.random.Generator, low: float, high: float, shape) -> np.ndarray:
+    """Values on a 0.1 grid from ``low`` to ``high`` (printable without noise)."""
+    return np.round(0.1 * rng.integers(round(10 * low), round(10 * high) + 1, size=shape), 1)
+
+
+def _along_axis(rng: np.random.Generator, d: int, length: float) -> np.ndarray:
+    """A vector of the given length along a random axis of R^d, either way."""
+    v = np.zeros(d)
+    v[int(rng.integers(0, d))] = length * float(rng.choice([-1.0, 1.0]))
+    return v
+
+
+def _hinge_terms(a, p, n, m) -> np.ndarray:
+    """D(a, p) − D(a, n) + m of each triplet (positive: the triplet is active)."""
+    return np.linalg.norm(a - p, axis=1) - np.linalg.norm(a - n, axis=1) + m
+
+
+def _mixed_triplets(rng: np.random.Generator, shape, m: float, spread: float, mean=None):
+    """Anchors on a 0.1 grid with positives and negatives near them: at least one active
+    triplet and one with loss 0, none within 0.05 of the hinge's corner; with ``mean`` (as in
+    the book's first case), the mean of D(a, p) − D(a, n) + m at least that."""
+    while True:
+        a = _tenths_array(rng, -1, 1, shape)
+        p = (a + _tenths_array(rng, -spread, spread, shape)).round(1)
+        n = (a + _tenths_array(rng, -spread, spread, shape)).round(1)
+        h = _hinge_terms(a, p, n, m)
+        if mean is not None and h.mean() < mean:
+            continue
+        if (h > 0.05).any() and (h < -0.05).any() and (np.abs(h) > 0.05).all():
+            return a, p, n
+
+
+def _triplet_fixed_draw(rng: np.random.Generator) -> tuple[Case, ...]:
+    """A student's fixed cases of ``implement_triplet``: the book's six edges with other values
+    (a margin of exactly 0 and a positive equal to its anchor where the book has them)."""
+    # two triplets in 2-D, one active and one not, the active one further from the corner
+    m1 = float(rng.choice([0.6, 0.8, 1.0, 1.2, 1.5]))
+    a1, p1, n1 = _mixed_triplets(rng, (2, 2), m1, 1.5, mean=0.1)
+    # an easy triplet (D(a, n) beyond D(a, p) + m: loss 0) and a hard one (D(a, p) > D(a, n)),
+    # along the axes of R^3, in either order; as in the book, the easy one is further inside
+    # than the hard one is outside, so that the mean of D(a, p) − D(a, n) + m is negative (a
+    # hinge taken after the mean gives 0 there)
+    m2 = float(rng.choice([0.2, 0.3, 0.5, 0.8]))
+    a2 = _tenths_array(rng, -1, 1, (2, 3))
+    dp_hard = float(rng.choice([1.5, 2.0, 2.5]))
+    dn_hard = float(rng.choice([0.3, 0.5, 0.8, 1.0]))
+    dp_easy = float(rng.choice([0.1, 0.2, 0.3]))
+    beyond = dp_hard - dn_hard + m2 + float(rng.choice([0.3, 0.5, 1.0]))
+    dn_easy = round(dp_easy + m2 + beyond, 1)
+    lengths = [(dp_easy, dn_easy), (dp_hard, dn_hard)]
+    if rng.random() < 0.5:
+        lengths.reverse()
+    p2 = np.array([a2[i] + _along_axis(rng, 3, lp) for i, (lp, _) in enumerate(lengths)])
+    n2 = np.array([a2[i] + _along_axis(rng, 3, ln) for i, (_, ln) in enumerate(lengths)])
+    # three triplets in 4-D or 5-D, a small margin
+    m3 = float(rng.choice([0.1, 0.2, 0.3]))
+    d3 = int(rng.integers(4, 6))
+    a3, p3, n3 = _mixed_triplets(rng, (3, d3), m3, 0.5)
+    # one triplet in 1-D, an active one (as the book's)
+    m4 = float(rng.choice([0.5, 1.0, 1.5]))
+    a4 = 0.5 * int(rng.integers(-4, 5))
+    while True:
+        p4 = a4 + float(rng.choice([-1.0, 1.0])) * 0.5 * int(rng.integers(1, 6))
+        n4 = a4 + float(rng.choice([-1.0, 1.0])) * 0.5 * int(rng.integers(1, 6))
+        if p4 != n4 and abs(p4 - a4) - abs(n4 - a4) + m4 > 0.05:
+            break
+    # the positive equals the anchor (D(a, p) = 0), a negative inside the margin
+    m5 = float(rng.choice([0.5, 1.0, 1.5, 2.0]))
+    while True:
+        a5 = _tenths_array(rng, -2, 2, (2, 2))
+        n5 = (a5 + _tenths_array(rng, -1.5, 1.5, (2, 2))).round(1)
+        h5 = _hinge_terms(a5, a5, n5, m5)
+        if (h5 > 0.05).any() and (np.abs(h5) > 0.05).all():
+            break
+    # margin = 0 exactly
+    a6, p6, n6 = _mixed_triplets(rng, (3, 2), 0.0, 2.0)
+    return (
+        _tcase(f"two triplets in 2-D, margin = {m1:g}", a1, p1, n1, m1),
+        _tcase(
+            f"an easy triplet (loss 0) and a hard one, margin = {m2:g}",
+            a2,
+            p2.round(1),
+            n2.round(1),
+            m2,
+        ),
+        _tcase(f"three triplets in {d3}-D, margin = {m3:g}", a3, p3, n3, m3),
+        _tcase(f"one triplet in 1-D, margin = {m4:g}", [[a4]], [[p4]], [[n4]], m4),
+        _tcase(f"the positive equals the anchor, margin = {m5:g}", a5, a5.copy(), n5, m5),
+        _tcase("margin = 0, three triplets in 2-D", a6, p6, n6, 0.0),
+    )
+
+
 implement_triplet = CodeQuestion(
     id="metric_learning.implement_triplet",
     chapter=CHAPTER,
@@ -403,6 +619,7 @@ implement_triplet = CodeQuestion(
         ),
     ),
     random_case=_random_triplet_case,
+    fixed_draw=_triplet_fixed_draw,
     n_random=8,
     mistakes=(
         Mistake(
@@ -496,61 +713,102 @@ info_nce_temperature = ChoiceQuestion(
     ),
 )
 
-# One anchor's row: its positive at cosine 0.8, two negatives at 0.5 and -0.5.
-_ROW_COS = np.array([0.8, 0.5, -0.5])
-_ROW_TAU = 0.5
+
+def _row(params: dict) -> np.ndarray:
+    """One anchor's row of cosine similarities: its positive first, then its two negatives."""
+    return np.array([params["cos_p"], params["cos_n1"], params["cos_n2"]])
 
 
-def _row_weights(tau):
-    """The softmax P_i· of the row, positive first."""
-    return losses.softmax(_ROW_COS / tau)
+def _info_nce_weight(params: dict) -> NumericQuestion:
+    row, tau = _row(params), float(params["tau"])
+    cos_p, cos_n1, cos_n2 = (float(c) for c in row)
+
+    def weights(t):
+        """The softmax P_i· of the row, positive first."""
+        return losses.softmax(row / t)
+
+    s = row / tau
+    return NumericQuestion(
+        id="metric_learning.info_nce_weight",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors=BEYOND_GUIDE,
+        prompt=(
+            "One row of InfoNCE: the anchor's positive has cosine similarity "
+            f"{_signed(cos_p)} with it, its two negatives {_signed(cos_n1)} and "
+            rf"{_signed(cos_n2)}. With $\tau = {tau:g}$, what is the weight $P_{{ij}}$ with which "
+            f"the gradient pushes the anchor away from the negative at {_signed(cos_n1)}? (The "
+            r"softmax of the row $S_{ij} = \cos/\tau$, to three decimals.)"
+        ),
+        answer=float(weights(tau)[1]),
+        abs_tol=1e-3,
+        rel_tol=0.0,
+        wrong_values=(
+            (
+                float(weights(1.0)[1]),
+                f"That is the weight at τ = 1: divide the similarities by τ = {tau:g} before the "
+                "softmax.",
+            ),
+            (
+                float(losses.softmax(row * tau)[1]),
+                "You multiplied by τ: the logits are cos / τ.",
+            ),
+            (
+                float(losses.softmax(row[1:] / tau)[0]),
+                "That is the negative's share of the push (a softmax over the negatives only). "
+                r"$P_{ij}$ is a softmax over the whole row, the positive included.",
+            ),
+            (
+                float(np.exp(row[1] / tau)),
+                "That is the unnormalised e^{S_ij}: divide by the sum over the row.",
+            ),
+        ),
+        hints=(
+            "$S = (" + r",\ ".join(f"{v:g}" for v in s) + ")$; "
+            r"$P_{ij} = e^{S_{ij}} / \sum_k e^{S_{ik}}$.",
+        ),
+        explanation=(
+            f"e^{_signed(s[1])} / (" + " + ".join(f"e^{_signed(v)}" for v in s) + ") = "
+            f"{weights(tau)[1]:.3f}. At τ = 1 it is {weights(1.0)[1]:.3f}: lowering τ sharpened "
+            f"the softmax, the positive's weight rose from {weights(1.0)[0]:.3f} to "
+            f"{weights(tau)[0]:.3f}, so the whole push shrank, but the negative at "
+            f"{_signed(cos_n1)} took a larger share of it, "
+            f"{losses.softmax(row[1:] / tau)[0]:.0%} against {losses.softmax(row[1:])[0]:.0%}."
+        ),
+    )
 
 
-info_nce_weight = NumericQuestion(
-    id="metric_learning.info_nce_weight",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors=BEYOND_GUIDE,
-    prompt=(
-        r"One row of InfoNCE: the anchor's positive has cosine similarity 0.8 with it, its two "
-        r"negatives 0.5 and −0.5. With $\tau = 0.5$, what is the weight $P_{ij}$ with which the "
-        r"gradient pushes the anchor away from the negative at 0.5? (The softmax of the row "
-        r"$S_{ij} = \cos/\tau$, to three decimals.)"
-    ),
-    answer=float(_row_weights(_ROW_TAU)[1]),
-    abs_tol=1e-3,
-    rel_tol=0.0,
-    wrong_values=(
-        (
-            float(_row_weights(1.0)[1]),
-            "That is the weight at τ = 1: divide the similarities by τ = 0.5 before the softmax.",
-        ),
-        (
-            float(losses.softmax(_ROW_COS * _ROW_TAU)[1]),
-            "You multiplied by τ: the logits are cos / τ.",
-        ),
-        (
-            float(losses.softmax(_ROW_COS[1:] / _ROW_TAU)[0]),
-            "That is the negative's share of the push (a softmax over the negatives only). "
-            r"$P_{ij}$ is a softmax over the whole row, the positive included.",
-        ),
-        (
-            float(np.exp(_ROW_COS[1] / _ROW_TAU)),
-            "That is the unnormalised e^{S_ij}: divide by the sum over the row.",
-        ),
-    ),
-    hints=(
-        "$S = (" + r",\ ".join(f"{v:g}" for v in _ROW_COS / _ROW_TAU) + ")$; "
-        r"$P_{ij} = e^{S_{ij}} / \sum_k e^{S_{ik}}$.",
-    ),
-    explanation=(
-        f"e^1 / (e^1.6 + e^1 + e^−1) = {_row_weights(_ROW_TAU)[1]:.3f}. At τ = 1 it is "
-        f"{_row_weights(1.0)[1]:.3f}: lowering τ sharpened the softmax, the positive's weight "
-        f"rose from {_row_weights(1.0)[0]:.3f} to {_row_weights(_ROW_TAU)[0]:.3f}, so the whole "
-        "push shrank, but the negative at 0.5 took a larger share of it, "
-        f"{losses.softmax(_ROW_COS[1:] / _ROW_TAU)[0]:.0%} against "
-        f"{losses.softmax(_ROW_COS[1:])[0]:.0%}."
+def _draw_info_nce_weight(rng: np.random.Generator) -> dict:
+    # Cosines in tenths with the positive the most similar (so that lowering τ raises its
+    # weight, as the explanation says) and a temperature below 1 (the statement compares with
+    # τ = 1) that divides a tenth into a short decimal. The key at least 0.02 (to three
+    # decimals), every slip at least five tolerances from the key and from the others, and the
+    # two shares of the explanation different in whole percent.
+    while True:
+        cos_p = round(0.1 * int(rng.integers(4, 10)), 1)
+        cos_n1 = round(0.1 * int(rng.integers(-3, round(10 * cos_p))), 1)
+        cos_n2 = round(0.1 * int(rng.integers(-9, round(10 * cos_n1))), 1)
+        tau = float(rng.choice([0.1, 0.2, 0.25, 0.4, 0.5, 0.8]))
+        params = {"cos_p": cos_p, "cos_n1": cos_n1, "cos_n2": cos_n2, "tau": tau}
+        q = _info_nce_weight(params)
+        row = _row(params)
+        shares = (losses.softmax(row[1:] / tau)[0], losses.softmax(row[1:])[0])
+        if q.answer < 0.02 or round(100 * shares[0]) == round(100 * shares[1]):
+            continue
+        if _apart(q, 5e-3):
+            return params
+
+
+info_nce_weight = Parametric(
+    build=_info_nce_weight,
+    draw=_draw_info_nce_weight,
+    params0={"cos_p": 0.8, "cos_n1": 0.5, "cos_n2": -0.5, "tau": 0.5},
+    shown=lambda p: (
+        f"positive has cosine similarity {_signed(p['cos_p'])} with it, its two negatives "
+        f"{_signed(p['cos_n1'])} and {_signed(p['cos_n2'])}. With $\\tau = {p['tau']:g}$, what "
+        r"is the weight $P_{ij}$ with which the gradient pushes the anchor away from the "
+        f"negative at {_signed(p['cos_n1'])}",
     ),
 )
 
@@ -641,6 +899,127 @@ def _m_normalise_columns(a, p, t):
     return np.mean(_lse(s, 1) - np.diag(s))
 
 
+#: unit vectors of R² and R³ with short decimal coordinates (up to signs and, in R³, the order
+#: of the coordinates), so that rows of a given length print without noise
+_UNIT_2D = ((1.0, 0.0), (0.6, 0.8), (0.8, 0.6), (0.28, 0.96), (0.96, 0.28))
+_UNIT_3D = ((1.0, 0.0, 0.0), (0.6, 0.8, 0.0), (0.36, 0.48, 0.8), (0.48, 0.6, 0.64))
+
+
+def _unit_vector(rng: np.random.Generator, table) -> np.ndarray:
+    v = np.array(table[int(rng.integers(0, len(table)))])
+    v = v[rng.permutation(len(v))] if len(v) == 3 else v[:: int(rng.choice([-1, 1]))]
+    return v * rng.choice([-1.0, 1.0], size=len(v)) + 0.0  # + 0.0: no −0 in the feedback
+
+
+def _near_unit(rng: np.random.Generator, table, to: np.ndarray, min_cos: float) -> np.ndarray:
+    """A unit vector of ``table`` at cosine at least ``min_cos`` from the unit vector ``to``."""
+    while True:
+        v = _unit_vector(rng, table)
+        if v @ to >= min_cos:
+            return v
+
+
+def _full_columns(*arrays: np.ndarray) -> bool:
+    """No column of any array is all zeros (a reader who normalises the columns by mistake
+    then gets the hint, not a division by zero)."""
+    return all((np.abs(x).sum(axis=0) > 0).all() for x in arrays)
+
+
+def _rows_loss(s: np.ndarray) -> float:
+    """Mean over rows i of logsumexp(S[i]) − S[i, i]."""
+    return float(np.mean(_lse(s, 1) - np.diag(s)))
+
+
+def _info_nce_fixed_draw(rng: np.random.Generator) -> tuple[Case, ...]:
+    """A student's fixed cases of ``implement_info_nce``: the book's five edges with other
+    values (unit rows and τ = 1 exactly in the first, as in the book: there only the softmax
+    itself counts)."""
+    # unit vectors in 2-D, positives near their anchors, temperature 1
+    n1 = int(rng.integers(3, 5))
+    while True:
+        a1 = np.array([_unit_vector(rng, _UNIT_2D) for _ in range(n1)])
+        p1 = np.array([_near_unit(rng, _UNIT_2D, a, 0.5) for a in a1])
+        if _full_columns(a1, p1):
+            break
+    # rows of very different lengths: unit directions times lengths from 0.1 (or 0.2) to 6 (or
+    # 8), four pairs in 3-D, positives near their anchors
+    t2 = float(rng.choice([0.4, 0.5, 0.6]))
+    short, long = float(rng.choice([0.1, 0.2])), float(rng.choice([6.0, 8.0]))
+    lengths = rng.choice([0.5, 1.0, 2.0, 3.0, 4.0], size=8)
+    where = rng.choice(8, size=2, replace=False)
+    lengths[where] = short, long
+    while True:
+        a2 = np.array([_unit_vector(rng, _UNIT_3D) for _ in range(4)])
+        p2 = np.array([_near_unit(rng, _UNIT_3D, a, 0.3) for a in a2])
+        if _full_columns(a2, p2):
+            break
+    a2 = (a2 * lengths[:4, None]).round(4) + 0.0
+    p2 = (p2 * lengths[4:, None]).round(4) + 0.0
+    # four pairs in 3-D, a small temperature: anchors and positives near them on a 0.1 grid
+    t3 = float(rng.choice([0.1, 0.15, 0.2]))
+    while True:
+        a3 = np.round(0.1 * rng.integers(-10, 11, size=(4, 3)), 1)
+        p3 = (a3 + np.round(0.1 * rng.integers(-4, 5, size=(4, 3)), 1)).round(1)
+        rows_ok = (np.linalg.norm(np.vstack([a3, p3]), axis=1) > 0.5).all()
+        if rows_ok and _full_columns(a3, p3):
+            break
+    # a lopsided batch: one positive close to every anchor, the others far from all, so that
+    # the softmax down the columns gives another loss than along the rows; built around the
+    # axis (1, 0), then turned and mirrored by a symmetry of the square (the grid stays)
+    t4 = float(rng.choice([0.25, 0.3]))
+    while True:
+        a4 = np.column_stack(
+            [
+                np.round(0.1 * rng.integers(7, 11, size=3), 1),
+                np.round(0.1 * rng.integers(-6, 10, size=3), 1),
+            ]
+        )
+        hub = int(rng.integers(0, 3))
+        p4 = np.column_stack(
+            [
+                np.round(0.1 * rng.integers(-10, 1, size=3), 1),
+                np.round(0.1 * rng.integers(-10, 11, size=3), 1),
+            ]
+        )
+        p4[hub] = (1.0, 0.0)
+        if (np.linalg.norm(p4, axis=1) < 0.5).any() or not _full_columns(a4, p4):
+            continue
+        s = _cos(a4, p4) / t4
+        if abs(_rows_loss(s) - _rows_loss(s.T)) > 0.5:
+            break
+    turn = np.array([[0.0, -1.0], [1.0, 0.0]])
+    sym = np.linalg.matrix_power(turn, int(rng.integers(0, 4)))
+    if rng.random() < 0.5:
+        sym = sym @ np.diag([1.0, -1.0])
+    a4, p4 = a4 @ sym.T + 0.0, p4 @ sym.T + 0.0
+    # n = 2 pairs, a temperature above 1
+    t5 = float(rng.choice([1.5, 2.0, 2.5, 3.0]))
+    while True:
+        a5 = np.round(0.5 * rng.integers(-6, 7, size=(2, 2)), 1)
+        p5 = np.round(0.5 * rng.integers(-6, 7, size=(2, 2)), 1)
+        if (np.linalg.norm(np.vstack([a5, p5]), axis=1) > 0).all() and _full_columns(a5, p5):
+            break
+    norms = np.linalg.norm(np.vstack([a2, p2]), axis=1)
+    return (
+        _ncase(f"{n1} pairs of unit vectors in 2-D, temperature = 1", a1, p1, 1.0),
+        _ncase(
+            f"rows of very different lengths ({norms.min():g} to {norms.max():g}), "
+            f"temperature = {t2:g}",
+            a2,
+            p2,
+            t2,
+        ),
+        _ncase(f"four pairs in 3-D, temperature = {t3:g}", a3, p3, t3),
+        _ncase(
+            f"a lopsided batch: positive {hub} is close to every anchor, temperature = {t4:g}",
+            a4,
+            p4,
+            t4,
+        ),
+        _ncase(f"n = 2 pairs, temperature = {t5:g}", a5, p5, t5),
+    )
+
+
 implement_info_nce = CodeQuestion(
     id="metric_learning.implement_info_nce",
     chapter=CHAPTER,
@@ -695,6 +1074,7 @@ implement_info_nce = CodeQuestion(
         ),
     ),
     random_case=_random_info_nce_case,
+    fixed_draw=_info_nce_fixed_draw,
     n_random=8,
     mistakes=(
         Mistake(

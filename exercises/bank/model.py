@@ -37,6 +37,7 @@ How an answer of each kind is scored lives in :mod:`exercises.scoring`, how each
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 import re
 from collections.abc import Callable
@@ -134,6 +135,10 @@ class ChoiceQuestion(Question):
     """A ``single`` or ``multiple`` choice question."""
 
     options: tuple[Option, ...] = ()
+    order: str = ""
+    """What shuffles the options besides the id: empty for the book's order; a student's
+    variant sets it (:func:`exercises.bank.variant`), so each student has an order of their
+    own."""
 
     @property
     def display_options(self) -> tuple[Option, ...]:
@@ -141,9 +146,11 @@ class ChoiceQuestion(Question):
 
         The order comes from a hash of the question id (not from Python's randomised
         ``hash``), so the notebook, the site and the grader agree, and the right answer is not
-        always the first option, as it often is in the bank's source.
+        always the first option, as it often is in the bank's source. A student's variant
+        hashes its :attr:`order` too.
         """
-        seed = int.from_bytes(hashlib.sha256(self.id.encode()).digest()[:8], "big")
+        text = self.id if not self.order else f"{self.id}\0{self.order}"
+        seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
         order = sorted(range(len(self.options)), key=lambda i: random.Random(seed + i).random())
         return tuple(self.options[i] for i in order)
 
@@ -193,6 +200,17 @@ class NumericQuestion(Question):
         target = self.answer if target is None else target
         return abs(value - target) <= max(self.abs_tol, self.rel_tol * abs(target))
 
+    def spread(self) -> float:
+        """The smallest gap between two of the key and the known wrong values: how clearly a
+        diagnosis tells them apart (a variant's draw keeps it above a few tolerances).
+
+        >>> NumericQuestion("c.q", "c", "numeric", 1, "?", "", answer=1.0,
+        ...                 wrong_values=((0.5, "half"), (2.0, "double"))).spread()
+        0.5
+        """
+        values = [self.answer, *(v for v, _ in self.wrong_values)]
+        return min((abs(a - b) for k, a in enumerate(values) for b in values[:k]), default=math.inf)
+
 
 @dataclass(frozen=True)
 class CodeQuestion(Question):
@@ -221,6 +239,10 @@ class CodeQuestion(Question):
     rtol: float = 1e-5
     atol: float = 1e-8
     extra: dict[str, Any] = field(default_factory=dict)
+    fixed_draw: Callable[[np.random.Generator], tuple[Case, ...]] | None = None
+    """A student's fixed cases: the same edges as :attr:`fixed_cases` (δ ≠ 1, residuals beyond
+    ±δ, ...) with values of their own, drawn from a seeded generator
+    (:func:`exercises.bank.variant`); None: everyone gets the book's."""
 
 
 def normalise_key(text: str) -> str:

@@ -11,11 +11,14 @@ Each chapter module registers its questions when it is imported (importing
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable
 
-from .model import Question
-from .variants import Parametric, variant_seed
+import numpy as np
+
+from .model import ChoiceQuestion, CodeQuestion, Question
+from .variants import Parametric, join_group, variant_seed
 
 #: Chapter ids in reading order. ``closing`` is the final chapter's mixed quiz and combined exercise.
 CHAPTERS: tuple[str, ...] = (
@@ -55,6 +58,7 @@ def register(*questions: Question | Parametric) -> None:
         _BANK[q.id] = q
         if isinstance(item, Parametric):
             _PARAMETRIC[q.id] = item
+            join_group(item)
 
 
 def all_questions(chapter: str | None = None) -> list[Question]:
@@ -124,13 +128,42 @@ def parametric(question_id: str) -> Parametric | None:
     return _PARAMETRIC.get(question_id)
 
 
+def has_variants(question_id: str) -> bool:
+    """Whether students (and practice) get versions of their own: a question with parameters,
+    a choice question (its options' order), or a code question that draws its fixed cases.
+
+    >>> has_variants("regression.pinball_value"), has_variants("closing.howto_huber_gradient")
+    (True, False)
+    """
+    q = get_question(question_id)
+    return (
+        parametric(question_id) is not None
+        or isinstance(q, ChoiceQuestion)
+        or (isinstance(q, CodeQuestion) and q.fixed_draw is not None)
+    )
+
+
 def variant(question_id: str, salt: str = "", student: str = "", attempt: int = 0) -> Question:
-    """One student's variant of a question (:func:`~exercises.bank.variants.variant_seed`);
-    variant 0, the book's, without a student, and for a question that has no parameters."""
+    """One student's variant of a question (:func:`~exercises.bank.variants.variant_seed`):
+    other parameters for a question that has them, the options in an order of the student's
+    own for a choice question, fixed cases of the student's own for a code question that
+    draws them (:attr:`~exercises.bank.CodeQuestion.fixed_draw`); variant 0, the book's,
+    without a student, and for a question that has none of these.
+
+    >>> alice = variant("regression.outlier_loss", "salt", "alice")
+    >>> alice.options == get_question("regression.outlier_loss").options
+    True
+    """
     p = parametric(question_id)
-    if p is None or not student:
+    if not student:
         return get_question(question_id)
-    return p.variant(variant_seed(salt, student, p.seed_name, attempt))
+    seed = variant_seed(salt, student, p.seed_name if p else question_id, attempt)
+    q = get_question(question_id) if p is None else p.variant(seed)
+    if isinstance(q, ChoiceQuestion):
+        q = dataclasses.replace(q, order=f"{seed:032x}")
+    elif isinstance(q, CodeQuestion) and q.fixed_draw is not None:
+        q = dataclasses.replace(q, fixed_cases=q.fixed_draw(np.random.default_rng(seed)))
+    return q
 
 
 def variant_label(question_id: str, salt: str = "", student: str = "", attempt: int = 0) -> str:
@@ -146,4 +179,5 @@ def variant_label(question_id: str, salt: str = "", student: str = "", attempt: 
     if p is None:
         return ""
     seed = variant_seed(salt, student, p.seed_name, attempt) if student else None
-    return p.label(p.params(seed))
+    params = p.params(seed)
+    return p.label({k: params[k] for k in p.params0})  # its own (a group draws for all)

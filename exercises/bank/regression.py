@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
@@ -190,6 +191,11 @@ def _draw_outlier_residual(rng: np.random.Generator) -> dict:
     return {"r": float(rng.integers(25, 251))}
 
 
+def _draw_outlier_huber(rng: np.random.Generator) -> dict:
+    # the key is δ itself: 49 thresholds from 0.2 to 5, all far below the residual
+    return {**_draw_outlier_residual(rng), "delta": round(0.1 * int(rng.integers(2, 51)), 1)}
+
+
 def _shown_residual(params: dict) -> tuple[str, ...]:
     return (rf"A single house has residual $r = y - \hat y = {params['r']:g}$",)
 
@@ -199,7 +205,7 @@ _OUTLIER_GROUP = "regression.outlier_gradient"
 
 outlier_gradient_mse = Parametric(
     build=_outlier_gradient_mse,
-    draw=_draw_outlier_residual,
+    draw=_draw_outlier_huber,  # the group's draw (its δ is the Huber question's)
     params0={"r": 100.0},
     group=_OUTLIER_GROUP,
     shown=_shown_residual,
@@ -246,72 +252,116 @@ def _outlier_gradient_huber(params: dict) -> NumericQuestion:
     )
 
 
-def _draw_outlier_huber(rng: np.random.Generator) -> dict:
-    # the key is δ itself: 49 thresholds from 0.2 to 5, all far below the residual
-    return {**_draw_outlier_residual(rng), "delta": round(0.1 * int(rng.integers(2, 51)), 1)}
-
-
 outlier_gradient_huber = Parametric(
     build=_outlier_gradient_huber,
-    draw=_draw_outlier_huber,  # the same first draw as the MSE question's: the same residual
+    draw=_draw_outlier_huber,
     params0={"r": 100.0, "delta": 1.0},
     group=_OUTLIER_GROUP,
     shown=lambda p: (*_shown_residual(p), f"under Huber with δ = {p['delta']:g}"),
 )
 
-#: the residuals of an ordinary house and of a luxury house, and the two thresholds
-_ORDINARY, _LUXURY, _DELTA_WIDE, _DELTA_NARROW = 0.15, 12.0, 1.0, 0.2
+
+def _two_decimals(numerator: float, denominator: float) -> str:
+    """numerator / denominator to 2 decimals, computed in decimal (no float tie to round)."""
+    ratio = Decimal(repr(numerator)) / Decimal(repr(denominator))
+    return str(ratio.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def _pull_ratio(delta: float) -> float:
-    return _pull("huber", _LUXURY, delta=delta) / _pull("huber", _ORDINARY, delta=delta)
+def _huber_pull_ratio(params: dict) -> NumericQuestion:
+    small, large = float(params["r_ordinary"]), float(params["r_luxury"])
+    wide, narrow = float(params["delta_wide"]), float(params["delta_narrow"])
+
+    def ratio(delta: float) -> float:
+        return _pull("huber", large, delta=delta) / _pull("huber", small, delta=delta)
+
+    return NumericQuestion(
+        id="regression.huber_pull_ratio",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors="Predict: what a smaller δ does to the pull of an outlier",
+        prompt=(
+            rf"Under Huber loss an ordinary house misses by $r = {small:g}$ and a luxury house by "
+            rf"$r = {large:g}$. With $\delta = {wide:g}$, the luxury house pulls on its "
+            r"prediction ($|\partial\ell/\partial\hat y|$) "
+            rf"{_two_decimals(wide, small)} times harder than the ordinary one. Predict the same "
+            rf"ratio with $\delta = {narrow:g}$."
+        ),
+        answer=ratio(narrow),
+        abs_tol=1e-6,
+        rel_tol=0.01,
+        wrong_values=(
+            (
+                ratio(wide),
+                f"That is the ratio with δ = {wide:g}. A smaller δ lowers the luxury house's pull "
+                "to the new δ, while the ordinary house, still inside the quadratic zone, keeps "
+                "its pull.",
+            ),
+            (
+                _pull("mse", large) / _pull("mse", small),
+                "That is MSE's ratio, the residuals' own ratio: under Huber the luxury house's "
+                "pull is capped at δ.",
+            ),
+            (
+                1.0,
+                f"Both pulls would be δ only if both residuals exceeded δ; {small:g} < {narrow:g}, "
+                "so the ordinary house is in the quadratic zone and pulls with |r|.",
+            ),
+            (
+                _pull("huber", large, delta=narrow),
+                "That is the luxury house's pull alone; divide by the ordinary house's pull.",
+            ),
+        ),
+        hints=(
+            r"Huber's pull is $\min(|r|, \delta)$. Work out each house's pull with the new δ "
+            "first.",
+        ),
+        explanation=(
+            f"The luxury house pulls with δ = {narrow:g}, the ordinary house (|r| ≤ δ) with "
+            f"|r| = {small:g}: a ratio of {_two_decimals(narrow, small)}. Lowering δ towards the "
+            "noise level takes away most of the outlier's extra pull and leaves the ordinary "
+            "houses alone, which is why δ is set from the noise scale."
+        ),
+    )
 
 
-huber_pull_ratio = NumericQuestion(
-    id="regression.huber_pull_ratio",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors="Predict: what a smaller δ does to the pull of an outlier",
-    prompt=(
-        rf"Under Huber loss an ordinary house misses by $r = {_ORDINARY:g}$ and a luxury house by "
-        rf"$r = {_LUXURY:g}$. With $\delta = {_DELTA_WIDE:g}$, the luxury house pulls on its "
-        r"prediction ($|\partial\ell/\partial\hat y|$) "
-        rf"{_pull_ratio(_DELTA_WIDE):.2f} times harder than the ordinary one. Predict the same "
-        rf"ratio with $\delta = {_DELTA_NARROW:g}$."
-    ),
-    answer=_pull_ratio(_DELTA_NARROW),
-    abs_tol=1e-6,
-    rel_tol=0.01,
-    wrong_values=(
-        (
-            _pull_ratio(_DELTA_WIDE),
-            "That is the ratio with δ = 1. A smaller δ lowers the luxury house's pull to the new δ, "
-            "while the ordinary house, still inside the quadratic zone, keeps its pull.",
-        ),
-        (
-            _pull("mse", _LUXURY) / _pull("mse", _ORDINARY),
-            "That is MSE's ratio, the residuals' own ratio: under Huber the luxury house's pull is "
-            "capped at δ.",
-        ),
-        (
-            1.0,
-            f"Both pulls would be δ only if both residuals exceeded δ; {_ORDINARY:g} < "
-            f"{_DELTA_NARROW:g}, so the ordinary house is in the quadratic zone and pulls with |r|.",
-        ),
-        (
-            _pull("huber", _LUXURY, delta=_DELTA_NARROW),
-            "That is the luxury house's pull alone; divide by the ordinary house's pull.",
-        ),
-    ),
-    hints=(
-        r"Huber's pull is $\min(|r|, \delta)$. Work out each house's pull with the new δ first.",
-    ),
-    explanation=(
-        f"The luxury house pulls with δ = {_DELTA_NARROW:g}, the ordinary house (|r| ≤ δ) with "
-        f"|r| = {_ORDINARY:g}: a ratio of {_pull_ratio(_DELTA_NARROW):.2f}. Lowering δ towards the "
-        "noise level takes away most of the outlier's extra pull and leaves the ordinary houses "
-        "alone, which is why δ is set from the noise scale."
+def _far_apart(q: NumericQuestion, gap: float) -> bool:
+    """The key and every known slip at least ``gap`` apart (relative to the larger of two)."""
+    values = [q.answer, *(v for v, _ in q.wrong_values)]
+    return all(
+        abs(a - b) > gap * max(abs(a), abs(b), 1.0)
+        for k, a in enumerate(values)
+        for b in values[:k]
+    )
+
+
+def _draw_huber_pull_ratio(rng: np.random.Generator) -> dict:
+    # the same situation as the book's: an ordinary miss near the noise level (0.08 to 0.25),
+    # inside the quadratic zone of both thresholds (so the key is δ_narrow / r_ordinary > 1), a
+    # wide δ at least twice the narrow one, and a luxury miss of 8 to 15 beyond both
+    while True:
+        params = {
+            "r_ordinary": round(0.01 * int(rng.integers(8, 26)), 2),
+            "r_luxury": float(rng.integers(8, 16)),
+            "delta_wide": float(rng.choice([0.8, 1.0, 1.2, 1.5, 2.0])),
+            "delta_narrow": round(0.05 * int(rng.integers(4, 9)), 2),
+        }
+        if params["delta_narrow"] < params["r_ordinary"] + 0.05:
+            continue
+        if _far_apart(_huber_pull_ratio(params), 0.1):
+            return params
+
+
+huber_pull_ratio = Parametric(
+    build=_huber_pull_ratio,
+    draw=_draw_huber_pull_ratio,
+    params0={"r_ordinary": 0.15, "r_luxury": 12.0, "delta_wide": 1.0, "delta_narrow": 0.2},
+    shown=lambda p: (
+        f"an ordinary house misses by $r = {p['r_ordinary']:g}$ and a luxury house by "
+        f"$r = {p['r_luxury']:g}$",
+        f"With δ = {p['delta_wide']:g} the luxury house pulls",
+        f"${p['delta_wide']:g}/{p['r_ordinary']:g}$ times harder",
+        f"the same ratio with δ = {p['delta_narrow']:g},",
     ),
 )
 
@@ -360,9 +410,6 @@ huber_value = Parametric(
     build=_huber_value, draw=_draw_huber_value, params0={"r": 5.0, "delta": 2.0}
 )
 
-#: seven house prices (in hundreds of thousands of dollars), one of them a luxury outlier
-_PRICES = (2.0, 3.0, 3.0, 4.0, 5.0, 6.0, 40.0)
-
 
 def _mae_constant(prices) -> float:
     """The constant with the lowest MAE, from :func:`losses.mae`: the minimum of a sum of V's
@@ -371,50 +418,80 @@ def _mae_constant(prices) -> float:
     return float(min(y, key=lambda c: losses.mae(y, np.full_like(y, c))))
 
 
-_FARTHER = tuple(p if p != max(_PRICES) else 10 * p for p in _PRICES)
+def _mae_constant_question(params: dict) -> NumericQuestion:
+    # seven house prices (in hundreds of thousands of dollars), the last a luxury outlier
+    prices = tuple(float(p) for p in params["prices"])
+    key = _mae_constant(prices)
+    farther = tuple(p if p != max(prices) else 10 * p for p in prices)
+    below = sum(p < key for p in prices)
+    return NumericQuestion(
+        id="regression.mae_constant",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors="Compute: the constant that MAE picks, against MSE's",
+        prompt=(
+            f"Seven houses sell for {', '.join(f'{p:g}' for p in prices[:-1])} and "
+            f"{prices[-1]:g} "
+            r"(in hundreds of thousands of dollars). You predict every house with one constant "
+            r"$c$. The $c$ that minimises the "
+            rf"MSE is their mean, {np.mean(prices):g}. Which $c$ minimises the MAE "
+            r"$\frac{1}{n}\sum_i |y_i - c|$?"
+        ),
+        answer=key,
+        abs_tol=1e-6,
+        rel_tol=1e-6,
+        wrong_values=(
+            (
+                float(np.mean(prices)),
+                "That is the mean, MSE's constant: it minimises the squared error.",
+            ),
+            (
+                statistics.mode(prices),
+                "That is the most frequent price; MAE does not reward hitting a value exactly.",
+            ),
+            (
+                0.5 * (min(prices) + max(prices)),
+                "That is halfway between the extremes, set by the two most extreme prices alone.",
+            ),
+            (
+                float(np.median(prices[:-1])),
+                "You left out the luxury house. MAE counts it as one point above c, like any "
+                "other: it does not drop it.",
+            ),
+        ),
+        hints=("Each term |y_i − c| has slope −1 or +1 in c. Where do the slopes cancel?",),
+        explanation=(
+            f"The median: with {below} prices below {key:g} and "
+            f"{sum(p > key for p in prices)} above, the ±1 slopes cancel. Make the luxury house "
+            f"{max(farther):g} instead: the mean moves to {np.mean(farther):.1f}, and the median "
+            f"stays at {_mae_constant(farther):g}."
+        ),
+    )
 
-mae_constant = NumericQuestion(
-    id="regression.mae_constant",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors="Compute: the constant that MAE picks, against MSE's",
-    prompt=(
-        f"Seven houses sell for {', '.join(f'{p:g}' for p in _PRICES[:-1])} and {_PRICES[-1]:g} "
-        r"(in hundreds of thousands of dollars). You predict every house with one constant "
-        r"$c$. The $c$ that minimises the "
-        rf"MSE is their mean, {np.mean(_PRICES):g}. Which $c$ minimises the MAE "
-        r"$\frac{1}{n}\sum_i |y_i - c|$?"
-    ),
-    answer=_mae_constant(_PRICES),
-    abs_tol=1e-6,
-    rel_tol=1e-6,
-    wrong_values=(
-        (
-            float(np.mean(_PRICES)),
-            "That is the mean, MSE's constant: it minimises the squared error.",
-        ),
-        (
-            statistics.mode(_PRICES),
-            "That is the most frequent price; MAE does not reward hitting a value exactly.",
-        ),
-        (
-            0.5 * (min(_PRICES) + max(_PRICES)),
-            "That is halfway between the extremes, set by the two most extreme prices alone.",
-        ),
-        (
-            float(np.median(_PRICES[:-1])),
-            "You left out the luxury house. MAE counts it as one point above c, like any other: "
-            "it does not drop it.",
-        ),
-    ),
-    hints=("Each term |y_i − c| has slope −1 or +1 in c. Where do the slopes cancel?",),
-    explanation=(
-        f"The median: with 3 prices below {_mae_constant(_PRICES):g} and 3 above, the ±1 slopes "
-        f"cancel. Make the luxury house {max(_FARTHER):g} instead: the mean moves to "
-        f"{np.mean(_FARTHER):.1f}, and the median stays at {_mae_constant(_FARTHER):g}."
-    ),
+
+def _draw_mae_constant(rng: np.random.Generator) -> dict:
+    # six ordinary prices from 1.5 to 9 (in tenths, so no float noise), one of them twice (the
+    # mode), and a luxury house of 20 to 60 whose price makes the mean a tenth too; the key (the
+    # median), the mean, the mode, the midrange and the median without the luxury house all at
+    # least 0.2 apart, so the median has three prices strictly on each side
+    while True:
+        tenths = [int(t) for t in rng.choice(np.arange(15, 91), size=5, replace=False)]
+        six = sorted([*tenths, tenths[int(rng.integers(0, 5))]])
+        luxury = [v for v in range(20, 61) if (sum(six) + 10 * v) % 7 == 0]
+        prices = (*(round(0.1 * t, 1) for t in six), float(luxury[int(rng.integers(len(luxury)))]))
+        q = _mae_constant_question({"prices": prices})
+        if q.spread() >= 0.2 - 1e-9:
+            return {"prices": prices}
+
+
+mae_constant = Parametric(
+    build=_mae_constant_question,
+    draw=_draw_mae_constant,
+    params0={"prices": (2.0, 3.0, 3.0, 4.0, 5.0, 6.0, 40.0)},
+    shown=None,  # asked only in the chapter's quiz, through the bank's prompt
 )
+
 
 huber_facts = ChoiceQuestion(
     id="regression.huber_facts",
@@ -460,55 +537,87 @@ huber_facts = ChoiceQuestion(
 
 # ------------------------------------------------------- beyond the guide: the quantile loss
 
-quantile_level = ChoiceQuestion(
-    id="regression.quantile_level",
-    chapter=CHAPTER,
-    kind="single",
-    points=1,
-    mirrors=BEYOND_GUIDE,
-    prompt=(
-        "A delivery service promises each customer an arrival time, predicted by a model trained "
-        r"with the quantile loss $\max\big(q\,r,\ (q - 1)\,r\big)$, $r = y - \hat y$, where "
-        r"$y$ is the actual delivery time. It wants deliveries to arrive later than promised only "
-        "10 % of the time. Which level q should it train with?"
+
+def _percent(x: float) -> str:
+    return f"{100 * x:g} %"
+
+
+#: a share as the book's statement says it in words (the book's 10 %), else as a percentage
+_IN_WORDS = {0.1: ("nine in ten deliveries arrive", "one in ten deliveries arrives")}
+
+
+def _quantile_level(params: dict) -> ChoiceQuestion:
+    late = float(params["late"])  # the share of deliveries allowed to arrive after the promise
+    q_right, q_low, q_band = round(1 - late, 4), late, round(1 - late / 2, 4)
+    before, after = _IN_WORDS.get(
+        late,
+        (f"{_percent(1 - late)} of deliveries arrive", f"{_percent(late)} of deliveries arrive"),
+    )
+    band = "the chapter's 90 % band" if late == 0.1 else f"a two-sided {_percent(1 - late)} band"
+    return ChoiceQuestion(
+        id="regression.quantile_level",
+        chapter=CHAPTER,
+        kind="single",
+        points=1,
+        mirrors=BEYOND_GUIDE,
+        prompt=(
+            "A delivery service promises each customer an arrival time, predicted by a model "
+            r"trained with the quantile loss $\max\big(q\,r,\ (q - 1)\,r\big)$, $r = y - \hat y$, "
+            r"where $y$ is the actual delivery time. It wants deliveries to arrive later than "
+            f"promised only {_percent(late)} of the time. Which level q should it train with?"
+        ),
+        options=(
+            Option(
+                "q90",
+                rf"$q = {q_right:g}$: {before} before it",
+                True,
+                f"At the minimiser a fraction q of the targets lies below the prediction: "
+                f"{_percent(q_right)} of deliveries arrive before the promise and "
+                f"{_percent(late)} after it. A late delivery (r > 0) costs q = {q_right:g} per "
+                f"minute, an early one only {late:g}, so the promise moves up until just "
+                f"{_percent(late)} are late.",
+            ),
+            Option(
+                "q10",
+                rf"$q = {q_low:g}$: {after} after it",
+                False,
+                f"That is the {_percent(late)} quantile: only {_percent(late)} of deliveries "
+                f"would arrive before the promise and {_percent(q_right)} after it. "
+                "Under-predicting (a late delivery, r > 0) costs q per minute, so a small q makes "
+                "late promises cheap.",
+            ),
+            Option(
+                "median_plus",
+                rf"$q = 0.5$, then a margin of {_percent(late)} on every promise",
+                False,
+                f"q = 0.5 gives the median. How far the {_percent(q_right)} point lies above the "
+                "median depends on the spread of the delivery times, which changes from one order "
+                "to the next (it grows with the distance); a fixed "
+                f"{_percent(late)} margin does not target any share of late deliveries.",
+            ),
+            Option(
+                "q95",
+                rf"$q = {q_band:g}$, the upper line of {band}",
+                False,
+                f"The {q_band:g} line is the upper edge of a two-sided {_percent(q_right)} band: "
+                f"only {_percent(late / 2)} of deliveries arrive after it, so it promises later "
+                f"than needed. A one-sided promise that is late {_percent(late)} of the time is "
+                f"the {_percent(q_right)} quantile.",
+            ),
+        ),
+        hints=("At the best constant, what fraction of the targets lies below the prediction?",),
+    )
+
+
+quantile_level = Parametric(
+    build=_quantile_level,
+    # a scenario of its own: the share of late deliveries the service accepts
+    draw=lambda rng: {"late": float(rng.choice([0.05, 0.2, 0.25, 0.3]))},
+    params0={"late": 0.1},
+    shown=lambda p: (
+        f"only {_percent(p['late'])} of the time",
+        *(o.text for o in _quantile_level(p).options),
     ),
-    options=(
-        Option(
-            "q90",
-            r"$q = 0.9$: nine in ten deliveries arrive before it",
-            True,
-            "At the minimiser a fraction q of the targets lies below the prediction: 90 % of "
-            "deliveries arrive before the promise and 10 % after it. A late delivery (r > 0) "
-            "costs q = 0.9 per minute, an early one only 0.1, so the promise moves up until "
-            "just 10 % are late.",
-        ),
-        Option(
-            "q10",
-            r"$q = 0.1$: one in ten deliveries arrives after it",
-            False,
-            "That is the 10 % quantile: only 10 % of deliveries would arrive before the promise "
-            "and 90 % after it. Under-predicting (a late delivery, r > 0) costs q per minute, so "
-            "a small q makes late promises cheap.",
-        ),
-        Option(
-            "median_plus",
-            r"$q = 0.5$, then a margin of 10 % on every promise",
-            False,
-            "q = 0.5 gives the median. How far the 90 % point lies above the median depends on "
-            "the spread of the delivery times, which changes from one order to the next (it "
-            "grows with the distance); a fixed 10 % margin does not target any share of late "
-            "deliveries.",
-        ),
-        Option(
-            "q95",
-            r"$q = 0.95$, the upper line of the chapter's 90 % band",
-            False,
-            "The 0.95 line is the upper edge of a two-sided 90 % band: only 5 % of deliveries "
-            "arrive after it, so it promises later than needed. A one-sided promise that is late "
-            "10 % of the time is the 90 % quantile.",
-        ),
-    ),
-    hints=("At the best constant, what fraction of the targets lies below the prediction?",),
 )
 
 
@@ -596,10 +705,6 @@ pinball_value = Parametric(
     ),
 )
 
-#: ten calibration scores (minutes outside the band; negative inside) and the miss rate α
-_SCORES = (-2.6, 0.4, -0.8, 1.7, -1.5, 3.2, -0.3, 0.9, -2.1, 2.2)
-_ALPHA = 0.2
-
 
 def _kth_smallest(scores, k: int) -> float:
     return float(np.sort(scores)[k - 1])
@@ -610,57 +715,103 @@ def _conformal_rank(n: int, level: float) -> int:
     return math.ceil(round((n + 1) * level, 9))
 
 
-_N_CAL = len(_SCORES)
-_RANK = _conformal_rank(_N_CAL, 1 - _ALPHA)
+def _ordinal(k: int) -> str:
+    """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, ..., 21st."""
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
 
-conformal_margin = NumericQuestion(
-    id="regression.conformal_margin",
-    chapter=CHAPTER,
-    kind="numeric",
-    points=1,
-    mirrors="Compute: the margin of conformalised quantile regression",
-    prompt=(
-        f"Conformalised quantile regression: {_N_CAL} calibration deliveries, which the fitted "
-        r"band has not seen, score $E_i = \max\big(\mathrm{lo}(x_i) - y_i,\ y_i - "
-        r"\mathrm{hi}(x_i)\big)$ (in minutes; negative inside the band): "
-        + "$"
-        + ", ".join(f"{s:g}" for s in _SCORES)
-        + f"$. For a target level of {100 * (1 - _ALPHA):g} % ($\\alpha = {_ALPHA:g}$), by how "
-        "many "
-        "minutes must each edge of the band move outwards?"
-    ),
-    answer=_kth_smallest(_SCORES, _RANK),
-    abs_tol=1e-6,
-    rel_tol=1e-6,
-    wrong_values=(
-        (
-            _kth_smallest(_SCORES, math.ceil(round(_N_CAL * (1 - _ALPHA), 9))),
-            "That is the ⌈n(1 − α)⌉-th smallest score. The rank must count the new delivery too: "
-            "take the ⌈(n + 1)(1 − α)⌉-th.",
+
+_NUMBER_WORDS = dict(enumerate(("eight", "nine", "ten", "eleven", "twelve"), start=8))
+
+
+def _conformal_margin(params: dict) -> NumericQuestion:
+    # calibration scores (minutes outside the band; negative inside) and the miss rate α
+    scores = tuple(float(s) for s in params["scores"])
+    alpha = float(params["alpha"])
+    n = len(scores)
+    rank = _conformal_rank(n, 1 - alpha)
+    level = f"{100 * (1 - alpha):g}"
+    return NumericQuestion(
+        id="regression.conformal_margin",
+        chapter=CHAPTER,
+        kind="numeric",
+        points=1,
+        mirrors="Compute: the margin of conformalised quantile regression",
+        prompt=(
+            f"Conformalised quantile regression: {n} calibration deliveries, which the fitted "
+            r"band has not seen, score $E_i = \max\big(\mathrm{lo}(x_i) - y_i,\ y_i - "
+            r"\mathrm{hi}(x_i)\big)$ (in minutes; negative inside the band): "
+            + "$"
+            + ", ".join(f"{s:g}" for s in scores)
+            + f"$. For a target level of {level} % ($\\alpha = {alpha:g}$), by how many "
+            "minutes must each edge of the band move outwards?"
         ),
-        (
-            float(np.quantile(_SCORES, 1 - _ALPHA)),
-            "np.quantile interpolates between two scores by default; the guarantee needs an "
-            "actual score, the ⌈(n + 1)(1 − α)⌉-th smallest.",
+        answer=_kth_smallest(scores, rank),
+        abs_tol=1e-6,
+        rel_tol=1e-6,
+        wrong_values=(
+            (
+                _kth_smallest(scores, math.ceil(round(n * (1 - alpha), 9))),
+                "That is the ⌈n(1 − α)⌉-th smallest score. The rank must count the new delivery "
+                "too: take the ⌈(n + 1)(1 − α)⌉-th.",
+            ),
+            (
+                float(np.quantile(scores, 1 - alpha)),
+                "np.quantile interpolates between two scores by default; the guarantee needs an "
+                "actual score, the ⌈(n + 1)(1 − α)⌉-th smallest.",
+            ),
+            (
+                max(scores),
+                "The largest score is safe but more than needed: it guarantees "
+                f"{n}/{n + 1} of the deliveries, not {level} %.",
+            ),
+            (
+                _kth_smallest(scores, _conformal_rank(n, alpha)),
+                "That counts from the wrong end: the ⌈(n + 1)α⌉-th smallest score would let most "
+                "deliveries fall outside.",
+            ),
         ),
-        (
-            max(_SCORES),
-            "The largest score is safe but more than needed: it guarantees "
-            f"{_N_CAL}/{_N_CAL + 1} of the deliveries, not {100 * (1 - _ALPHA):g} %.",
+        hints=(r"Sort the scores and take the $\lceil (n + 1)(1 - \alpha) \rceil$-th smallest.",),
+        explanation=(
+            f"⌈({n} + 1) · {1 - alpha:g}⌉ = {rank}: the {_ordinal(rank)} smallest score. A new "
+            f"delivery's score is equally likely to take any of the {n + 1} ranks, so it stays "
+            f"at or below this one with probability at least {rank}/{n + 1} "
+            f"= {100 * rank / (n + 1):.1f} %."
         ),
-        (
-            _kth_smallest(_SCORES, _conformal_rank(_N_CAL, _ALPHA)),
-            "That counts from the wrong end: the ⌈(n + 1)α⌉-th smallest score would let most "
-            "deliveries fall outside.",
-        ),
-    ),
-    hints=(r"Sort the scores and take the $\lceil (n + 1)(1 - \alpha) \rceil$-th smallest.",),
-    explanation=(
-        f"⌈({_N_CAL} + 1) · {1 - _ALPHA:g}⌉ = {_RANK}: the {_RANK}th smallest score. A new "
-        f"delivery's score is equally likely to take any of the {_N_CAL + 1} ranks, so it stays "
-        f"at or below this one with probability at least {_RANK}/{_N_CAL + 1} "
-        f"= {100 * _RANK / (_N_CAL + 1):.1f} %."
-    ),
+    )
+
+
+def _draw_conformal_margin(rng: np.random.Generator) -> dict:
+    # 8 to 12 distinct scores from −3.5 to 4.5 minutes (in steps of 0.05, for a wide spread of
+    # keys in a class) and a target level of 70 to 80 %; kept when the rank ⌈(n + 1)(1 − α)⌉ is
+    # below n (else the key is the largest score) and above ⌈n(1 − α)⌉, when the margin is
+    # outwards (at least 0.3 minutes), and when the key and the four slips are 0.1 or more apart
+    while True:
+        n = int(rng.integers(8, 13))
+        alpha = float(rng.choice([0.2, 0.25, 0.3]))
+        steps = rng.choice(np.arange(-70, 91), size=n, replace=False)
+        params = {"scores": tuple(round(0.05 * int(k), 2) for k in steps), "alpha": alpha}
+        if _conformal_rank(n, 1 - alpha) >= n:
+            continue
+        q = _conformal_margin(params)
+        if q.answer >= 0.3 and q.spread() >= 0.1 - 1e-9:
+            return params
+
+
+def _shown_conformal(params: dict) -> tuple[str, ...]:
+    scores, alpha = params["scores"], params["alpha"]
+    return (
+        f"{_NUMBER_WORDS[len(scores)]} calibration deliveries",
+        "$" + r",\ ".join(f"{s:g}" for s in scores) + "$",
+        rf"target level of {100 * (1 - alpha):g} % ($\alpha = {alpha:g}$)",
+    )
+
+
+conformal_margin = Parametric(
+    build=_conformal_margin,
+    draw=_draw_conformal_margin,
+    params0={"scores": (-2.6, 0.4, -0.8, 1.7, -1.5, 3.2, -0.3, 0.9, -2.1, 2.2), "alpha": 0.2},
+    shown=_shown_conformal,
 )
 
 
@@ -675,6 +826,39 @@ def _huber_reference(y_true, y_pred, delta):
 
 def _arr(*values):
     return np.array(values, dtype=np.float64)
+
+
+def _tenths(rng: np.random.Generator, low: float, high: float, size: int) -> np.ndarray:
+    """``size`` values on a 0.1 grid from ``low`` to ``high`` (printable without noise)."""
+    return np.round(0.1 * rng.integers(round(10 * low), round(10 * high) + 1, size=size), 1)
+
+
+def _huber_fixed_draw(rng: np.random.Generator) -> tuple[Case, ...]:
+    """A student's fixed cases of ``implement_huber``: the book's six edges with other values."""
+    d1 = float(rng.choice([0.8, 1.2, 1.5, 2.0]))  # δ ≠ 1, residuals all inside ±δ
+    y1 = _tenths(rng, -3, 3, 3)
+    r1 = _tenths(rng, -0.6 * d1, 0.6 * d1, 3)
+    d2 = float(rng.choice([0.5, 0.7, 1.5, 2.0]))  # beyond +δ and beyond −δ
+    r2 = np.array([2.5 * d2, -2.5 * d2, 0.4 * d2, -0.2 * d2]).round(2)
+    d3 = float(rng.choice([2.5, 3.0, 3.5]))  # both sides of ±δ, a larger δ
+    y3 = _tenths(rng, 0, 4, 5)
+    r3 = np.array([-1.5 * d3, 1.6 * d3, 0.2 * d3, -0.3 * d3, -2.4 * d3]).round(2)
+    d4 = float(rng.choice([0.2, 0.3, 0.4]))  # a small δ, large negative residuals
+    y4 = _tenths(rng, -1, 2, 3)
+    r4 = np.array([-6.0 * d4, -0.3 * d4, -5.0 * d4]).round(2)
+    d5 = float(rng.choice([1.0, 1.5, 2.5]))  # a single outlier
+    y5, r5 = _tenths(rng, 0, 5, 1), np.array([float(rng.choice([-1.0, 1.0])) * 4.0 * d5])
+    d6 = float(rng.choice([0.5, 0.6, 0.8]))  # a 2 × 3 array
+    y6 = _tenths(rng, 0, 5, 6).reshape(2, 3)
+    r6 = (np.array([[-0.4, 2.0, -0.8], [0.0, -5.0, 0.2]]) * d6).round(2)
+    return (
+        Case(f"small residuals only, δ = {d1:g}", (y1, (y1 - r1).round(2), d1), _NAMES),
+        Case(f"residuals beyond +δ and beyond −δ, δ = {d2:g}", (np.zeros(4), -r2, d2), _NAMES),
+        Case(f"δ = {d3:g}, residuals on both sides of ±δ", (y3, (y3 - r3).round(2), d3), _NAMES),
+        Case(f"δ = {d4:g}, large negative residuals", (y4, (y4 - r4).round(2), d4), _NAMES),
+        Case(f"a single outlier, δ = {d5:g}", (y5, (y5 - r5).round(2), d5), _NAMES),
+        Case(f"a 2 × 3 array, δ = {d6:g}", (y6, (y6 - r6).round(2), d6), _NAMES),
+    )
 
 
 def _random_huber_case(rng: np.random.Generator) -> Case:
@@ -790,6 +974,7 @@ implement_huber = CodeQuestion(
         ),
     ),
     random_case=_random_huber_case,
+    fixed_draw=_huber_fixed_draw,
     n_random=8,
     mistakes=(
         Mistake(_m_sum, "You returned the sum over elements; the question asks for the mean."),

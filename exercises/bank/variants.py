@@ -25,6 +25,10 @@ the parameters (``"$q = 0.9$"``); a class release replaces each piece of variant
 student's (:mod:`exercises.teacher.release`), and a test checks that each appears once in the
 statement the book prints.
 
+No student gets the book's version: a draw that gives the book's parameters, or the book's key
+for any question of its group (the published solution would pass), is drawn again from the same
+generator, so the redraw is the same everywhere.
+
 A released notebook carries a *variant salt* made from the class salt by :func:`variant_salt`, not
 the class salt itself: the class salt also seeds the random cases of class grading, which a
 submission must not know in advance.
@@ -40,7 +44,13 @@ from typing import Any
 
 import numpy as np
 
-from .model import Question
+from .model import NumericQuestion, Question
+
+#: How many times a draw is made again before the last one is kept (never reached in practice:
+#: a test checks that every question finds fresh parameters well before).
+MAX_REDRAWS = 50
+#: The questions of each group (by seed name), filled by :func:`join_group` at registration.
+_GROUPS: dict[str, list[Parametric]] = {}
 
 
 def variant_salt(class_salt: str) -> str:
@@ -69,6 +79,8 @@ class Parametric:
     question's id) names the seed, so questions asked in one statement share their parameters;
     ``shown(params)`` gives the pieces of the book's statement that show them (see the module
     docstring), or None when the book shows the question only through the bank's prompt (a quiz).
+    ``key_varies=False`` marks a question whose key is the same in every variant by design (an
+    easy triplet's loss is 0): its variants differ from the book's in their numbers only.
     """
 
     build: Callable[[dict[str, Any]], Question]
@@ -76,6 +88,7 @@ class Parametric:
     params0: dict[str, Any]
     group: str = ""
     shown: Callable[[dict[str, Any]], tuple[str, ...]] | None = None
+    key_varies: bool = True
 
     @cached_property
     def question(self) -> Question:
@@ -98,10 +111,26 @@ class Parametric:
         )
 
     def params(self, seed: int | None) -> dict[str, Any]:
-        """The parameters of the variant with this seed (``None``: variant 0)."""
+        """The parameters of the variant with this seed (``None``: variant 0): drawn until
+        they are fresh for every question of the group (see the module docstring)."""
         if seed is None:
             return dict(self.params0)
-        return self.draw(np.random.default_rng(seed))
+        rng = np.random.default_rng(seed)
+        members = _GROUPS.get(self.seed_name) or [self]
+        for _ in range(MAX_REDRAWS):
+            params = self.draw(rng)
+            if all(m.is_fresh(params) for m in members):
+                break
+        return params
+
+    def is_fresh(self, params: dict[str, Any]) -> bool:
+        """Whether ``params`` differ from the book's and give another key than the book's."""
+        if all(params.get(k) == v for k, v in self.params0.items()):
+            return False
+        book = self.question
+        if self.key_varies and isinstance(book, NumericQuestion):
+            return not book.is_close(self.build(params).answer)
+        return True
 
     def variant(self, seed: int | None) -> Question:
         """The question with the parameters of this seed; it keeps variant 0's id and kind."""
@@ -119,3 +148,13 @@ class Parametric:
                 f"{self.question.id}: a variant must keep the id, chapter, kind and points"
             )
         return q
+
+
+def join_group(p: Parametric) -> None:
+    """Count ``p`` among its group's questions (called by the registry); the questions of one
+    group must draw with one function, so that a redraw stays the same for all of them."""
+    members = _GROUPS.setdefault(p.seed_name, [])
+    if members and members[0].draw is not p.draw:
+        raise ValueError(f"{p.question.id}: the questions of group {p.seed_name!r} must share draw")
+    if p not in members:
+        members.append(p)

@@ -38,6 +38,14 @@ score: a partly right answer counts as its partial score, as in ``progress()``),
 ``progress()`` shows on a page built without a progress file. :func:`answer_form` is the
 single-question form that a "not attempted yet" result carries for the site.
 
+A question with variants (:class:`exercises.bank.Parametric`) can carry a *pool*: other versions
+of it, made when the book is built (their prompts and their ``site_data``). Its form then has a
+``button.lcq-another`` ("Try another"): each click shows the next version of the pool (after the
+last, the book's again), with an empty answer, and Check grades that version; the question's
+``div`` says which one it shows in ``data-version`` (``0``: the book's). A right answer to a
+version other than the book's marks the question *mastered* in the browser's progress, as
+``progress()`` does after :func:`exercises.another`.
+
 The answers are in the page's source: this is a self-check for readers, not an exam (grade exams
 with ``python -m exercises grade``).
 
@@ -97,9 +105,14 @@ def _json_in_html(data: Any) -> str:
 
 
 def _choice_inputs(q: Any, number: int) -> str:
+    note = "" if q.kind == "single" else "<p><em>Choose all that apply.</em></p>"
+    return note + _choice_fieldset(q, number)
+
+
+def _choice_fieldset(q: Any, number: int) -> str:
+    """A choice question's options, in its display order, as a fieldset of inputs."""
     dom = _dom_id(q.id)
     kind = "radio" if q.kind == "single" else "checkbox"
-    note = "" if q.kind == "single" else "<p><em>Choose all that apply.</em></p>"
     labels = "".join(
         f'<label for="{dom}-{i}"><input type="{kind}" id="{dom}-{i}" name="{dom}" '
         f'value="{q.letter(o)}"{_spoken(q.letter(o), o.text)}> '
@@ -107,7 +120,7 @@ def _choice_inputs(q: Any, number: int) -> str:
         for i, o in enumerate(q.display_options)
     )
     return (
-        f'{note}<fieldset><legend class="lcq-sr">Options for question {number}</legend>'
+        f'<fieldset><legend class="lcq-sr">Options for question {number}</legend>'
         f"{labels}</fieldset>"
     )
 
@@ -262,11 +275,15 @@ class Quiz:
         title: str,
         data: dict[str, dict[str, Any]],
         check: Callable[[str, Any], Any] | None = None,
+        pool: dict[str, list[tuple[Question, dict[str, Any]]]] | None = None,
     ) -> None:
         self.questions = questions
         self.title = title
         self.data = data
         self.check = check
+        self.pool = {
+            qid: versions for qid, versions in (pool or {}).items() if versions
+        }  # question id -> [(a version, its site_data), ...] for "Try another"
         self._widget: Any = None
         digest = hashlib.sha1("|".join(q.id for q in questions).encode()).hexdigest()[:10]
         self.root_id = f"lcq-quiz-{digest}"
@@ -286,11 +303,27 @@ class Quiz:
                 f'<p class="lcq-feedback lcq-info">This is a code exercise: run the notebook and '
                 f"call <code>{html.escape(call)}</code> to test your function on many inputs.</p></div>"
             )
+        another = (
+            '<button type="button" class="lcq-another">Try another</button>'
+            if q.id in self.pool
+            else ""
+        )
         return (
-            f'<div class="lcq-question" id="{dom}" data-qid="{html.escape(q.id)}">{head}{prompt}'
-            f'{make_inputs(q, number)}<button type="button" class="lcq-check">Check</button>'
+            f'<div class="lcq-question" id="{dom}" data-qid="{html.escape(q.id)}" '
+            f'data-version="0">{head}{prompt}'
+            f"{make_inputs(q, number)}"
+            f'<button type="button" class="lcq-check">Check</button>{another}'
             f'<div class="lcq-feedback" role="status" aria-live="polite"></div></div>'
         )
+
+    @staticmethod
+    def _version(number: int, v: Question, data: dict[str, Any]) -> dict[str, Any]:
+        """One version of a question's pool as the page's script uses it: the prompt, the
+        verdicts, and a choice question's options (in that version's order)."""
+        entry = {"prompt": markdown_to_html(v.prompt), "data": data}
+        if v.kind in ("single", "multiple"):
+            entry["inputs"] = _choice_fieldset(v, number)
+        return entry
 
     def _repr_html_(self) -> str:
         config = {
@@ -299,6 +332,11 @@ class Quiz:
             "space": python_space(),
             "num": TYPED_NUMBER,
             "special": TYPED_SPECIAL,
+            "pool": {
+                q.id: [self._version(number + 1, v, d) for v, d in self.pool[q.id]]
+                for number, q in enumerate(self.questions)
+                if q.id in self.pool and INPUTS[q.kind]
+            },
         }
         body = "".join(self._question_html(i + 1, q) for i, q in enumerate(self.questions))
         return (
@@ -348,9 +386,15 @@ class Quiz:
     __repr__ = __str__
 
 
-def answer_form(q: Question, data: dict[str, Any], title: str) -> str:
+def answer_form(
+    q: Question,
+    data: dict[str, Any],
+    title: str,
+    pool: list[tuple[Question, dict[str, Any]]] | None = None,
+) -> str:
     """The static form of one choice or numeric question, for the site only (``""`` for a code
-    question); ``data`` is the question's :func:`exercises.scoring.site_data`.
+    question); ``data`` is the question's :func:`exercises.scoring.site_data`, ``pool`` its
+    other versions for "Try another" (see the module docstring).
 
     :func:`exercises.check` adds it under a "not attempted yet" verdict: on the static site (no
     kernel) the reader answers the exercise right where it is asked. The form travels as JSON in
@@ -362,7 +406,7 @@ def answer_form(q: Question, data: dict[str, Any], title: str) -> str:
     """
     if INPUTS[q.kind] is None:
         return ""
-    form = Quiz([q], title, {q.id: data})._repr_html_()
+    form = Quiz([q], title, {q.id: data}, pool={q.id: pool or []})._repr_html_()
     return (
         f'<div class="lcq-site-only" data-qid="{html.escape(q.id)}"></div>'
         f'<script type="application/json">{_json_in_html({"html": form})}</script>'

@@ -17,6 +17,7 @@ writes the student copies of a folder of notebooks.
 For a class with a roster, :func:`student_notebook` makes one student's copy: the student's
 numbers in every statement of a question with parameters (each piece of the book's statement that
 shows a parameter, :attr:`~exercises.bank.Parametric.shown`, replaced by the student's), the
+options of every choice question listed in the student's order under the student's letters, the
 student id and the variant salt in the notebook's metadata (under ``"loss_course"``), and a first
 cell that tells :func:`exercises.student` whose numbers ``check()`` grades. :func:`answer_key`
 is one student's worked solutions, answered with that student's numbers.
@@ -135,6 +136,37 @@ def shown_pieces(question_id: str, salt: str, student: str) -> list[tuple[str, s
     return list(zip(p.shown(p.params(None)), p.shown(p.params(seed)), strict=True))
 
 
+#: A choice question's option list in a statement: ``- **(a)** text`` items, one after another
+#: (an item may go on over several lines).
+_OPTION_LIST = re.compile(r"(?:^- \*\*\([a-z]\)\*\*.*\n?(?:^(?!- |\s*$).*\n?)*)+", re.M)
+_OPTION_ITEM = re.compile(r"^- \*\*\(([a-z])\)\*\*(.*(?:\n(?!- ).*)*)", re.M)
+
+
+def _reorder_options(
+    text: str, which: int, book: bank.ChoiceQuestion, theirs: bank.ChoiceQuestion, name: str
+) -> str:
+    """``text`` (a statement) with its ``which``-th option list in the student's order, each
+    option under the student's letter."""
+    lists = list(_OPTION_LIST.finditer(text))
+    if which >= len(lists):
+        raise TeacherError(
+            f"{name}: the statement of {book.id} must list its options as '- **(a)** ...' "
+            "above its check cell; the student would read the book's order"
+        )
+    block = lists[which]
+    items = {m.group(1): m.group(2) for m in _OPTION_ITEM.finditer(block.group(0))}
+    letters = bank.LETTERS[: len(book.options)]
+    if sorted(items) != list(letters):
+        raise TeacherError(f"{name}: the options of {book.id} are not (a) to ({letters[-1]})")
+    trailing = block.group(0)[len(block.group(0).rstrip("\n")) :]
+    by_key = {o.key: o for o in book.options}  # (a scenario variant has texts of its own)
+    lines = [
+        f"- **({theirs.letter(opt)})**{items[book.letter(by_key[opt.key])].rstrip(chr(10))}"
+        for opt in theirs.display_options
+    ]
+    return text[: block.start()] + "\n".join(lines) + trailing + text[block.end() :]
+
+
 def student_notebook(
     nb: dict[str, Any], student: str, salt: str, name: str = "notebook"
 ) -> dict[str, Any]:
@@ -147,18 +179,26 @@ def student_notebook(
     cells = out.get("cells", [])
     statement: dict[str, Any] | None = None
     done: dict[str, str] = {}  # the pieces of this statement already replaced
+    listed: list[str] = []  # the choice questions of this statement whose options are reordered
     for cell in cells:
         text = _text(cell.get("source", ""))
         if cell.get("cell_type") == "markdown":
-            statement, done = cell, {}
+            statement, done, listed = cell, {}, []
             continue
         if cell.get("cell_type") != "code":
             continue
         for qid in dict.fromkeys(_CHECKED.findall(text)):
             try:
                 pieces = shown_pieces(qid, salt, student)
+                book = bank.get_question(qid)
             except KeyError:
                 continue  # not a question of the bank: grading will say so
+            if isinstance(book, bank.ChoiceQuestion) and qid not in listed and statement:
+                theirs = bank.variant(qid, salt, student)
+                statement["source"] = _reorder_options(
+                    _text(statement.get("source", "")), len(listed), book, theirs, name
+                )
+                listed.append(qid)
             for book, theirs in pieces:
                 if done.get(book) == theirs:
                     continue  # two questions of one statement share it (and their numbers)
@@ -194,9 +234,9 @@ def student_notebook(
     return out
 
 
-def _with_answers(source: str, answers: dict[str, float]) -> str:
+def _with_answers(source: str, answers: dict[str, Any]) -> str:
     """``source`` with the answer of each ``check("<id>", answer)`` whose id is in ``answers``
-    replaced by that number (the source unchanged where it is not plain Python)."""
+    replaced by that value (the source unchanged where it is not plain Python)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -217,7 +257,7 @@ def _with_answers(source: str, answers: dict[str, float]) -> str:
             arg = node.args[1]
             start = starts[arg.lineno - 1] + arg.col_offset
             end = starts[arg.end_lineno - 1] + arg.end_col_offset
-            spans.append((start, end, repr(answers[first.value])))
+            spans.append((start, end, json.dumps(answers[first.value])))
     for start, end, text in sorted(spans, reverse=True):
         source = source[:start] + text + source[end:]
     return source
@@ -241,10 +281,14 @@ def answer_key(
     """
     solved = solve_notebook(nb)
     whose = answers_from or student
-    answers = {}
+    answers: dict[str, Any] = {}
     for q in bank.all_questions():
         if q.kind == "numeric" and bank.parametric(q.id) is not None:
             answers[q.id] = bank.variant(q.id, salt, whose).answer
+        elif isinstance(q, bank.ChoiceQuestion):  # the letters of the student's order
+            v = bank.variant(q.id, salt, whose)
+            right = [v.letter(o) for o in v.display_options if o.correct]
+            answers[q.id] = right[0] if q.kind == "single" else right
     for cell in solved.get("cells", []):
         if cell.get("cell_type") == "code":
             cell["source"] = _with_answers(_text(cell.get("source", "")), answers)

@@ -80,10 +80,22 @@ def test_another_shows_it_as_text_and_html_with_how_to_answer():
 def test_a_question_with_one_version_is_shown_again_and_graded_as_in_the_book():
     import exercises
 
-    p = exercises.another("regression.outlier_loss")
+    p = exercises.another("closing.howto_huber_gradient")
     assert "one version" in p.note
-    assert "(d) Huber loss, δ near the noise level" in str(p)
-    assert exercises.check("regression.outlier_loss", "d").passed
+    book = exercises.bank.get_question("closing.howto_huber_gradient")
+    assert book.prompt in str(p)
+    assert exercises.check("closing.howto_huber_gradient", book.answer).passed
+
+
+def test_another_shows_a_choice_question_with_its_options_in_another_order():
+    import exercises
+
+    versions = [exercises.another("regression.outlier_loss").question for _ in range(6)]
+    orders = {tuple(o.key for o in v.display_options) for v in versions}
+    assert len(orders) >= 2
+    last = versions[-1]
+    right = last.letter(next(o for o in last.options if o.correct))
+    assert exercises.check("regression.outlier_loss", right).passed
 
 
 def test_without_another_check_grades_the_books_version():

@@ -12,7 +12,7 @@
     items.forEach(function (li) {
       var rec = all[li.getAttribute("data-qid")], span = li.querySelector(".lcp-state");
       if (!rec) { return; }
-      if (rec.passed) { done += 1; span.textContent = "\u2713 passed"; span.style.color = "#2f7bd6"; }
+      if (rec.passed) { done += 1; span.textContent = "\u2713 passed" + (rec.mastered ? " \u00b7 mastered" : ""); span.style.color = "#2f7bd6"; }
       else { span.textContent = "\u2717 tried"; span.style.color = "#d9822b"; }
     });
     var s = d.querySelector("summary");

@@ -6,8 +6,9 @@ import re
 import pytest
 
 import exercises
-from exercises import quiz
+from exercises import bank, quiz
 from exercises.bank import CHAPTERS, ChoiceQuestion, all_questions, get_question
+from exercises.render.text import plain_text
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -318,3 +319,89 @@ def test_options_with_maths_have_a_readable_accessible_name():
             else:
                 assert labels[0] == "", (q.id, o.key)  # the label's own text is its name
     assert found >= 10
+
+
+def test_try_another_shows_a_new_version_and_grades_it(page_with):
+    from exercises import api
+    from exercises.render.numbers import fmt_number
+
+    qid = "regression.pinball_value"
+    book = get_question(qid)
+    pool = api.site_pool(book)
+    assert len(pool) == api.SITE_POOL
+    assert len({v.prompt for v, _ in pool} | {book.prompt}) == api.SITE_POOL + 1
+    page, errors, requests = page_with([qid])
+    box = f"#lcq-{qid.replace('.', '-')}"
+    prompt = page.locator(f"{box} .lcq-prompt")
+    assert page.get_attribute(box, "data-version") == "0"
+    page.click(f"{box} button.lcq-another")
+    assert page.get_attribute(box, "data-version") == "1"
+    first, data = pool[0]
+    assert f"Version 1 of {api.SITE_POOL}" in _feedback(page, qid)
+    shown = prompt.inner_text()
+    for value in ("q = 0.05", "y = 10", "y = 8"):  # the pool's first version, not the book's
+        assert value in first.prompt and value in shown
+    # the book's key is wrong for this version (unless they agree), and its own key is right
+    if not first.is_close(book.answer):
+        page.fill(f"{box} input", fmt_number(book.answer))
+        page.click(f"{box} button.lcq-check")
+        assert _feedback(page, qid).startswith("✗ Not yet")
+    page.fill(f"{box} input", repr(first.answer))
+    page.click(f"{box} button.lcq-check")
+    assert _feedback(page, qid).startswith("✓ Correct")
+    stored = page.evaluate("JSON.parse(localStorage.getItem('losscourse-progress'))")
+    assert stored[qid]["passed"] and stored[qid]["mastered"]
+    # after the last version, the book's again
+    for _ in range(api.SITE_POOL):
+        page.click(f"{box} button.lcq-another")
+    assert page.get_attribute(box, "data-version") == "0"
+    assert page.input_value(f"{box} input") == ""
+    page.fill(f"{box} input", fmt_number(book.answer))
+    page.click(f"{box} button.lcq-check")
+    assert _feedback(page, qid).startswith("✓ Correct")
+    assert errors == [] and all(u.startswith("file://") for u in requests)
+
+
+def test_a_numeric_question_without_variants_has_no_try_another():
+    qids = ["closing.howto_huber_gradient", "regression.pinball_value"]
+    assert bank.parametric(qids[0]) is None
+    html_ = quiz(qids)._repr_html_()
+    first = html_[html_.index('id="lcq-closing-howto_huber_gradient"') :]
+    first = first[: first.index('id="lcq-regression-pinball_value"')]
+    assert "lcq-another" not in first
+    assert html_.count('<button type="button" class="lcq-another">') == 1
+
+
+def test_try_another_shows_a_choice_questions_options_in_another_order(page_with):
+    from exercises import api
+
+    qid = "regression.outlier_loss"
+    book = get_question(qid)
+    pool = api.site_pool(book)
+    assert len(pool) == api.SITE_POOL_CHOICE
+    page, errors, _ = page_with([qid])
+    box = f"#lcq-{qid.replace('.', '-')}"
+    for n, (version, _) in enumerate(pool, start=1):
+        page.click(f"{box} button.lcq-another")
+        assert page.get_attribute(box, "data-version") == str(n)
+        labels = page.locator(f"{box} fieldset label").all_inner_texts()
+        assert [t.split(")", 1)[1].strip()[:12] for t in labels] == [
+            plain_text(o.text)[:12] for o in version.display_options
+        ]
+        right = version.letter(next(o for o in version.options if o.correct))
+        page.check(f"{box} input[value={right}]")
+        page.click(f"{box} button.lcq-check")
+        assert _feedback(page, qid).startswith("✓ Correct"), n
+    page.click(f"{box} button.lcq-another")  # the book's order again
+    page.check(f"{box} input[value={_value(qid, 'huber')}]")
+    page.click(f"{box} button.lcq-check")
+    assert _feedback(page, qid).startswith("✓ Correct")
+    assert errors == []
+
+
+def test_a_version_that_shows_nothing_new_is_not_offered():
+    from exercises import api
+
+    # "Same scan ...": its key is 1 for every scan, so another version would look the same
+    assert api.site_pool(get_question("imbalanced.background_dice")) == []
+    assert api.site_pool(get_question("imbalanced.background_accuracy"))

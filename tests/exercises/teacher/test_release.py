@@ -3,6 +3,7 @@ remove; a released copy holds none of them, keeps the exercises and their placeh
 "not attempted" and runs top to bottom; a release never writes over the originals."""
 
 import json
+import re
 
 import pytest
 
@@ -122,9 +123,10 @@ def test_every_question_with_variants_checked_in_a_cell_shows_them_in_its_statem
 def test_a_class_release_gives_each_student_their_own_numbers(tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text("student,name\nalice,Alice\nbob,Bob\n", encoding="utf-8")
+    (tmp_path / "class-salt.txt").write_text(CLASS_SALT + "\n")  # found beside the roster
     out = tmp_path / "copies"
     assert main(["release", str(BOOK), str(out), "--roster", str(roster)]) == 0
-    salt = (tmp_path / "class-salt.txt").read_text().strip()  # made beside the roster
+    salt = CLASS_SALT
     vsalt = bank.variant_salt(salt)
     assert sorted(p.name for p in out.iterdir()) == ["alice", "bob"]
     for student in ("alice", "bob"):
@@ -189,6 +191,28 @@ def test_a_released_copy_grades_its_students_numbers(monkeypatch):
     assert any(q.prompt == theirs for q in api.quiz("regression").questions)
 
 
+def test_a_class_release_makes_the_class_salt_beside_the_roster(tmp_path, capsys):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student\nalice\n", encoding="utf-8")
+    assert (
+        main(
+            [
+                "release",
+                str(BOOK / "regression.ipynb"),
+                str(tmp_path / "out"),
+                "--roster",
+                str(roster),
+            ]
+        )
+        == 0
+    )
+    salt = (tmp_path / "class-salt.txt").read_text().strip()
+    assert len(salt) == 64 and "Created the class salt" in capsys.readouterr().err
+    nb = json.loads((tmp_path / "out" / "alice" / "regression.ipynb").read_text())
+    assert nb["metadata"]["loss_course"]["salt"] == bank.variant_salt(salt)
+    assert salt not in json.dumps(nb)  # the copy carries the variant salt, never the class salt
+
+
 def test_a_release_with_a_bad_roster_or_a_salt_alone_is_a_usage_error(tmp_path, capsys):
     roster = tmp_path / "roster.csv"
     roster.write_text("student\nalice\nalice\n", encoding="utf-8")
@@ -200,3 +224,59 @@ def test_a_release_with_a_bad_roster_or_a_salt_alone_is_a_usage_error(tmp_path, 
     salt = tmp_path / "s.txt"
     assert main(["release", str(BOOK), str(tmp_path / "b"), "--salt", str(salt)]) == 2
     assert "--salt is for a release with --roster" in capsys.readouterr().err
+
+
+CHOICE_ITEM = re.compile(r"^- \*\*\(([a-z])\)\*\*(.*(?:\n(?!- ).*)*)", re.M)
+
+
+def _choice_statements(nb):
+    """(question id, its statement's option items {letter: text}) for each choice question
+    checked in the notebook, the n-th checked question of a statement taking its n-th list."""
+    found, statement, listed = [], "", []
+    for cell in nb["cells"]:
+        text = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            statement, listed = text, []
+            continue
+        for qid in dict.fromkeys(re.findall(r'check\("([\w.]+)"', text)):
+            if isinstance(bank.get_question(qid), bank.ChoiceQuestion) and qid not in listed:
+                lists = re.findall(
+                    r"(?:^- \*\*\([a-z]\)\*\*.*\n?(?:^(?!- |\s*$).*\n?)*)+", statement, re.M
+                )
+                items = dict(CHOICE_ITEM.findall(lists[len(listed)]))
+                found.append((qid, {k: " ".join(v.split()) for k, v in items.items()}))
+                listed.append(qid)
+    return found
+
+
+@pytest.mark.parametrize("chapter", [c.stem for c in CHAPTERS])
+def test_a_students_copy_lists_each_choice_questions_options_in_their_order(chapter):
+    book_nb = release_notebook(json.loads((BOOK / f"{chapter}.ipynb").read_text(encoding="utf-8")))
+    book = dict(_choice_statements(book_nb))
+    orders = {}
+    for student in ("alice", "bob", "carol", "dave"):
+        mine = student_notebook(book_nb, student, VSALT)
+        for qid, items in _choice_statements(mine):
+            q_book, q_mine = bank.get_question(qid), bank.variant(qid, VSALT, student)
+            assert len(items) == len(q_book.options)
+            for opt in q_mine.options:  # the same option's text, under the student's letter
+                book_opt = next(o for o in q_book.options if o.key == opt.key)
+                want = book[qid][q_book.letter(book_opt)]
+                if bank.parametric(qid) is not None:  # a scenario of its own: its own texts
+                    want = " ".join(opt.text.split())
+                assert items[q_mine.letter(opt)] == want, (qid, opt.key)
+            orders.setdefault(qid, set()).add(tuple(o.key for o in q_mine.display_options))
+        # around the lists, a statement is the book's (where it shows no parameter)
+        pieces = [
+            " ".join(piece.split())
+            for qid in SHOWN
+            for piece in bank.parametric(qid).shown(bank.parametric(qid).params0)
+        ]
+        for before, after in zip(book_nb["cells"], mine["cells"][1:], strict=True):
+            text = " ".join("".join(before["source"]).split())
+            if not any(piece in text for piece in pieces):
+                assert CHOICE_ITEM.sub("", "".join(before["source"])) == CHOICE_ITEM.sub(
+                    "", "".join(after["source"])
+                )
+    assert book  # every chapter asks choice questions in its exercises
+    assert sum(len(o) > 1 for o in orders.values()) >= len(orders) / 2  # orders differ
