@@ -18,8 +18,10 @@ this process, with a class salt), once per ``--jobs`` value.
 With ``--roster`` the class is released with a roster: each student answers their own numbers
 (:func:`exercises.teacher.answer_key`), except the planted copies (every seventh student, from the
 student three before, who has the same chapter), and the class is graded with the roster. The run
-then checks, and prints, that every student was graded on their own numbers and that the copy
-signal flags exactly the planted copies (exit status 1 otherwise).
+then checks, and prints, that every student was graded on their own numbers, that the copy
+signal flags exactly the planted copies, and that the grader names exactly the misconceptions
+planted (every third student answers one numeric question with its first known slip); exit
+status 1 otherwise. ``--report class.html`` writes the class report of the last run.
 
 Printed per run: wall time, notebooks per second, the total score, how many notebooks ran whole
 (and why, the commonest reasons), the peak resident memory of this process (the grader) and the
@@ -70,14 +72,19 @@ def make_class(folder: Path, students: int, solved: bool = False) -> None:
 COPIED = ("regression", "classification", "imbalanced")
 
 
-def make_roster_class(folder: Path, students: int, salt: str) -> dict[tuple[str, str], str]:
+def make_roster_class(
+    folder: Path, students: int, salt: str
+) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
     """A class released with a roster (see the module docstring); returns the planted copies,
-    ``{(student, question id): the student copied}``."""
+    ``{(student, question id): the student copied}``, and the planted misconceptions,
+    ``{(student, question id): the diagnosis id}``."""
     from exercises import bank
+    from exercises.teacher import with_answers
 
     vsalt = bank.variant_salt(salt)
     chapters = [ROOT / "book" / f"{c}.ipynb" for c in COPIED]
     planted: dict[tuple[str, str], str] = {}
+    mistakes: dict[tuple[str, str], str] = {}
     for s in range(students):
         sid = f"student{s:03d}"
         chapter = chapters[s % len(chapters)]
@@ -99,12 +106,24 @@ def make_roster_class(folder: Path, students: int, salt: str) -> dict[tuple[str,
                         planted[(sid, q.id)] = source
         else:
             nb = teacher.answer_key(book, sid, vsalt)
+            if s % 3 == 1:  # one known mistake: the last numeric question's first slip
+                code = "".join("".join(c["source"]) for c in nb["cells"])
+                qid = [
+                    q.id
+                    for q in bank.all_questions(chapter.stem)
+                    if q.kind == "numeric" and f'check("{q.id}"' in code
+                ][-1]
+                slip = bank.variant(qid, vsalt, sid).wrong_values[0][0]
+                for cell in nb["cells"]:
+                    if cell["cell_type"] == "code":
+                        cell["source"] = with_answers("".join(cell["source"]), {qid: slip})
+                mistakes[(sid, qid)] = bank.get_question(qid).diagnoses()[0][0]
         (folder / sid).mkdir()
         (folder / sid / chapter.name).write_text(json.dumps(nb), encoding="utf-8")
     (folder.parent / "roster.csv").write_text(
         "student\n" + "".join(f"student{s:03d}\n" for s in range(students)), encoding="utf-8"
     )
-    return planted
+    return planted, mistakes
 
 
 def check_roster_class(reports, planted, salt: str) -> bool:
@@ -130,6 +149,20 @@ def check_roster_class(reports, planted, salt: str) -> bool:
     return own and same
 
 
+def check_misconceptions(reports, planted, copiers) -> bool:
+    """Print whether the grader names exactly the planted misconceptions (the copiers aside:
+    a classmate's letters are wrong options for them); True if so."""
+    found = {
+        (rep.student, r.question_id): r.mistake
+        for rep in reports
+        for r in rep.results
+        if r.mistake and rep.student not in copiers
+    }
+    same = found == planted
+    print(f"  misconceptions named: {len(found)}, planted: {len(planted)}, the same: {same}")
+    return same
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=100)
@@ -139,14 +172,15 @@ def main() -> None:
     parser.add_argument(
         "--roster", action="store_true", help="release with a roster, plant copies, grade with it"
     )
+    parser.add_argument("--report", metavar="HTML", help="write the last run's class report")
     args = parser.parse_args()
     ok = True
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         folder = Path(tmp) / "submissions"
         folder.mkdir()
-        roster = planted = None
+        roster = planted = mistakes = None
         if args.roster:
-            planted = make_roster_class(folder, args.students, "benchmark")
+            planted, mistakes = make_roster_class(folder, args.students, "benchmark")
             roster = teacher.read_roster(Path(tmp) / "roster.csv")
         else:
             make_class(folder, args.students, args.solved)
@@ -175,6 +209,12 @@ def main() -> None:
                 print(f"    ran whole ({n}): {why}")
             if planted is not None:
                 ok = check_roster_class(reports, planted, "benchmark") and ok
+                copiers = {student for student, _ in planted}
+                ok = check_misconceptions(reports, mistakes, copiers) and ok
+            if args.report:
+                start = time.perf_counter()
+                Path(args.report).write_text(teacher.class_report(reports), encoding="utf-8")
+                print(f"  class report: {args.report} in {time.perf_counter() - start:.1f} s")
     if not ok:
         sys.exit(1)
 

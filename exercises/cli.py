@@ -33,7 +33,13 @@
     with the same sandbox, and gives the same report.
 
     Output: a table per notebook with a total (default), or ``--format json`` / ``--format csv``
-    with one row per notebook and question (a notebook without any result still gets one row;
+    with one row per notebook and question (with the answer and the misconceptions it shows,
+    ``mistake``), or ``--format canvas`` (with ``--roster``): a gradebook CSV that Canvas
+    imports, one row per student and one column per chapter. ``--report class.html`` also writes
+    the teacher's report: one offline HTML file with the class at a glance, a students ×
+    questions grid, and per question its misconceptions, commonest wrong answers and copy
+    signals, worst questions first (:mod:`exercises.teacher.class_report`). The JSON and CSV
+    reports have one row per notebook and question (a notebook without any result still gets one row;
     the column ``isolation`` says how it ran). ``--output FILE`` writes the report to FILE
     atomically (the table is then also printed). ``--feedback DIR`` also writes one Markdown file
     per notebook (each question's verdict, score, feedback and hint). A progress line that counts
@@ -133,7 +139,17 @@ def _parser() -> argparse.ArgumentParser:
         help="grade on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786); needs the "
         "'cluster' extra and bubblewrap on every worker",
     )
-    g.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    g.add_argument(
+        "--format",
+        choices=("table", "json", "csv", "canvas"),
+        default="table",
+        help="the report's form (canvas: a gradebook CSV Canvas imports; needs --roster)",
+    )
+    g.add_argument(
+        "--report",
+        metavar="HTML",
+        help="also write the class report: one offline HTML file (misconceptions, a grid, ...)",
+    )
     g.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
     g.add_argument(
         "--feedback", metavar="DIR", help="also write one readable feedback file per notebook"
@@ -244,6 +260,8 @@ def _options(args: argparse.Namespace, salt: str = "") -> teacher.Options:
 def _grade(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     notebooks = teacher.find_notebooks(args.paths)
     roster = teacher.read_roster(args.roster) if args.roster else None
+    if args.format == "canvas" and roster is None:
+        raise UsageError("--format canvas needs --roster (the gradebook's columns come from it)")
     # usage errors, and a sandbox that cannot run, before a salt is made
     teacher.require_sandbox(_options(args))
     if roster is not None and not args.salt and not salt_path(args).exists():
@@ -269,6 +287,8 @@ def _grade(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         report = table
     elif args.format == "json":
         report = teacher.format_json(reports)
+    elif args.format == "canvas":
+        report = teacher.format_canvas(reports, roster or [])
     else:
         report = teacher.format_csv(reports)
     if not report.endswith("\n"):
@@ -278,6 +298,8 @@ def _grade(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(table + "\n")
     else:
         stdout.write(report)
+    if args.report:
+        teacher.write_atomically(Path(args.report), teacher.class_report(reports, header))
     if args.feedback:
         folder = Path(args.feedback)
         for name, text in teacher.feedback_files(reports, header).items():

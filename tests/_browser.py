@@ -6,10 +6,17 @@ tests skip with a message, unless ``REQUIRE_BROWSER=1`` (as CI sets it), where t
 """
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[1]
+#: axe-core, the engine behind most accessibility checkers; its WCAG 2 A and AA rules.
+AXE_VERSION = "4.14"
+AXE_TAGS = ["wcag2a", "wcag2aa"]
+AXE_DIR = ROOT / ".cache" / "axe-core"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 #: Root needs --no-sandbox; the others stop Chromium's own background traffic, which this
 #: machine's closed network would refuse (and the site test counts every outside request).
@@ -48,3 +55,31 @@ def browser():
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> str:
+    """axe-core's source (``axe.min.js``), installed from the npm registry on first use."""
+    script = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            no_browser("npm is not installed, so axe-core cannot be fetched")
+        AXE_DIR.mkdir(parents=True, exist_ok=True)
+        cmd = [npm, "install", "--prefix", str(AXE_DIR), "--no-audit", "--no-fund", "--no-save"]
+        proc = subprocess.run(
+            [*cmd, f"axe-core@{AXE_VERSION}"], capture_output=True, text=True, timeout=300
+        )
+        if proc.returncode != 0 or not script.is_file():
+            no_browser(f"npm could not install axe-core@{AXE_VERSION}: {proc.stderr[-500:]}")
+    return script.read_text(encoding="utf-8")
+
+
+AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return result.violations.map(v => ({
+    id: v.id,
+    impact: v.impact,
+    nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.html.replace(/\\s+/g, ' ').slice(0, 160)),
+  }));
+}"""

@@ -1,3 +1,4 @@
-"""Fixtures shared by the test modules: ``browser`` (headless Chromium, see ``_browser.py``)."""
+"""Fixtures shared by the test modules: ``browser`` (headless Chromium) and ``axe_script``
+(axe-core's source), see ``_browser.py``."""
 
-from tests._browser import browser  # noqa: F401  (one Chromium for the whole session)
+from tests._browser import axe_script, browser  # noqa: F401  (one Chromium, one axe-core)

@@ -45,6 +45,7 @@ ALLOWED = {
 #: single modules that may import more than their package
 EXTRA = {
     "exercises/teacher/batch.py": {"distributed"},
+    "exercises/teacher/class_report.py": {"matplotlib"},
     "exercises/render/quiz.py": {"ipywidgets", "IPython"},
     "exercises/teacher/plan.py": {"IPython"},
     "exercises/sandbox/inside/runner.py": {"IPython", "traitlets"},

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests._browser import no_browser
+from tests._browser import AXE_RUN, AXE_TAGS, AXE_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL_HOSTS = {"127.0.0.1"}
@@ -45,10 +45,6 @@ RAW_TEX = ("$$", "\\(", "\\)", "\\[", "\\]", "\\begin{", "$\\")
 
 pytestmark = pytest.mark.site
 
-#: axe-core, the engine behind most accessibility checkers; its WCAG 2 A and AA rules.
-AXE_VERSION = "4.14"
-AXE_TAGS = ["wcag2a", "wcag2aa"]
-AXE_DIR = ROOT / ".cache" / "axe-core"
 #: Rules switched off on one page, each for a cause that can only be fixed upstream: (page, rule)
 #: -> the cause. None today: the bibliography's roles are fixed at build time
 #: (course/accessible_citations.py).
@@ -74,34 +70,6 @@ def site(browser, tmp_path_factory) -> Path:
             pytrace=False,
         )
     return out / "_build" / "html"
-
-
-@pytest.fixture(scope="session")
-def axe_script() -> str:
-    """axe-core's source (``axe.min.js``), installed from the npm registry on first use."""
-    script = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.is_file():
-        npm = shutil.which("npm")
-        if npm is None:
-            no_browser("npm is not installed, so axe-core cannot be fetched")
-        AXE_DIR.mkdir(parents=True, exist_ok=True)
-        cmd = [npm, "install", "--prefix", str(AXE_DIR), "--no-audit", "--no-fund", "--no-save"]
-        proc = subprocess.run(
-            [*cmd, f"axe-core@{AXE_VERSION}"], capture_output=True, text=True, timeout=300
-        )
-        if proc.returncode != 0 or not script.is_file():
-            no_browser(f"npm could not install axe-core@{AXE_VERSION}: {proc.stderr[-500:]}")
-    return script.read_text(encoding="utf-8")
-
-
-AXE_RUN = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-  return result.violations.map(v => ({
-    id: v.id,
-    impact: v.impact,
-    nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.html.replace(/\\s+/g, ' ').slice(0, 160)),
-  }));
-}"""
 
 
 @pytest.fixture(scope="module")

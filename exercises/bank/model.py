@@ -118,6 +118,12 @@ class Question:
         if self.kind not in KINDS:
             raise ValueError(f"{self.id}: unknown kind {self.kind!r}")
 
+    def diagnoses(self) -> tuple[tuple[str, str], ...]:
+        """Every misconception the question can diagnose, as ``(id, name)``: a stable id
+        (``"<question id>:<name>"``, the same in every student's variant) and a one-line name
+        (see each kind). The class report counts them."""
+        return ()
+
     def info(self) -> dict[str, Any]:
         """A plain dict describing the question (used by :func:`exercises.questions`)."""
         return {
@@ -186,6 +192,12 @@ class ChoiceQuestion(Question):
     def correct_keys(self) -> frozenset[str]:
         return frozenset(o.key for o in self.options if o.correct)
 
+    def diagnoses(self) -> tuple[tuple[str, str], ...]:
+        """Each wrong option is a named misconception: ``"<id>:<option key>"`` and its text."""
+        return tuple(
+            (f"{self.id}:{o.key}", one_line(o.text)) for o in self.options if not o.correct
+        )
+
 
 @dataclass(frozen=True)
 class NumericQuestion(Question):
@@ -199,6 +211,14 @@ class NumericQuestion(Question):
     def is_close(self, value: float, target: float | None = None) -> bool:
         target = self.answer if target is None else target
         return abs(value - target) <= max(self.abs_tol, self.rel_tol * abs(target))
+
+    def diagnoses(self) -> tuple[tuple[str, str], ...]:
+        """Each known wrong value: ``"<id>:slip<k>"`` (k counts from 1, in the bank's order) and
+        the first clause of its feedback."""
+        return tuple(
+            (f"{self.id}:slip{k}", one_line(feedback))
+            for k, (_, feedback) in enumerate(self.wrong_values, start=1)
+        )
 
     def spread(self) -> float:
         """The smallest gap between two of the key and the known wrong values: how clearly a
@@ -244,6 +264,11 @@ class CodeQuestion(Question):
     ±δ, ...) with values of their own, drawn from a seeded generator
     (:func:`exercises.bank.variant`); None: everyone gets the book's."""
 
+    def diagnoses(self) -> tuple[tuple[str, str], ...]:
+        """Each known mistake: ``"<id>:<its function's name>"`` (``_m_sum`` gives ``sum``) and
+        the first clause of its hint."""
+        return tuple((mistake_id(self.id, m), one_line(m.hint)) for m in self.mistakes)
+
 
 def normalise_key(text: str) -> str:
     """Lower-case, strip, and treat runs of spaces, ``-`` and ``_`` as one ``_``.
@@ -256,3 +281,24 @@ def normalise_key(text: str) -> str:
 
 #: The neutral option keys, in option order.
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_line(text: str, limit: int = 90) -> str:
+    """A diagnosis's name: the first clause of a feedback or hint, on one line.
+
+    >>> one_line("That is the Dice coefficient; the loss is 1 minus it.")
+    'That is the Dice coefficient'
+    """
+    line = " ".join(str(text).split())
+    for stop in ("; ", ": ", ". ", " — "):
+        head = line.split(stop, 1)[0]
+        if len(head) >= 12:
+            line = head
+    line = line.rstrip(".")
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def mistake_id(question_id: str, mistake: Mistake) -> str:
+    """A known mistake's stable id: the question's id and the name of its function."""
+    name = getattr(mistake.fn, "__name__", "mistake").lstrip("_")
+    return f"{question_id}:{name.removeprefix('m_')}"

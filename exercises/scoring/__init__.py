@@ -60,7 +60,11 @@ def grade(
     scorer = SCORERS[q.kind]
     if is_placeholder(answer):
         return not_attempted(q, scorer.how_to_answer(q))
-    return scorer.grade(q, answer, timeout=timeout, rng=rng, run=run)
+    result = scorer.grade(q, answer, timeout=timeout, rng=rng, run=run)
+    if not result.passed:
+        result.mistake = ",".join(scorer.mistakes(q, answer, result))
+    result.answer = scorer.answer_text(q, answer)
+    return result
 
 
 def site_data(q: Question) -> dict[str, Any]:

@@ -71,6 +71,14 @@ class ChoiceScorer:
             return _grade_single(q, answer)
         return _grade_multiple(q, answer)
 
+    def mistakes(self, q: ChoiceQuestion, answer: Any, result: Result) -> list[str]:
+        """The wrong options chosen (each a named misconception)."""
+        return [f"{q.id}:{o.key}" for o in _chosen(q, answer) if not o.correct]
+
+    def answer_text(self, q: ChoiceQuestion, answer: Any) -> str:
+        """The bank's keys of the options chosen (the same whatever a student's order)."""
+        return ",".join(o.key for o in _chosen(q, answer))
+
     def site_data(self, q: ChoiceQuestion) -> dict[str, Any]:
         """``table``: each answer the site's form can give (:func:`choice_answers`) and the
         verdict :meth:`grade` gives it (:func:`exercises.render.result.verdict`)."""
@@ -148,3 +156,19 @@ def _grade_multiple(q: ChoiceQuestion, answer: Any) -> Result:
             f"{missing} correct option{'s are' if missing > 1 else ' is'} missing from your answer."
         )
     return result(q, False, score, "\n".join(lines), first_hint(q))
+
+
+def _chosen(q: ChoiceQuestion, answer: Any) -> list[Option]:
+    """The options an answer names, in the order given (nothing it does not name)."""
+    try:
+        items = [answer] if isinstance(answer, str) else as_sequence(answer)
+    except TypeError:
+        return []
+    if q.kind == "multiple" and isinstance(answer, str):
+        items = as_sequence(answer)
+    chosen: list[Option] = []
+    for a in items:
+        opt = q.option(a) if isinstance(a, str) else None
+        if opt is not None and opt not in chosen:
+            chosen.append(opt)
+    return chosen

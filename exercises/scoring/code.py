@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..bank import Case, CodeQuestion
+from ..bank.model import mistake_id
 from ..render.numbers import fmt_value
 from ..sandbox.inside.cases import Outcome, run_answer
 from .common import DEFAULT_TIMEOUT, first_hint, join, not_attempted, result
@@ -49,6 +50,12 @@ class CodeScorer:
 
     def how_to_answer(self, q: CodeQuestion) -> str:
         return ""
+
+    def mistakes(self, q: CodeQuestion, answer: Any, result: Result) -> list[str]:
+        return mistakes(q, result)
+
+    def answer_text(self, q: CodeQuestion, answer: Any) -> str:
+        return ""  # a function: its outputs are in the feedback
 
     def site_data(self, q: CodeQuestion) -> dict[str, Any]:
         """Nothing: the site cannot run a function; its quiz shows the ``check`` call instead."""
@@ -247,6 +254,11 @@ def diagnose(
     if np.isfinite(want).all() and np.allclose(got, -want, rtol=q.rtol, atol=q.atol):
         return "Your result has the right size but the wrong sign: check the minus sign."
     return ""
+
+
+def mistakes(q: CodeQuestion, result: Result) -> list[str]:
+    """The known mistake whose hint a failed code answer got (its diagnosis id), if any."""
+    return [mistake_id(q.id, m) for m in q.mistakes if result.hint and m.hint == result.hint][:1]
 
 
 def held_feedback(name: str) -> str:

@@ -96,6 +96,19 @@ class NumericScorer:
         feedback = outcome["feedback"].replace(NUMBER, shown)
         return result(q, outcome["passed"], outcome["score"], feedback, outcome["hint"])
 
+    def mistakes(self, q: NumericQuestion, answer: Any, result: Result) -> list[str]:
+        """The known wrong value a wrong number is (its diagnosis id), if any."""
+        value, _ = answer_to_float(answer)
+        if value is None or q.is_close(value):
+            return []
+        ids = [i for i, _ in q.diagnoses()]
+        return [ids[k] for k, (v, _) in enumerate(q.wrong_values) if q.is_close(value, v)][:1]
+
+    def answer_text(self, q: NumericQuestion, answer: Any) -> str:
+        """The number given, in full (for the report's commonest wrong answers)."""
+        value, _ = answer_to_float(answer)
+        return "" if value is None else repr(value)
+
     def site_data(self, q: NumericQuestion) -> dict[str, Any]:
         """:func:`numeric_rule` with each outcome rendered as a verdict template (the reader's
         number goes where :data:`~exercises.render.numbers.NUMBER` is), plus the verdicts for a

@@ -44,7 +44,11 @@ class Result:
     is possible for multiple-choice and code questions), ``feedback`` (str, what was right or
     wrong) and ``hint`` (str, empty when there is none). ``form_html`` is the site's answer
     form shown under a "not attempted yet" verdict (set by :func:`exercises.check`; not part of
-    the data, :data:`FIELDS`).
+    the data, :data:`FIELDS`). For the teacher's reports, :func:`exercises.scoring.grade` also
+    sets ``mistake`` (the ids of the misconceptions the answer shows, comma-separated:
+    :meth:`exercises.bank.Question.diagnoses`; empty when none is recognised) and ``answer``
+    (the answer as short text: a number, or the bank's keys of the options chosen; empty for a
+    function). Neither is shown to the reader.
     """
 
     __slots__ = (
@@ -57,6 +61,8 @@ class Result:
         "feedback",
         "hint",
         "form_html",
+        "mistake",
+        "answer",
     )
 
     def __init__(
@@ -81,6 +87,8 @@ class Result:
         self.feedback = feedback
         self.hint = hint
         self.form_html = ""
+        self.mistake = ""
+        self.answer = ""
 
     @property
     def passed(self) -> bool:

@@ -29,6 +29,8 @@ Inside:
   keys;
 - :mod:`~exercises.teacher.roster`: the class roster, and which student a submission is;
 - :mod:`~exercises.teacher.copies`: the copy signal (a wrong answer that is a classmate's key);
+- :mod:`~exercises.teacher.class_report`: the teacher's HTML report of the class (what it got
+  wrong) and the Canvas gradebook CSV;
 - :mod:`~exercises.teacher.files`: finding notebooks, the class salt, safe writes.
 
 This room imports :mod:`exercises.bank`, :mod:`exercises.scoring`, :mod:`exercises.sandbox`,
@@ -42,6 +44,7 @@ True
 
 from ..sandbox.bubblewrap import Limits, SandboxUnavailable
 from .batch import ProgressLine, grade_notebooks, require_sandbox
+from .class_report import CANVAS_COLUMNS, class_report, format_canvas
 from .copies import flag_copies
 from .files import (
     SALT_FILE,
@@ -58,6 +61,7 @@ from .release import (
     solutions,
     solve_notebook,
     student_notebook,
+    with_answers,
 )
 from .reports import (
     FIELDS,
@@ -78,6 +82,7 @@ from .session import (
 )
 
 __all__ = [
+    "CANVAS_COLUMNS",
     "FIELDS",
     "SALT_FILE",
     "Limits",
@@ -88,11 +93,13 @@ __all__ = [
     "Student",
     "TeacherError",
     "answer_key",
+    "class_report",
     "class_salt",
     "describe_isolation",
     "feedback_files",
     "flag_copies",
     "find_notebooks",
+    "format_canvas",
     "format_csv",
     "format_json",
     "format_table",
@@ -109,6 +116,7 @@ __all__ = [
     "solutions",
     "solve_notebook",
     "student_notebook",
+    "with_answers",
     "submission_keys",
     "write_atomically",
 ]

@@ -234,7 +234,7 @@ def student_notebook(
     return out
 
 
-def _with_answers(source: str, answers: dict[str, Any]) -> str:
+def with_answers(source: str, answers: dict[str, Any]) -> str:
     """``source`` with the answer of each ``check("<id>", answer)`` whose id is in ``answers``
     replaced by that value (the source unchanged where it is not plain Python)."""
     try:
@@ -291,7 +291,7 @@ def answer_key(
             answers[q.id] = right[0] if q.kind == "single" else right
     for cell in solved.get("cells", []):
         if cell.get("cell_type") == "code":
-            cell["source"] = _with_answers(_text(cell.get("source", "")), answers)
+            cell["source"] = with_answers(_text(cell.get("source", "")), answers)
     return student_notebook(solved, student, salt)
 
 

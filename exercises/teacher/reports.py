@@ -28,8 +28,9 @@ from ..render.numbers import fmt_score
 from ..scoring import FIELDS as RESULT_FIELDS
 from .session import NotebookReport, Options
 
-#: Columns of the JSON/CSV reports: the notebook's, every field of a result, then the question's
-#: parameters for this student (``variant``, empty for a question without) and the copy signal
+#: Columns of the JSON/CSV reports: the notebook's, every field of a result, the answer as short
+#: text and the misconceptions it shows (``mistake``: diagnosis ids, comma-separated; see
+#: :meth:`exercises.bank.Question.diagnoses`), then the question's parameters for this student (``variant``, empty for a question without) and the copy signal
 #: (``copy_of``: the classmates whose key this wrong answer is; see
 #: :mod:`exercises.teacher.copies`).
 FIELDS = (
@@ -40,6 +41,8 @@ FIELDS = (
     "isolation",
     "ran_whole",
     *RESULT_FIELDS,
+    "answer",
+    "mistake",
     "variant",
     "copy_of",
 )
@@ -66,6 +69,8 @@ def report_rows(rep: NotebookReport) -> list[dict[str, Any]]:
             {
                 **base,
                 **{k: d[k] for k in RESULT_FIELDS},
+                "answer": r.answer,
+                "mistake": r.mistake,
                 "variant": rep.variants.get(r.question_id, ""),
                 "copy_of": rep.copies.get(r.question_id, ""),
             }
