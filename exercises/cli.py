@@ -299,7 +299,8 @@ def _grade(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     else:
         stdout.write(report)
     if args.report:
-        teacher.write_atomically(Path(args.report), teacher.class_report(reports, header))
+        page = teacher.class_report(reports, header, roster=roster)
+        teacher.write_atomically(Path(args.report), page)
     if args.feedback:
         folder = Path(args.feedback)
         for name, text in teacher.feedback_files(reports, header).items():

@@ -45,6 +45,7 @@ from typing import Any
 
 from .. import bank
 from ..render.numbers import fmt_score
+from ..render.text import plain_text
 from .reports import report_rows
 from .roster import Student
 from .session import NotebookReport
@@ -124,7 +125,7 @@ class QuestionSummary:
 
     def misconceptions(self) -> list[tuple[str, str, list[str]]]:
         """``(id, name, students)`` of each misconception shown, commonest first."""
-        names = dict(bank.get_question(self.question_id).diagnoses())
+        names = {i: plain_text(n) for i, n in bank.get_question(self.question_id).diagnoses()}
         who: dict[str, list[str]] = collections.defaultdict(list)
         for r in self.rows:
             for mid in filter(None, str(r["mistake"]).split(",")):
@@ -152,7 +153,7 @@ def _who(row: dict[str, Any]) -> str:
 
 def _answer_label(q: bank.Question, answer: str) -> str:
     if isinstance(q, bank.ChoiceQuestion):
-        texts = {o.key: o.text for o in q.options}
+        texts = {o.key: plain_text(o.text) for o in q.options}
         return " + ".join(texts.get(k, k) for k in answer.split(","))
     try:
         return f"{float(answer):.6g}"
@@ -194,13 +195,19 @@ def _histogram(totals: list[float]) -> str:
 
 
 def class_report(
-    reports: Sequence[NotebookReport], header: str = "", title: str = "Class report"
+    reports: Sequence[NotebookReport],
+    header: str = "",
+    title: str = "Class report",
+    roster: Sequence[Student] | None = None,
 ) -> str:
-    """The teacher's HTML report of a graded class (see the module docstring)."""
+    """The teacher's HTML report of a graded class (see the module docstring). With the
+    ``roster``, the grid names each student and has a row for every student on it, those who
+    handed in nothing included."""
     e = html.escape
     graded = [r for r in reports if r.max_score > 0]
     shares = [100 * r.score / r.max_score for r in graded]
     students = sorted({r.student or r.path for r in reports})
+    absent = [s for s in roster or () if s.student not in students]
     qs = summaries(reports)
     out = [
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{e(title)}</title>'
@@ -217,7 +224,14 @@ def class_report(
         '<section aria-labelledby="glance"><h2 id="glance">The class at a glance</h2>',
         f"<p>{len(reports)} notebooks from {len(students)} students; mean score "
         f"{mean:.0f} % of the points. {len(whole)} ran whole, {len(broken)} did not run "
-        "cleanly.</p>",
+        "cleanly."
+        + (
+            f" {len(absent)} student(s) of the roster handed in nothing: "
+            f"{e(', '.join(s.student for s in absent))}."
+            if absent
+            else ""
+        )
+        + "</p>",
     ]
     if shares:
         out.append(
@@ -269,7 +283,7 @@ def class_report(
         )
     out.append("</ol></section>")
     # -- grid
-    out += _grid(reports, [s.question_id for s in qs])
+    out += _grid(reports, [s.question_id for s in qs], roster or ())
     # -- per question
     out.append(
         '<section aria-labelledby="questions"><h2 id="questions">Question by question</h2>'
@@ -285,7 +299,9 @@ def _anchor(question_id: str) -> str:
     return "q-" + question_id.replace(".", "-")
 
 
-def _grid(reports: Sequence[NotebookReport], qids: list[str]) -> list[str]:
+def _grid(
+    reports: Sequence[NotebookReport], qids: list[str], roster: Sequence[Student]
+) -> list[str]:
     e = html.escape
     cells: dict[str, dict[str, dict[str, Any]]] = collections.defaultdict(dict)
     for rep in reports:
@@ -293,6 +309,9 @@ def _grid(reports: Sequence[NotebookReport], qids: list[str]) -> list[str]:
             if row["question_id"]:
                 cells[_who(row)][row["question_id"]] = row
         cells.setdefault(rep.student or rep.path, {})
+    names = {s.student: s.name for s in roster if s.name}
+    for s in roster:
+        cells.setdefault(s.student, {})
     order = {q.id: i for i, q in enumerate(bank.all_questions())}
     cols = sorted(qids, key=lambda q: order.get(q, 0))
     legend = " ".join(f'<span class="{c}">{sym} {word}</span>' for sym, word, c in STATES.values())
@@ -306,7 +325,8 @@ def _grid(reports: Sequence[NotebookReport], qids: list[str]) -> list[str]:
         out.append(f'<th scope="col"><button type="button" data-col="{i}">{e(q)}</button></th>')
     out.append("</tr></thead><tbody>")
     for who in sorted(cells):
-        out.append(f'<tr><th scope="row">{e(who)}</th>')
+        name = f" <small>{e(names[who])}</small>" if who in names else ""
+        out.append(f'<tr><th scope="row">{e(who)}{name}</th>')
         for q in cols:
             row = cells[who].get(q)
             state = cell_state(row) if row else "missing"
@@ -325,7 +345,7 @@ def _grid(reports: Sequence[NotebookReport], qids: list[str]) -> list[str]:
 def _question(s: QuestionSummary) -> list[str]:
     e = html.escape
     q = bank.get_question(s.question_id)
-    prompt = " ".join(q.prompt.split())
+    prompt = " ".join(plain_text(q.prompt).split())
     out = [
         f'<div class="q"><h3 id="{_anchor(s.question_id)}">{e(s.question_id)}</h3>',
         f"<p>{e(prompt[:220])}{'…' if len(prompt) > 220 else ''}</p>",

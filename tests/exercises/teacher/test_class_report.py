@@ -4,6 +4,7 @@ the JSON report's, the page works offline in Chromium with no console error and 
 violation, and the Canvas gradebook has its header and one row per student."""
 
 import csv
+import html
 import io
 import json
 import re
@@ -12,6 +13,7 @@ import pytest
 
 from exercises import bank
 from exercises.cli import main
+from exercises.render.text import plain_text
 from exercises.teacher import CANVAS_COLUMNS, answer_key, with_answers
 from exercises.teacher.class_report import STATES, cell_state
 from tests._browser import AXE_RUN, AXE_TAGS
@@ -35,6 +37,8 @@ PLANTED = {
     "s07": ("regression.outlier_gradient_mse", 0),
 }
 UNTOUCHED = "s08"
+#: on the roster, but hands in nothing
+ABSENT = "s99"
 
 
 def planted_id(qid, how):
@@ -58,7 +62,7 @@ def graded(tmp_path_factory):
     roster = tmp / "roster.csv"
     roster.write_text(
         "student,name,section,sis_user_id\n"
-        + "".join(f"{s},Student {s},A,{1000 + i}\n" for i, s in enumerate(STUDENTS)),
+        + "".join(f"{s},Student {s},A,{1000 + i}\n" for i, s in enumerate([*STUDENTS, ABSENT])),
         encoding="utf-8",
     )
     (tmp / "class-salt.txt").write_text(SALT + "\n")
@@ -106,14 +110,16 @@ def test_each_planted_misconception_is_counted_for_exactly_its_students(graded):
         assert int(m.group(1)) == len(who) and m.group(2).split(", ") == who, mid
         # and named by its one-line name
         qid = mid.split(":")[0]
-        name = dict(bank.get_question(qid).diagnoses())[mid]
-        assert name.replace("'", "&#x27;") in page
+        name = plain_text(dict(bank.get_question(qid).diagnoses())[mid])  # no TeX offline
+        assert html.escape(name) in page
 
 
 def test_the_grid_is_the_json_report(graded):
     page = graded["html"]
     cells = re.findall(
-        r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', page[page.index('class="grid"') :], re.S
+        r'<tr><th scope="row">([^<]+?)(?: <small>[^<]*</small>)?</th>(.*?)</tr>',
+        page[page.index('class="grid"') :],
+        re.S,
     )
     shown = {
         (who, qid): state
@@ -124,6 +130,11 @@ def test_the_grid_is_the_json_report(graded):
     assert {k: v for k, v in shown.items() if v != "missing"} == want
     assert set(dict.fromkeys(v for v in want.values())) <= set(STATES)
     assert {"passed", "failed", "not_attempted"} <= set(want.values())
+    # a student of the roster who handed in nothing has a row, every cell "not handed in"
+    absent = {v for (who, _), v in shown.items() if who == ABSENT}
+    assert absent == {"missing"}
+    assert f"handed in nothing: {ABSENT}" in page
+    assert '<th scope="row">s01 <small>Student s01</small></th>' in page
 
 
 def test_the_worst_three_questions_come_first_with_their_misconception(graded):
@@ -138,12 +149,13 @@ def test_the_canvas_gradebook_has_its_header_and_one_row_per_student(graded):
     assert rows[0] == [*CANVAS_COLUMNS, "Regression losses"]
     assert rows[1][0] == "Points Possible"
     students = rows[2:]
-    assert [r[0] for r in students] == [f"Student {s}" for s in STUDENTS]
-    assert [r[2] for r in students] == [str(1000 + i) for i in range(len(STUDENTS))]
+    assert [r[0] for r in students] == [f"Student {s}" for s in [*STUDENTS, ABSENT]]
+    assert [r[2] for r in students] == [str(1000 + i) for i in range(len(STUDENTS) + 1)]
+    assert students[-1][5] == ""  # nothing handed in: no grade rather than 0
     totals = {r["student"]: 0.0 for r in graded["rows"]}
     for r in graded["rows"]:
         totals[r["student"]] += r["score"]
-    for s, row in zip(STUDENTS, students, strict=True):
+    for s, row in zip(STUDENTS, students[:-1], strict=True):
         assert float(row[5]) == pytest.approx(totals[s])
 
 
