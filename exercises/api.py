@@ -60,7 +60,7 @@ def site_pool(q: bank.Question) -> list[tuple[bank.Question, dict[str, Any]]]:
         bank.variant(q.id, SITE_SALT, PRACTICE_STUDENT, attempt)
         for attempt in range(1, (SITE_POOL_CHOICE if choice else SITE_POOL) + 1)
     ]
-    if all(v.prompt == q.prompt and not choice for v in versions):
+    if not choice and all(v.prompt == q.prompt for v in versions):
         return []  # nothing a reader would see change (the Dice loss of "the same scan": 1)
     return [(v, site_data(v)) for v in versions]
 

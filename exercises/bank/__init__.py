@@ -54,6 +54,7 @@ from .registry import (
     select,
     variant,
     variant_label,
+    variant_params,
 )
 from .variants import Parametric, variant_salt, variant_seed
 
@@ -82,6 +83,7 @@ __all__ = [
     "select",
     "variant",
     "variant_label",
+    "variant_params",
     "variant_salt",
     "variant_seed",
 ]

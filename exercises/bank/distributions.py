@@ -27,7 +27,7 @@ import losses
 
 from .model import Case, ChoiceQuestion, CodeQuestion, Mistake, NumericQuestion, Option
 from .registry import register
-from .variants import Parametric
+from .variants import Parametric, signed
 
 CHAPTER = "distributions"
 MIRRORS = (
@@ -258,11 +258,6 @@ ce_identity = ChoiceQuestion(
     ),
     hints=(r"Write $\ln\frac{P}{Q} = \ln P - \ln Q$ inside the KL sum.",),
 )
-
-
-def _signed(x: float) -> str:
-    """A number as the bank's texts write it, with a true minus sign."""
-    return f"{x:g}".replace("-", "−")
 
 
 def _two(params: dict) -> tuple[list[float], list[float]]:
@@ -503,7 +498,7 @@ def _logit_gradient(params: dict) -> NumericQuestion:
         ),
         explanation=(
             "∂D/∂z_j = Q_j − P_j, the same as softmax cross-entropy (they differ by the constant "
-            f"H(P)): {q[0]:g} − {p[0]:g} = {_signed(round(float(grad[0]), 2))}."
+            f"H(P)): {q[0]:g} − {p[0]:g} = {signed(round(float(grad[0]), 2))}."
         ),
     )
 

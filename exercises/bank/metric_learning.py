@@ -30,7 +30,7 @@ import losses
 
 from .model import Case, ChoiceQuestion, CodeQuestion, Mistake, NumericQuestion, Option
 from .registry import register
-from .variants import Parametric
+from .variants import Parametric, signed, tenths
 
 CHAPTER = "metric_learning"
 MIRRORS = "Self-check 5: face recognition with contrastive or triplet loss (data needed, triplet's advantage)"
@@ -166,11 +166,6 @@ semi_hard = ChoiceQuestion(
 )
 
 
-def _signed(x: float) -> str:
-    """A number as the bank's texts write it, with a true minus sign."""
-    return f"{x:g}".replace("-", "−")
-
-
 def _triplet_at(d_ap, d_an, margin, squared):
     """The triplet loss of points on a line at these distances from the anchor."""
     return float(losses.triplet([[0.0]], [[d_ap]], [[-d_an]], margin=margin, squared=squared))
@@ -261,11 +256,6 @@ def _squared_triplet_value(params: dict) -> NumericQuestion:
     )
 
 
-def _apart(q: NumericQuestion, gap: float) -> bool:
-    """The key and the known wrong values of ``q`` at least ``gap`` from each other."""
-    return q.spread() > gap
-
-
 def _draw_triplet(rng: np.random.Generator) -> dict:
     # The situation of Exercise 4: a semi-hard negative with Euclidean distances (0 < gap < m,
     # so the loss m − gap is positive and below m) that is easy with squared ones
@@ -290,7 +280,10 @@ def _draw_triplet(rng: np.random.Generator) -> dict:
             continue
         d_ap = easy[int(rng.integers(len(easy)))]
         params = {"d_ap": d_ap, "d_an": round(d_ap + gap, 2), "m": m}
-        if _apart(_triplet_value(params), 0.01) and _apart(_squared_triplet_value(params), 0.01):
+        if (
+            _triplet_value(params).spread() > 0.01
+            and _squared_triplet_value(params).spread() > 0.01
+        ):
             return params
 
 
@@ -360,7 +353,7 @@ def _draw_contrastive(rng: np.random.Generator) -> dict:
     while True:
         m = float(rng.choice([0.5, 0.8, 1.0, 1.2, 1.5, 2.0]))
         params = {"D": round(0.01 * int(rng.integers(5, round(100 * m) - 9)), 2), "m": m}
-        if _apart(_contrastive_value(params), 0.01):
+        if _contrastive_value(params).spread() > 0.01:
             return params
 
 
@@ -470,11 +463,6 @@ def _m_hinge_after_mean(a, p, n, m):
     return max(0.0, float(np.mean(dp - dn + m)))
 
 
-def _tenths_array(rng: np.random.Generator, low: float, high: float, shape) -> np.ndarray:
-    """Values on a 0.1 grid from ``low`` to ``high`` (printable without noise)."""
-    return np.round(0.1 * rng.integers(round(10 * low), round(10 * high) + 1, size=shape), 1)
-
-
 def _along_axis(rng: np.random.Generator, d: int, length: float) -> np.ndarray:
     """A vector of the given length along a random axis of R^d, either way."""
     v = np.zeros(d)
@@ -492,9 +480,9 @@ def _mixed_triplets(rng: np.random.Generator, shape, m: float, spread: float, me
     triplet and one with loss 0, none within 0.05 of the hinge's corner; with ``mean`` (as in
     the book's first case), the mean of D(a, p) − D(a, n) + m at least that."""
     while True:
-        a = _tenths_array(rng, -1, 1, shape)
-        p = (a + _tenths_array(rng, -spread, spread, shape)).round(1)
-        n = (a + _tenths_array(rng, -spread, spread, shape)).round(1)
+        a = tenths(rng, -1, 1, shape)
+        p = (a + tenths(rng, -spread, spread, shape)).round(1)
+        n = (a + tenths(rng, -spread, spread, shape)).round(1)
         h = _hinge_terms(a, p, n, m)
         if mean is not None and h.mean() < mean:
             continue
@@ -513,7 +501,7 @@ def _triplet_fixed_draw(rng: np.random.Generator) -> tuple[Case, ...]:
     # than the hard one is outside, so that the mean of D(a, p) − D(a, n) + m is negative (a
     # hinge taken after the mean gives 0 there)
     m2 = float(rng.choice([0.2, 0.3, 0.5, 0.8]))
-    a2 = _tenths_array(rng, -1, 1, (2, 3))
+    a2 = tenths(rng, -1, 1, (2, 3))
     dp_hard = float(rng.choice([1.5, 2.0, 2.5]))
     dn_hard = float(rng.choice([0.3, 0.5, 0.8, 1.0]))
     dp_easy = float(rng.choice([0.1, 0.2, 0.3]))
@@ -539,8 +527,8 @@ def _triplet_fixed_draw(rng: np.random.Generator) -> tuple[Case, ...]:
     # the positive equals the anchor (D(a, p) = 0), a negative inside the margin
     m5 = float(rng.choice([0.5, 1.0, 1.5, 2.0]))
     while True:
-        a5 = _tenths_array(rng, -2, 2, (2, 2))
-        n5 = (a5 + _tenths_array(rng, -1.5, 1.5, (2, 2))).round(1)
+        a5 = tenths(rng, -2, 2, (2, 2))
+        n5 = (a5 + tenths(rng, -1.5, 1.5, (2, 2))).round(1)
         h5 = _hinge_terms(a5, a5, n5, m5)
         if (h5 > 0.05).any() and (np.abs(h5) > 0.05).all():
             break
@@ -736,9 +724,9 @@ def _info_nce_weight(params: dict) -> NumericQuestion:
         mirrors=BEYOND_GUIDE,
         prompt=(
             "One row of InfoNCE: the anchor's positive has cosine similarity "
-            f"{_signed(cos_p)} with it, its two negatives {_signed(cos_n1)} and "
-            rf"{_signed(cos_n2)}. With $\tau = {tau:g}$, what is the weight $P_{{ij}}$ with which "
-            f"the gradient pushes the anchor away from the negative at {_signed(cos_n1)}? (The "
+            f"{signed(cos_p)} with it, its two negatives {signed(cos_n1)} and "
+            rf"{signed(cos_n2)}. With $\tau = {tau:g}$, what is the weight $P_{{ij}}$ with which "
+            f"the gradient pushes the anchor away from the negative at {signed(cos_n1)}? (The "
             r"softmax of the row $S_{ij} = \cos/\tau$, to three decimals.)"
         ),
         answer=float(weights(tau)[1]),
@@ -769,11 +757,11 @@ def _info_nce_weight(params: dict) -> NumericQuestion:
             r"$P_{ij} = e^{S_{ij}} / \sum_k e^{S_{ik}}$.",
         ),
         explanation=(
-            f"e^{_signed(s[1])} / (" + " + ".join(f"e^{_signed(v)}" for v in s) + ") = "
+            f"e^{signed(s[1])} / (" + " + ".join(f"e^{signed(v)}" for v in s) + ") = "
             f"{weights(tau)[1]:.3f}. At τ = 1 it is {weights(1.0)[1]:.3f}: lowering τ sharpened "
             f"the softmax, the positive's weight rose from {weights(1.0)[0]:.3f} to "
             f"{weights(tau)[0]:.3f}, so the whole push shrank, but the negative at "
-            f"{_signed(cos_n1)} took a larger share of it, "
+            f"{signed(cos_n1)} took a larger share of it, "
             f"{losses.softmax(row[1:] / tau)[0]:.0%} against {losses.softmax(row[1:])[0]:.0%}."
         ),
     )
@@ -796,7 +784,7 @@ def _draw_info_nce_weight(rng: np.random.Generator) -> dict:
         shares = (losses.softmax(row[1:] / tau)[0], losses.softmax(row[1:])[0])
         if q.answer < 0.02 or round(100 * shares[0]) == round(100 * shares[1]):
             continue
-        if _apart(q, 5e-3):
+        if q.spread() > 5e-3:
             return params
 
 
@@ -805,10 +793,10 @@ info_nce_weight = Parametric(
     draw=_draw_info_nce_weight,
     params0={"cos_p": 0.8, "cos_n1": 0.5, "cos_n2": -0.5, "tau": 0.5},
     shown=lambda p: (
-        f"positive has cosine similarity {_signed(p['cos_p'])} with it, its two negatives "
-        f"{_signed(p['cos_n1'])} and {_signed(p['cos_n2'])}. With $\\tau = {p['tau']:g}$, what "
+        f"positive has cosine similarity {signed(p['cos_p'])} with it, its two negatives "
+        f"{signed(p['cos_n1'])} and {signed(p['cos_n2'])}. With $\\tau = {p['tau']:g}$, what "
         r"is the weight $P_{ij}$ with which the gradient pushes the anchor away from the "
-        f"negative at {_signed(p['cos_n1'])}",
+        f"negative at {signed(p['cos_n1'])}",
     ),
 )
 

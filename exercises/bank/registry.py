@@ -178,6 +178,17 @@ def variant_label(question_id: str, salt: str = "", student: str = "", attempt: 
     p = parametric(question_id)
     if p is None:
         return ""
-    seed = variant_seed(salt, student, p.seed_name, attempt) if student else None
-    params = p.params(seed)
+    params = variant_params(question_id, salt, student, attempt)
     return p.label({k: params[k] for k in p.params0})  # its own (a group draws for all)
+
+
+def variant_params(question_id: str, salt: str = "", student: str = "", attempt: int = 0) -> dict:
+    """One student's parameters of a question with parameters (the book's without a student).
+
+    >>> variant_params("regression.huber_value")
+    {'r': 5.0, 'delta': 2.0}
+    """
+    p = parametric(question_id)
+    if p is None:
+        raise ValueError(f"{question_id} has no parameters")
+    return p.params(variant_seed(salt, student, p.seed_name, attempt) if student else None)

@@ -33,7 +33,7 @@ import losses
 
 from .model import Case, ChoiceQuestion, CodeQuestion, Mistake, NumericQuestion, Option
 from .registry import register
-from .variants import Parametric
+from .variants import Parametric, signed, tenths
 
 CHAPTER = "regression"
 MIRRORS = (
@@ -621,11 +621,6 @@ quantile_level = Parametric(
 )
 
 
-def _signed(x: float) -> str:
-    """A number as the bank's texts write it, with a true minus sign."""
-    return f"{x:g}".replace("-", "−")
-
-
 def _pinball_value(params: dict) -> NumericQuestion:
     q, y, yhat = float(params["q"]), float(params["y"]), float(params["y_hat"])
     res = y - yhat
@@ -653,7 +648,7 @@ def _pinball_value(params: dict) -> NumericQuestion:
             (
                 round(other * abs(res), 12),
                 f"That weights |r| by {other:g}, the price of an "
-                f"{'under' if over else 'over'}-prediction. Here r = {_signed(res)} "
+                f"{'under' if over else 'over'}-prediction. Here r = {signed(res)} "
                 f"{'< 0' if over else '> 0'}, so the weight is {weight:g}.",
             ),
             (
@@ -678,7 +673,7 @@ def _pinball_value(params: dict) -> NumericQuestion:
             r"$r$?",
         ),
         explanation=(
-            f"r = {y:g} − {yhat:g} = {_signed(res)} (an {'over' if over else 'under'}-prediction), so the "
+            f"r = {y:g} − {yhat:g} = {signed(res)} (an {'over' if over else 'under'}-prediction), so the "
             f"max picks {'(q − 1)' if over else 'q'}·r = {pinball(q):g}. Missing by the same amount "
             f"on the other side would cost {round(other * abs(res), 12):g}: that asymmetry pushes "
             f"the q = {q:g} prediction to the {q:.0%} quantile."
@@ -828,28 +823,23 @@ def _arr(*values):
     return np.array(values, dtype=np.float64)
 
 
-def _tenths(rng: np.random.Generator, low: float, high: float, size: int) -> np.ndarray:
-    """``size`` values on a 0.1 grid from ``low`` to ``high`` (printable without noise)."""
-    return np.round(0.1 * rng.integers(round(10 * low), round(10 * high) + 1, size=size), 1)
-
-
 def _huber_fixed_draw(rng: np.random.Generator) -> tuple[Case, ...]:
     """A student's fixed cases of ``implement_huber``: the book's six edges with other values."""
     d1 = float(rng.choice([0.8, 1.2, 1.5, 2.0]))  # δ ≠ 1, residuals all inside ±δ
-    y1 = _tenths(rng, -3, 3, 3)
-    r1 = _tenths(rng, -0.6 * d1, 0.6 * d1, 3)
+    y1 = tenths(rng, -3, 3, 3)
+    r1 = tenths(rng, -0.6 * d1, 0.6 * d1, 3)
     d2 = float(rng.choice([0.5, 0.7, 1.5, 2.0]))  # beyond +δ and beyond −δ
     r2 = np.array([2.5 * d2, -2.5 * d2, 0.4 * d2, -0.2 * d2]).round(2)
     d3 = float(rng.choice([2.5, 3.0, 3.5]))  # both sides of ±δ, a larger δ
-    y3 = _tenths(rng, 0, 4, 5)
+    y3 = tenths(rng, 0, 4, 5)
     r3 = np.array([-1.5 * d3, 1.6 * d3, 0.2 * d3, -0.3 * d3, -2.4 * d3]).round(2)
     d4 = float(rng.choice([0.2, 0.3, 0.4]))  # a small δ, large negative residuals
-    y4 = _tenths(rng, -1, 2, 3)
+    y4 = tenths(rng, -1, 2, 3)
     r4 = np.array([-6.0 * d4, -0.3 * d4, -5.0 * d4]).round(2)
     d5 = float(rng.choice([1.0, 1.5, 2.5]))  # a single outlier
-    y5, r5 = _tenths(rng, 0, 5, 1), np.array([float(rng.choice([-1.0, 1.0])) * 4.0 * d5])
+    y5, r5 = tenths(rng, 0, 5, 1), np.array([float(rng.choice([-1.0, 1.0])) * 4.0 * d5])
     d6 = float(rng.choice([0.5, 0.6, 0.8]))  # a 2 × 3 array
-    y6 = _tenths(rng, 0, 5, 6).reshape(2, 3)
+    y6 = tenths(rng, 0, 5, 6).reshape(2, 3)
     r6 = (np.array([[-0.4, 2.0, -0.8], [0.0, -5.0, 0.2]]) * d6).round(2)
     return (
         Case(f"small residuals only, δ = {d1:g}", (y1, (y1 - r1).round(2), d1), _NAMES),

@@ -158,3 +158,22 @@ def join_group(p: Parametric) -> None:
         raise ValueError(f"{p.question.id}: the questions of group {p.seed_name!r} must share draw")
     if p not in members:
         members.append(p)
+
+
+def signed(x: float) -> str:
+    """A number as the bank's texts write it, with a true minus sign.
+
+    >>> signed(-2.5), signed(3.0)
+    ('−2.5', '3')
+    """
+    return f"{x:g}".replace("-", "−")
+
+
+def tenths(rng: np.random.Generator, low: float, high: float, size: Any = None) -> Any:
+    """Values on a 0.1 grid from ``low`` to ``high`` (``size``: a count or a shape), so that a
+    variant's prompt prints them without floating-point noise.
+
+    >>> tenths(np.random.default_rng(0), 1, 2, 3).tolist()
+    [1.9, 1.7, 1.5]
+    """
+    return np.round(0.1 * rng.integers(round(10 * low), round(10 * high) + 1, size=size), 1)

@@ -132,8 +132,8 @@ def shown_pieces(question_id: str, salt: str, student: str) -> list[tuple[str, s
     p = bank.parametric(question_id)
     if p is None or p.shown is None:
         return []
-    seed = bank.variant_seed(salt, student, p.seed_name)
-    return list(zip(p.shown(p.params(None)), p.shown(p.params(seed)), strict=True))
+    theirs = bank.variant_params(question_id, salt, student)
+    return list(zip(p.shown(p.params0), p.shown(theirs), strict=True))
 
 
 #: A choice question's option list in a statement: ``- **(a)** text`` items, one after another

@@ -280,3 +280,20 @@ def test_a_students_copy_lists_each_choice_questions_options_in_their_order(chap
                 )
     assert book  # every chapter asks choice questions in its exercises
     assert sum(len(o) > 1 for o in orders.values()) >= len(orders) / 2  # orders differ
+
+
+def test_a_students_copy_runs_top_to_bottom_with_their_numbers():
+    import nbformat
+    from nbclient import NotebookClient
+
+    book = json.loads((BOOK / "regression.ipynb").read_text(encoding="utf-8"))
+    nb = nbformat.reads(json.dumps(student_notebook(release_notebook(book), "alice", VSALT)), 4)
+    NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(BOOK)}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("Not attempted yet" in str(o) for o in outputs)
+    # the chapter's quiz, run in alice's copy, asks alice's version
+    mine = bank.variant("regression.huber_value", VSALT, "alice").prompt
+    assert mine != bank.get_question("regression.huber_value").prompt
+    shown = json.dumps([o.get("data", {}).get("text/plain", "") for o in outputs])
+    assert json.dumps(mine)[1:40] in shown
